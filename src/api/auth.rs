@@ -1,0 +1,109 @@
+use leptos::prelude::*;
+
+use super::AppError;
+use crate::domain::Viewer;
+
+/// Who is logged in, or `None`. The menu and the page guards are drawn from this.
+#[server(endpoint = "session/viewer")]
+pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
+    crate::server::guard::viewer().await
+}
+
+/// Logs in with one generic failure message, whatever was wrong.
+#[server(endpoint = "session/login")]
+pub async fn login(login: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::server::{auth::Credentials, guard, users};
+
+    let state = guard::state()?;
+    let mut auth = guard::auth_session().await?;
+    let user = auth
+        .authenticate(Credentials { login, password })
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "login lookup failed");
+            AppError::Internal
+        })?
+        .ok_or(AppError::InvalidCredentials)?;
+    // A fresh session id at every login defeats session fixation (ASVS 3.2.1).
+    auth.session.cycle_id().await.map_err(|_| AppError::Internal)?;
+    auth.login(&user).await.map_err(|_| AppError::Internal)?;
+    users::record_login(&state.pool, user.viewer.user_id).await?;
+    tracing::info!(user = user.viewer.user_id, "login");
+    leptos_axum::redirect(&local_path(next.as_deref()));
+    Ok(())
+}
+
+/// Ends the server-side session; the old cookie is worthless afterwards.
+#[server(endpoint = "session/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let mut auth = crate::server::guard::auth_session().await?;
+    auth.logout().await.map_err(|_| AppError::Internal)?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Changes the caller's own password; every other session of theirs ends.
+#[server(endpoint = "account/password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
+    use crate::{
+        domain::{Access, FormErrors, Password},
+        server::{guard, users},
+    };
+    use axum_login::AuthnBackend;
+
+    let viewer = guard::require(Access::Authenticated).await?;
+    let state = guard::state()?;
+    let mut errors = FormErrors::default();
+    let stored = users::password_hash(&state.pool, viewer.user_id).await?;
+    if !state.passwords.verify(&current_password, stored.as_deref()).await {
+        errors.add("current_password", "This is not your current password.");
+    }
+    let new_password = errors.check("new_password", Password::parse(&new_password));
+    if new_password.as_ref().is_some_and(|p| p.expose() != confirm_password) {
+        errors.add("confirm_password", "The two new passwords differ.");
+    }
+    let Some(new_password) = new_password.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let hash = state.passwords.hash(&new_password).await;
+    users::set_password_hash(&state.pool, viewer.user_id, &hash).await?;
+    // The epoch moved on, so re-bind this session to the new hash; others end.
+    let mut auth = guard::auth_session().await?;
+    let user = auth.backend.get_user(&viewer.user_id).await?.ok_or(AppError::Unauthenticated)?;
+    auth.login(&user).await.map_err(|_| AppError::Internal)?;
+    Ok(())
+}
+
+/// Where to go after logging in: only a path of this site, never another host.
+pub fn local_path(next: Option<&str>) -> String {
+    match next {
+        Some(path)
+            if path.starts_with('/')
+                && path.bytes().all(|b| b.is_ascii_graphic())
+                && !path.starts_with("//")
+                && !path.starts_with("/\\")
+                && !path.starts_with("/login") =>
+        {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn next_is_limited_to_local_paths() {
+        assert_eq!(local_path(Some("/settings/sub-accounts")), "/settings/sub-accounts");
+        for hostile in ["/a\r\nSet-Cookie: x=1", "/ä", "https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/login"] {
+            assert_eq!(local_path(Some(hostile)), "/", "{hostile}");
+        }
+        assert_eq!(local_path(None), "/");
+    }
+}

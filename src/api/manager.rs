@@ -1,0 +1,65 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::AppError;
+
+/// One customer account as the provider's manager sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct AccountSummary {
+    pub id: i64,
+    pub name: String,
+    pub owner_login: String,
+    pub owner_email: String,
+    pub sub_accounts: i64,
+    pub can_add_subaccount: bool,
+    pub created_at: String,
+}
+
+#[server(endpoint = "manager/accounts")]
+pub async fn list_accounts() -> Result<Vec<AccountSummary>, AppError> {
+    use crate::{domain::Access, server::{guard, users}};
+    guard::require(Access::Manager).await?;
+    Ok(users::list_accounts(&guard::state()?.pool).await?)
+}
+
+/// Creates a customer account and its owner (the same rules as the CLI).
+#[server(endpoint = "manager/accounts/create")]
+pub async fn create_account(
+    login: String,
+    password: String,
+    name: String,
+    phone: String,
+    email: String,
+    #[server(default)] company: String,
+    #[server(default)] can_add_subaccount: bool,
+) -> Result<(), AppError> {
+    use crate::{
+        domain::{Access, ContactForm, NewUser},
+        server::{guard, users},
+    };
+    guard::require(Access::Manager).await?;
+    let state = guard::state()?;
+    let owner = NewUser::parse(&login, &password, &ContactForm { name, phone, email, company })
+        .map_err(AppError::Invalid)?;
+    users::create_account(&state.pool, &state.passwords, &owner, can_add_subaccount).await?;
+    leptos_axum::redirect("/manager/accounts");
+    Ok(())
+}
+
+/// Switches an account's "Can Add Subaccount" option.
+#[server(endpoint = "manager/accounts/option")]
+pub async fn set_can_add_subaccount(
+    account_id: i64,
+    #[server(default)] can_add_subaccount: bool,
+) -> Result<bool, AppError> {
+    use crate::{domain::Access, server::{guard, users}};
+    let viewer = guard::require(Access::Manager).await?;
+    let state = guard::state()?;
+    if !users::set_can_add_subaccount(&state.pool, account_id, can_add_subaccount).await? {
+        return Err(AppError::NotFound);
+    }
+    tracing::info!(manager = viewer.user_id, account_id, can_add_subaccount, "option switched");
+    leptos_axum::redirect(&format!("/manager/accounts?saved={account_id}"));
+    Ok(can_add_subaccount)
+}

@@ -1,0 +1,173 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::AppError;
+use crate::domain::PermissionSet;
+
+/// A sub-account as its owner sees it (never its password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct SubAccount {
+    pub id: i64,
+    pub login: String,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub company: Option<String>,
+    pub disabled: bool,
+    pub last_login_at: Option<String>,
+    pub created_at: String,
+}
+
+/// The Access page: whose grants, and which.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessOfSubAccount {
+    pub sub_account: SubAccount,
+    pub permissions: PermissionSet,
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    pub use crate::{
+        domain::{Access, ContactForm, NewUser, Password, PermissionSet, Viewer},
+        server::{guard, sub_accounts as repo, users::CreateError, AppState},
+    };
+    use super::AppError;
+
+    /// The owner's account, after checking the Sub Accounts access.
+    pub async fn owner_account() -> Result<(Viewer, i64, AppState), AppError> {
+        let viewer = guard::require(Access::SubAccounts).await?;
+        let account_id = guard::account_of(&viewer)?;
+        Ok((viewer, account_id, guard::state()?))
+    }
+
+    pub fn found(found: bool) -> Result<(), AppError> {
+        found.then_some(()).ok_or(AppError::NotFound)
+    }
+
+    impl From<CreateError> for AppError {
+        fn from(error: CreateError) -> Self {
+            match error {
+                CreateError::Invalid(errors) => AppError::Invalid(errors),
+                CreateError::Database(error) => error.into(),
+            }
+        }
+    }
+}
+
+#[server(endpoint = "sub-accounts/list")]
+pub async fn list_sub_accounts() -> Result<Vec<SubAccount>, AppError> {
+    use ssr::*;
+    let (_, account_id, state) = owner_account().await?;
+    Ok(repo::list(&state.pool, account_id).await?)
+}
+
+#[server(endpoint = "sub-accounts/get")]
+pub async fn get_sub_account(id: i64) -> Result<SubAccount, AppError> {
+    use ssr::*;
+    let (_, account_id, state) = owner_account().await?;
+    repo::find(&state.pool, account_id, id).await?.ok_or(AppError::NotFound)
+}
+
+#[server(endpoint = "sub-accounts/create")]
+pub async fn create_sub_account(
+    login: String,
+    password: String,
+    name: String,
+    phone: String,
+    email: String,
+    #[server(default)] company: String,
+) -> Result<(), AppError> {
+    use ssr::*;
+    let (viewer, account_id, state) = owner_account().await?;
+    let user = NewUser::parse(&login, &password, &ContactForm { name, phone, email, company })
+        .map_err(AppError::Invalid)?;
+    let id = repo::create(&state.pool, &state.passwords, account_id, &user).await?;
+    tracing::info!(owner = viewer.user_id, sub_account = id, "sub-account created");
+    leptos_axum::redirect("/settings/sub-accounts");
+    Ok(())
+}
+
+#[server(endpoint = "sub-accounts/update")]
+pub async fn update_sub_account(
+    id: i64,
+    name: String,
+    phone: String,
+    email: String,
+    #[server(default)] company: String,
+) -> Result<(), AppError> {
+    use crate::domain::FormErrors;
+    use ssr::*;
+    let (_, account_id, state) = owner_account().await?;
+    let mut errors = FormErrors::default();
+    let contact = ContactForm { name, phone, email, company }.parse(&mut errors);
+    let Some(contact) = contact.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    found(repo::update(&state.pool, account_id, id, &contact).await?)?;
+    leptos_axum::redirect("/settings/sub-accounts");
+    Ok(())
+}
+
+/// Sets a new password chosen by the owner; the sub-user's sessions end.
+#[server(endpoint = "sub-accounts/reset-password")]
+pub async fn reset_sub_account_password(id: i64, password: String) -> Result<(), AppError> {
+    use ssr::*;
+    let (_, account_id, state) = owner_account().await?;
+    repo::find(&state.pool, account_id, id).await?.ok_or(AppError::NotFound)?;
+    let password = Password::parse(&password).map_err(|e| AppError::invalid("password", e))?;
+    let hash = state.passwords.hash(&password).await;
+    found(repo::reset_password(&state.pool, account_id, id, &hash).await?)?;
+    leptos_axum::redirect("/settings/sub-accounts");
+    Ok(())
+}
+
+/// Disables (ending open sessions) or enables a sub-account.
+#[server(endpoint = "sub-accounts/set-enabled")]
+pub async fn set_sub_account_enabled(id: i64, #[server(default)] enabled: bool) -> Result<(), AppError> {
+    use ssr::*;
+    let (_, account_id, state) = owner_account().await?;
+    found(repo::set_disabled(&state.pool, account_id, id, !enabled).await?)
+}
+
+#[server(endpoint = "sub-accounts/delete")]
+pub async fn delete_sub_account(id: i64) -> Result<(), AppError> {
+    use ssr::*;
+    let (viewer, account_id, state) = owner_account().await?;
+    found(repo::delete(&state.pool, account_id, id).await?)?;
+    tracing::info!(owner = viewer.user_id, sub_account = id, "sub-account deleted");
+    leptos_axum::redirect("/settings/sub-accounts");
+    Ok(())
+}
+
+#[server(endpoint = "sub-accounts/access")]
+pub async fn get_access(id: i64) -> Result<AccessOfSubAccount, AppError> {
+    use ssr::*;
+    let (_, account_id, state) = owner_account().await?;
+    let sub_account = repo::find(&state.pool, account_id, id).await?.ok_or(AppError::NotFound)?;
+    let permissions = repo::permissions_of(&state.pool, sub_account.id).await?;
+    Ok(AccessOfSubAccount { sub_account, permissions })
+}
+
+/// Replaces the grants. An inconsistent set (an export without its view, say)
+/// is refused with the reason; the server never widens what was asked.
+#[server(endpoint = "sub-accounts/access/save")]
+pub async fn save_access(
+    id: i64,
+    #[server(default)] permissions: Vec<String>,
+) -> Result<PermissionSet, AppError> {
+    use ssr::*;
+    let (viewer, account_id, state) = owner_account().await?;
+    let set = PermissionSet::from_keys(&permissions).map_err(AppError::Rejected)?;
+    if let Some((permission, required)) = set.missing_requirement() {
+        return Err(AppError::Rejected(format!(
+            "“{}” requires “{}”. Tick both, or neither.",
+            permission.label(),
+            required.label()
+        )));
+    }
+    found(repo::save_permissions(&state.pool, account_id, id, set).await?)?;
+    tracing::info!(owner = viewer.user_id, sub_account = id, granted = set.len(), "permissions saved");
+    leptos_axum::redirect(&format!("/settings/sub-accounts/{id}/access?saved=1"));
+    Ok(set)
+}

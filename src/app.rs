@@ -1,0 +1,90 @@
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Title};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    hooks::use_location,
+    path, SsrMode,
+};
+
+use crate::{
+    api::{auth::current_viewer, AppError},
+    components::layout::Layout,
+    domain::Viewer,
+    pages::{
+        account::ChangePasswordPage,
+        home::HomePage,
+        login::LoginPage,
+        manager::{AccountsPage, CreateAccountPage},
+        not_found::NotFound,
+        sub_accounts::{
+            AccessPage, CreateSubAccountPage, DeleteSubAccountPage, EditSubAccountPage,
+            ResetPasswordPage, SubAccountsPage,
+        },
+    },
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <link rel="stylesheet" id="leptos" href="/pkg/sms-portal.css" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The logged-in user, reloaded from the server at every navigation so the
+/// menu never outlives a permission change.
+#[derive(Clone, Copy)]
+pub struct CurrentViewer(pub Resource<Result<Option<Viewer>, AppError>>);
+
+pub fn use_viewer() -> CurrentViewer {
+    expect_context::<CurrentViewer>()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Title formatter=|page: String| format!("{page} · SMS Portal") />
+        <Router>
+            <ViewerProvider>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
+                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("/manager/accounts") view=AccountsPage ssr=SsrMode::Async />
+                        <Route path=path!("/manager/accounts/new") view=CreateAccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/settings/sub-accounts") view=SubAccountsPage ssr=SsrMode::Async />
+                        <Route path=path!("/settings/sub-accounts/new") view=CreateSubAccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/settings/sub-accounts/:id/edit") view=EditSubAccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/settings/sub-accounts/:id/access") view=AccessPage ssr=SsrMode::Async />
+                        <Route path=path!("/settings/sub-accounts/:id/password") view=ResetPasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("/settings/sub-accounts/:id/delete") view=DeleteSubAccountPage ssr=SsrMode::Async />
+                    </ParentRoute>
+                </Routes>
+            </ViewerProvider>
+        </Router>
+    }
+}
+
+#[component]
+fn ViewerProvider(children: Children) -> impl IntoView {
+    let pathname = use_location().pathname;
+    let viewer = Resource::new(move || pathname.get(), |_| current_viewer());
+    provide_context(CurrentViewer(viewer));
+    children()
+}

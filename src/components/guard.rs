@@ -1,0 +1,72 @@
+use leptos::{either::EitherOf3, prelude::*};
+use leptos_router::{components::Redirect, hooks::use_location};
+
+use crate::{app::use_viewer, domain::{Access, Viewer}};
+
+/// Renders `children` only for a viewer that `access` allows: anonymous
+/// visitors go to the login page (and come back after), others see
+/// "Access denied" with HTTP 403. The server functions refuse on their own;
+/// this only spares the user a page that cannot work.
+#[component]
+pub fn Guarded(access: Access, children: ChildrenFn) -> impl IntoView {
+    let viewer = use_viewer();
+    let location = use_location();
+    let children = StoredValue::new(children);
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match viewer.0.await {
+                    Ok(Some(viewer)) if access.allows(&viewer) => {
+                        EitherOf3::A(view! { <ViewerScope viewer>{children.with_value(|c| c())}</ViewerScope> })
+                    }
+                    Ok(Some(_)) => EitherOf3::B(view! { <AccessDenied /> }),
+                    _ => {
+                        let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+                        let target = format!("/login?next={}", encode_component(&here));
+                        EitherOf3::C(view! { <Redirect path=target /> })
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Makes the (already checked) viewer available to the page below.
+#[component]
+fn ViewerScope(viewer: Viewer, children: Children) -> impl IntoView {
+    provide_context(viewer);
+    children()
+}
+
+#[component]
+pub fn AccessDenied() -> impl IntoView {
+    set_status(403);
+    view! {
+        <leptos_meta::Title text="Access denied" />
+        <section class="card notice" aria-labelledby="denied-title">
+            <h1 id="denied-title">"Access denied"</h1>
+            <p>"Your login does not include this section. If you need it, ask the owner of your account to grant it."</p>
+            <p><a href="/">"Back to the home page"</a></p>
+        </section>
+    }
+}
+
+/// Sets the HTTP status of a server-rendered page (no-op in the browser).
+pub fn set_status(_status: u16) {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(status) = http::StatusCode::from_u16(_status) {
+            response.set_status(status);
+        }
+    }
+}
+
+/// Percent-encodes a query parameter value.
+pub fn encode_component(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

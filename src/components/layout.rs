@@ -1,0 +1,79 @@
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+
+use super::menu::visible_menu;
+use crate::{
+    api::auth::Logout,
+    app::use_viewer,
+    domain::Viewer,
+};
+
+/// The frame of every logged-in page: sidebar menu, top bar, content.
+#[component]
+pub fn Layout() -> impl IntoView {
+    let viewer = use_viewer();
+    view! {
+        <a class="skip-link" href="#content">"Skip to content"</a>
+        <div class="app-shell">
+            <Transition fallback=|| view! { <aside class="sidebar"></aside> }>
+                {move || Suspend::new(async move {
+                    viewer.0.await.ok().flatten().map(|viewer| view! {
+                        <Sidebar viewer=viewer.clone() />
+                        <TopBar viewer />
+                    })
+                })}
+            </Transition>
+            <main id="content" class="content">
+                <Outlet />
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn Sidebar(viewer: Viewer) -> impl IntoView {
+    let groups = visible_menu(&viewer);
+    view! {
+        <aside class="sidebar">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"✉"</span>
+                <span>"SMS Portal"</span>
+            </a>
+            <nav aria-label="Main">
+                <ul class="nav-list">
+                    <li><A href="/" exact=true>"Home"</A></li>
+                </ul>
+                {groups.into_iter().map(|(label, items)| view! {
+                    <div class="nav-group">
+                        <p class="nav-group-label">{label}</p>
+                        <ul class="nav-list">
+                            {items.into_iter().map(|item| view! {
+                                <li><A href=item.href>{item.label}</A></li>
+                            }).collect_view()}
+                        </ul>
+                    </div>
+                }).collect_view()}
+            </nav>
+        </aside>
+    }
+}
+
+#[component]
+fn TopBar(viewer: Viewer) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <header class="topbar">
+            <div class="topbar-account">
+                {viewer.account_name.clone().map(|name| view! { <span class="account-name">{name}</span> })}
+            </div>
+            <div class="topbar-user">
+                <span class="user-name">{viewer.name.clone()}</span>
+                <span class="badge role">{viewer.role.label()}</span>
+                <A href="/account/password" attr:class="link-quiet">"Change password"</A>
+                <ActionForm action=logout attr:class="inline-form">
+                    <button type="submit" class="btn ghost" disabled=move || logout.pending().get()>"Log out"</button>
+                </ActionForm>
+            </div>
+        </header>
+    }
+}

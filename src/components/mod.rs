@@ -1,0 +1,6 @@
+//! Building blocks shared by the pages.
+
+pub mod form;
+pub mod guard;
+pub mod layout;
+pub mod menu;

@@ -1,0 +1,26 @@
+use super::{Permission, Role, Viewer};
+
+/// What a page or a server function requires of the viewer. The browser uses
+/// it to draw the menu; the server uses the very same rule to refuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Any logged-in user.
+    Authenticated,
+    /// The provider's staff.
+    Manager,
+    /// An account owner whose account has "Can Add Subaccount" on.
+    SubAccounts,
+    /// An owner, or a sub-user granted this permission.
+    Permission(Permission),
+}
+
+impl Access {
+    pub fn allows(self, viewer: &Viewer) -> bool {
+        match self {
+            Access::Authenticated => true,
+            Access::Manager => viewer.role == Role::Manager,
+            Access::SubAccounts => viewer.may_manage_sub_accounts(),
+            Access::Permission(permission) => viewer.has(permission),
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! Types shared by the server and the browser. Every value that crosses a
+//! form is parsed here: a `Login` or a `Phone` can only hold a valid value.
+
+mod access;
+mod fields;
+mod form;
+mod permission;
+mod viewer;
+
+pub use access::Access;
+pub use fields::{CompanyName, Email, FieldError, Login, Password, PersonName, Phone};
+pub use form::{ContactDetails, ContactForm, FormErrors, NewUser};
+pub use permission::{Category, Permission, PermissionSet};
+pub use viewer::{Role, Viewer};

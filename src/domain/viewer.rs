@@ -1,0 +1,62 @@
+use super::{Permission, PermissionSet};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    Manager,
+    Owner,
+    Sub,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Manager => "manager",
+            Role::Owner => "owner",
+            Role::Sub => "sub",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Role> {
+        match raw {
+            "manager" => Some(Role::Manager),
+            "owner" => Some(Role::Owner),
+            "sub" => Some(Role::Sub),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Manager => "Manager",
+            Role::Owner => "Account owner",
+            Role::Sub => "Sub-account",
+        }
+    }
+}
+
+/// Who is looking at the page: what the browser needs to draw the menu.
+/// The server never trusts a `Viewer` sent by the browser; it loads its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub user_id: i64,
+    pub login: String,
+    pub name: String,
+    pub role: Role,
+    pub account_id: Option<i64>,
+    pub account_name: Option<String>,
+    /// The account's "Can Add Subaccount" option (false for managers).
+    pub can_add_subaccount: bool,
+    /// Effective permissions: all for owners, the grants for sub-users, none for managers.
+    pub permissions: PermissionSet,
+}
+
+impl Viewer {
+    pub fn has(&self, permission: Permission) -> bool {
+        self.role != Role::Manager && self.permissions.contains(permission)
+    }
+
+    pub fn may_manage_sub_accounts(&self) -> bool {
+        self.role == Role::Owner && self.can_add_subaccount
+    }
+}

@@ -1,0 +1,46 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::{
+    api::auth::ChangePassword,
+    components::{
+        form::{form_errors, Field, FormError, SubmitButton},
+        guard::Guarded,
+    },
+    domain::{Access, Password},
+};
+
+/// Every user, sub-users included, may change their own password.
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    view! {
+        <Title text="Change password" />
+        <Guarded access=Access::Authenticated>
+            <ChangePasswordForm />
+        </Guarded>
+    }
+}
+
+#[component]
+fn ChangePasswordForm() -> impl IntoView {
+    let action = ServerAction::<ChangePassword>::new();
+    let errors = form_errors(action);
+    let saved = move || matches!(action.value().get(), Some(Ok(())));
+    view! {
+        <header class="page-header"><h1>"Change password"</h1></header>
+        <section class="card form-card">
+            <ActionForm action>
+                <FormError action />
+                <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" required=true errors />
+                <Field label="New password" name="new_password" kind="password" autocomplete="new-password" required=true errors
+                    help="12 to 128 characters. A passphrase of several words is easy to remember and hard to guess."
+                    check=|v| Password::parse(v).map(|_| ()) />
+                <Field label="Confirm new password" name="confirm_password" kind="password" autocomplete="new-password" required=true errors />
+                <div class="form-actions">
+                    <SubmitButton label="Save" pending=action.pending() />
+                    {move || saved().then(|| view! { <p role="status" class="status ok">"Password changed. Your other sessions have been signed out."</p> })}
+                </div>
+            </ActionForm>
+        </section>
+    }
+}

@@ -1,0 +1,108 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::{
+    components::guard::Guarded,
+    domain::{Access, Category, Role, Viewer},
+};
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    view! {
+        <Title text="Home" />
+        <Guarded access=Access::Authenticated>
+            <Welcome />
+        </Guarded>
+    }
+}
+
+#[component]
+fn Welcome() -> impl IntoView {
+    let viewer = expect_context::<Viewer>();
+    let whereabouts = match (&viewer.account_name, viewer.role) {
+        (Some(account), role) => format!("You are signed in to {account} as {}.", role.label().to_lowercase()),
+        (None, _) => "You are signed in as the provider's manager.".to_owned(),
+    };
+    view! {
+        <header class="page-header">
+            <div>
+                <h1>{format!("Welcome, {}", viewer.name)}</h1>
+                <p class="lead">{whereabouts}</p>
+            </div>
+        </header>
+        {match viewer.role {
+            Role::Manager => view! { <ManagerHome /> }.into_any(),
+            Role::Owner => view! { <OwnerHome viewer=viewer.clone() /> }.into_any(),
+            Role::Sub => view! { <SubUserHome viewer=viewer.clone() /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn ManagerHome() -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>"Customer accounts"</h2>
+            <p>"Create customer accounts and decide which of them may add sub-accounts for their team."</p>
+            <p><a class="btn primary" href="/manager/accounts">"Open Accounts"</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn OwnerHome(viewer: Viewer) -> impl IntoView {
+    view! {
+        <section class="card">
+            <h2>"Your team"</h2>
+            {if viewer.can_add_subaccount {
+                view! {
+                    <p>"Give each person on your team their own login, with only the permissions they need."</p>
+                    <p><a class="btn primary" href="/settings/sub-accounts">"Manage sub-accounts"</a></p>
+                }.into_any()
+            } else {
+                view! {
+                    <p>"Sub-accounts let people on your team log in with only the permissions they need. "
+                    "They are not enabled for your account yet: ask your manager to turn on the "
+                    <strong>"Can Add Subaccount"</strong>" option."</p>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Lists exactly what the owner granted, grouped as on the Access page.
+#[component]
+fn SubUserHome(viewer: Viewer) -> impl IntoView {
+    let granted = viewer.permissions;
+    let groups: Vec<_> = Category::ALL
+        .into_iter()
+        .map(|c| (c, c.permissions().filter(|p| granted.contains(*p)).collect::<Vec<_>>()))
+        .filter(|(_, permissions)| !permissions.is_empty())
+        .collect();
+    view! {
+        <section class="card" aria-labelledby="granted-title">
+            <h2 id="granted-title">"Your access"</h2>
+            {if groups.is_empty() {
+                view! {
+                    <p class="empty">"No sections have been granted to your login yet. Ask the owner of your account for the access you need."</p>
+                }.into_any()
+            } else {
+                view! {
+                    <p>"The owner of your account has granted you these sections:"</p>
+                    <ul class="granted-list">
+                        {groups.into_iter().map(|(category, permissions)| view! {
+                            <li>
+                                <strong>{category.label()}</strong>
+                                <ul>
+                                    {permissions.into_iter().map(|p| view! {
+                                        <li>{p.label()}<span class="muted">" — "{p.description()}</span></li>
+                                    }).collect_view()}
+                                </ul>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,211 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::{components::A, hooks::use_query_map};
+
+use crate::{
+    api::sub_accounts::{list_sub_accounts, SetSubAccountEnabled, SubAccount},
+    components::{form::FormError, guard::Guarded},
+    domain::Access,
+};
+
+const PAGE_SIZE: usize = 20;
+
+#[component]
+pub fn SubAccountsPage() -> impl IntoView {
+    view! {
+        <Title text="Sub Accounts" />
+        <Guarded access=Access::SubAccounts>
+            <SubAccountsList />
+        </Guarded>
+    }
+}
+
+/// The sortable columns, by their `?sort=` key.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Login,
+    Name,
+    Phone,
+    Email,
+    Company,
+    Status,
+    LastLogin,
+}
+
+impl Column {
+    const ALL: [Column; 7] = [
+        Column::Login,
+        Column::Name,
+        Column::Phone,
+        Column::Email,
+        Column::Company,
+        Column::Status,
+        Column::LastLogin,
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            Column::Login => "login",
+            Column::Name => "name",
+            Column::Phone => "phone",
+            Column::Email => "email",
+            Column::Company => "company",
+            Column::Status => "status",
+            Column::LastLogin => "last_login",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Column::Login => "Login",
+            Column::Name => "Name",
+            Column::Phone => "Phone",
+            Column::Email => "Email",
+            Column::Company => "Company name",
+            Column::Status => "Status",
+            Column::LastLogin => "Last login",
+        }
+    }
+
+    fn sort(self, rows: &mut [SubAccount]) {
+        match self {
+            Column::Login => rows.sort_by_key(|r| r.login.to_lowercase()),
+            Column::Name => rows.sort_by_key(|r| r.name.to_lowercase()),
+            Column::Phone => rows.sort_by(|a, b| a.phone.cmp(&b.phone)),
+            Column::Email => rows.sort_by(|a, b| a.email.cmp(&b.email)),
+            Column::Company => rows.sort_by_key(|r| r.company.clone().unwrap_or_default().to_lowercase()),
+            Column::Status => rows.sort_by_key(|r| r.disabled),
+            Column::LastLogin => rows.sort_by(|a, b| a.last_login_at.cmp(&b.last_login_at)),
+        }
+    }
+}
+
+#[component]
+fn SubAccountsList() -> impl IntoView {
+    let set_enabled = ServerAction::<SetSubAccountEnabled>::new();
+    let rows = Resource::new(move || set_enabled.version().get(), |_| list_sub_accounts());
+    let query = use_query_map();
+    let sort = Memo::new(move |_| {
+        let q = query.read();
+        let column = q.get("sort").and_then(|k| Column::ALL.into_iter().find(|c| c.key() == k)).unwrap_or(Column::Login);
+        (column, q.get("dir").as_deref() == Some("desc"))
+    });
+    let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(1).max(1));
+
+    view! {
+        <header class="page-header">
+            <div>
+                <h1>"Sub Accounts"</h1>
+                <p class="lead">"Logins for the people on your team, each with only the permissions they need."</p>
+            </div>
+            <A href="/settings/sub-accounts/new" attr:class="btn primary">"Create"</A>
+        </header>
+        <FormError action=set_enabled />
+        <section class="card table-card">
+            <Transition fallback=|| view! { <p class="loading">"Loading sub-accounts…"</p> }>
+                {move || Suspend::new(async move {
+                    rows.await.map(|mut rows| {
+                        if rows.is_empty() {
+                            return view! {
+                                <div class="empty-state">
+                                    <h2>"No sub-accounts yet"</h2>
+                                    <p>"Create a login for each person on your team, then choose what they may do under “Manage access”."</p>
+                                    <A href="/settings/sub-accounts/new" attr:class="btn primary">"Create the first sub-account"</A>
+                                </div>
+                            }.into_any();
+                        }
+                        let (column, descending) = sort.get();
+                        column.sort(&mut rows);
+                        if descending {
+                            rows.reverse();
+                        }
+                        let total = rows.len();
+                        let pages = total.div_ceil(PAGE_SIZE);
+                        let page = page.get().min(pages);
+                        let shown: Vec<_> = rows.into_iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).collect();
+                        view! {
+                            <table class="data-table">
+                                <thead>
+                                    <tr>
+                                        {Column::ALL.into_iter().map(|c| view! { <SortHeader column=c current=(column, descending) /> }).collect_view()}
+                                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {shown.into_iter().map(|row| view! { <SubAccountRow row set_enabled /> }).collect_view()}
+                                </tbody>
+                            </table>
+                            <Pager page pages total sort=(column, descending) />
+                        }.into_any()
+                    })
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+fn list_href(column: Column, descending: bool, page: usize) -> String {
+    let dir = if descending { "desc" } else { "asc" };
+    format!("/settings/sub-accounts?sort={}&dir={dir}&page={page}", column.key())
+}
+
+#[component]
+fn SortHeader(column: Column, current: (Column, bool)) -> impl IntoView {
+    let active = current.0 == column;
+    let next_descending = active && !current.1;
+    let aria_sort = active.then_some(if current.1 { "descending" } else { "ascending" });
+    let arrow = if !active { "↕" } else if current.1 { "↓" } else { "↑" };
+    view! {
+        <th scope="col" aria-sort=aria_sort>
+            <a class="sort" href=list_href(column, next_descending, 1)>
+                {column.title()}
+                <span class="sort-arrow" aria-hidden="true">{arrow}</span>
+            </a>
+        </th>
+    }
+}
+
+#[component]
+fn Pager(page: usize, pages: usize, total: usize, sort: (Column, bool)) -> impl IntoView {
+    (pages > 1).then(|| view! {
+        <nav class="pager" aria-label="Pages">
+            <span>{format!("Page {page} of {pages} · {total} sub-accounts")}</span>
+            {(page > 1).then(|| view! { <a class="btn small" href=list_href(sort.0, sort.1, page - 1)>"Previous"</a> })}
+            {(page < pages).then(|| view! { <a class="btn small" href=list_href(sort.0, sort.1, page + 1)>"Next"</a> })}
+        </nav>
+    })
+}
+
+#[component]
+fn SubAccountRow(row: SubAccount, set_enabled: ServerAction<SetSubAccountEnabled>) -> impl IntoView {
+    let base = format!("/settings/sub-accounts/{}", row.id);
+    let status = if row.disabled { "Disabled" } else { "Active" };
+    let toggle_label = if row.disabled { "Enable" } else { "Disable" };
+    view! {
+        <tr class:disabled-row=row.disabled>
+            <td class="mono">{row.login.clone()}</td>
+            <td>{row.name}</td>
+            <td class="mono">{row.phone}</td>
+            <td>{row.email}</td>
+            <td>{row.company.unwrap_or_default()}</td>
+            <td><span class="badge" class:ok=!row.disabled class:muted=row.disabled>{status}</span></td>
+            <td>{row.last_login_at.map(|t| t.replace('T', " ").trim_end_matches('Z').to_owned()).unwrap_or_else(|| "Never".to_owned())}</td>
+            <td class="actions">
+                <details class="row-actions">
+                    <summary role="button" class="btn icon" aria-label=format!("Actions for {}", row.login)>"+"</summary>
+                    <div class="menu">
+                        <a href=format!("{base}/access")>"Manage access"</a>
+                        <a href=format!("{base}/edit")>"Edit"</a>
+                        <a href=format!("{base}/password")>"Reset password"</a>
+                        <ActionForm action=set_enabled>
+                            <input type="hidden" name="id" value=row.id />
+                            <input type="hidden" name="enabled" value=if row.disabled { "true" } else { "false" } />
+                            <button type="submit">{toggle_label}</button>
+                        </ActionForm>
+                        <a class="danger" href=format!("{base}/delete")>"Delete"</a>
+                    </div>
+                </details>
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,97 @@
+//! The axum application: routes, server functions, sessions and layers.
+
+use axum::{
+    body::Body,
+    http::{Request, StatusCode},
+    middleware::{self, Next},
+    response::Response,
+    Router,
+};
+use axum_login::AuthManagerLayerBuilder;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::SqlitePool;
+use tower_http::{set_header::SetResponseHeaderLayer, trace::TraceLayer};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+use super::{auth::Backend, password::Passwords, security, AppState};
+use crate::{
+    api::AppError,
+    app::{shell, App},
+};
+
+pub const SESSION_COOKIE: &str = "sms_portal_session";
+
+/// Settings of the HTTP layer.
+#[derive(Clone, Debug)]
+pub struct HttpConfig {
+    /// Mark the session cookie `Secure` (set when served over TLS).
+    pub secure_cookies: bool,
+    /// A session ends after this long without a request.
+    pub idle_timeout: time::Duration,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self { secure_cookies: false, idle_timeout: time::Duration::minutes(30) }
+    }
+}
+
+/// Builds the whole application on a migrated pool.
+pub async fn router(
+    pool: SqlitePool,
+    leptos_options: LeptosOptions,
+    config: &HttpConfig,
+) -> Result<(Router, SqliteStore), sqlx::Error> {
+    let passwords = Passwords::new();
+    let state = AppState { leptos_options, pool: pool.clone(), passwords: passwords.clone() };
+
+    let session_store = SqliteStore::new(pool.clone());
+    session_store.migrate().await?;
+    let session_layer = SessionManagerLayer::new(session_store.clone())
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(config.idle_timeout));
+    let auth_layer = AuthManagerLayerBuilder::new(Backend::new(pool, passwords), session_layer).build();
+
+    let routes = generate_route_list(App);
+    let mut app = Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            // AppState itself is provided to every render and server function.
+            || {},
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(error_status))
+        .layer(auth_layer)
+        .layer(middleware::from_fn(security::reject_cross_site));
+    for (name, value) in security::security_headers() {
+        app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    }
+    let app = app.layer(TraceLayer::new_for_http()).with_state(state);
+    Ok((app, session_store))
+}
+
+/// Gives a server function's error the HTTP status it stands for: server_fn
+/// answers every error with 500, which would hide refusals among crashes.
+async fn error_status(request: Request<Body>, next: Next) -> Response {
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}

@@ -1,0 +1,150 @@
+//! Who is logged in: the axum-login backend. The user is loaded afresh from
+//! SQLite on every request, so a disable, a permission change or the account
+//! option switched off applies to the very next request.
+
+use axum_login::{AuthUser, AuthnBackend};
+use blake2::{Blake2s256, Digest};
+use sqlx::SqlitePool;
+
+use super::password::Passwords;
+use crate::domain::{PermissionSet, Role, Viewer};
+
+pub type AuthSession = axum_login::AuthSession<Backend>;
+
+#[derive(Clone)]
+pub struct Backend {
+    pool: SqlitePool,
+    passwords: Passwords,
+}
+
+impl Backend {
+    pub fn new(pool: SqlitePool, passwords: Passwords) -> Self {
+        Self { pool, passwords }
+    }
+}
+
+/// The logged-in user as the server sees it.
+#[derive(Clone, Debug)]
+pub struct SessionUser {
+    pub viewer: Viewer,
+    /// Changes with the password hash and the session epoch; a session whose
+    /// stored hash differs is ended by axum-login.
+    auth_hash: [u8; 32],
+}
+
+impl AuthUser for SessionUser {
+    type Id = i64;
+
+    fn id(&self) -> i64 {
+        self.viewer.user_id
+    }
+
+    fn session_auth_hash(&self) -> &[u8] {
+        &self.auth_hash
+    }
+}
+
+#[derive(Clone)]
+pub struct Credentials {
+    pub login: String,
+    pub password: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    login: String,
+    name: String,
+    role: String,
+    account_id: Option<i64>,
+    account_name: Option<String>,
+    can_add_subaccount: bool,
+    disabled: bool,
+    password_hash: String,
+    session_epoch: i64,
+}
+
+/// The user with their account's name and option, selected by `$condition`.
+macro_rules! select_user {
+    ($condition:literal) => {
+        concat!(
+            "SELECT u.id, u.login, u.name, u.role, u.account_id, a.name AS account_name, ",
+            "COALESCE(a.can_add_subaccount, 0) AS can_add_subaccount, ",
+            "u.disabled, u.password_hash, u.session_epoch ",
+            "FROM users u LEFT JOIN accounts a ON a.id = u.account_id WHERE ",
+            $condition
+        )
+    };
+}
+
+impl UserRow {
+    fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Sub)
+    }
+
+    /// Disabled users never log in; sub-users only while their account's option is on.
+    fn may_log_in(&self) -> bool {
+        !self.disabled && (self.role() != Role::Sub || self.can_add_subaccount)
+    }
+
+    fn auth_hash(&self) -> [u8; 32] {
+        let mut hasher = Blake2s256::new();
+        hasher.update(self.password_hash.as_bytes());
+        hasher.update(self.session_epoch.to_le_bytes());
+        hasher.finalize().into()
+    }
+}
+
+async fn session_user(pool: &SqlitePool, row: UserRow) -> Result<SessionUser, sqlx::Error> {
+    let role = row.role();
+    let permissions = match role {
+        Role::Owner => PermissionSet::all(),
+        Role::Manager => PermissionSet::empty(),
+        Role::Sub => super::sub_accounts::permissions_of(pool, row.id).await?,
+    };
+    Ok(SessionUser {
+        auth_hash: row.auth_hash(),
+        viewer: Viewer {
+            user_id: row.id,
+            login: row.login,
+            name: row.name,
+            role,
+            account_id: row.account_id,
+            account_name: row.account_name,
+            can_add_subaccount: row.can_add_subaccount,
+            permissions,
+        },
+    })
+}
+
+impl AuthnBackend for Backend {
+    type User = SessionUser;
+    type Credentials = Credentials;
+    type Error = sqlx::Error;
+
+    async fn authenticate(&self, creds: Credentials) -> Result<Option<SessionUser>, sqlx::Error> {
+        let row = sqlx::query_as::<_, UserRow>(select_user!("u.login = ?1"))
+            .bind(creds.login.trim())
+            .fetch_optional(&self.pool)
+            .await?;
+        let verified = self
+            .passwords
+            .verify(&creds.password, row.as_ref().map(|r| r.password_hash.as_str()))
+            .await;
+        match row {
+            Some(row) if verified && row.may_log_in() => Ok(Some(session_user(&self.pool, row).await?)),
+            _ => Ok(None),
+        }
+    }
+
+    async fn get_user(&self, user_id: &i64) -> Result<Option<SessionUser>, sqlx::Error> {
+        let row = sqlx::query_as::<_, UserRow>(select_user!("u.id = ?1"))
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) if row.may_log_in() => Ok(Some(session_user(&self.pool, row).await?)),
+            _ => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! The one door of every server function: who is asking, and may they?
+
+use leptos::prelude::*;
+
+use super::{auth::AuthSession, AppState};
+use crate::{
+    api::AppError,
+    domain::{Access, Viewer},
+};
+
+/// The application state provided to every server function.
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server function context");
+        AppError::Internal
+    })
+}
+
+/// The auth session of the current request.
+pub async fn auth_session() -> Result<AuthSession, AppError> {
+    leptos_axum::extract::<AuthSession>().await.map_err(|error| {
+        tracing::error!(%error, "auth session layer missing");
+        AppError::Internal
+    })
+}
+
+/// The viewer of the current request, if logged in.
+pub async fn viewer() -> Result<Option<Viewer>, AppError> {
+    Ok(auth_session().await?.user.map(|user| user.viewer))
+}
+
+/// Refuses unless a user is logged in and `access` allows them.
+pub async fn require(access: Access) -> Result<Viewer, AppError> {
+    let viewer = viewer().await?.ok_or(AppError::Unauthenticated)?;
+    if access.allows(&viewer) {
+        Ok(viewer)
+    } else {
+        tracing::warn!(user = viewer.user_id, ?access, "authorization refused");
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The account of an owner or sub-user (managers have none).
+pub fn account_of(viewer: &Viewer) -> Result<i64, AppError> {
+    viewer.account_id.ok_or(AppError::Forbidden)
+}

@@ -1,0 +1,13 @@
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::SqlitePool;
+
+use super::password::Passwords;
+
+/// Everything a request handler or a server function may need.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: SqlitePool,
+    pub passwords: Passwords,
+}

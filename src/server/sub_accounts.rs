@@ -1,0 +1,149 @@
+//! Sub-accounts of one customer account. Every query names the caller's
+//! account, so an id from another account is simply not found.
+
+use sqlx::SqlitePool;
+
+use super::{
+    db::begin_write,
+    password::Passwords,
+    users::{login_conflict, CreateError},
+};
+use crate::{
+    api::sub_accounts::SubAccount,
+    domain::{ContactDetails, NewUser, Permission, PermissionSet},
+};
+
+const SELECT: &str = "SELECT id, login, name, phone, email, company, disabled, last_login_at, created_at \
+    FROM users WHERE role = 'sub' AND account_id = ?1";
+
+pub async fn list(pool: &SqlitePool, account_id: i64) -> Result<Vec<SubAccount>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} ORDER BY login COLLATE NOCASE"))
+        .bind(account_id)
+        .fetch_all(pool)
+        .await
+}
+
+pub async fn find(pool: &SqlitePool, account_id: i64, id: i64) -> Result<Option<SubAccount>, sqlx::Error> {
+    sqlx::query_as(&format!("{SELECT} AND id = ?2"))
+        .bind(account_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn create(
+    pool: &SqlitePool,
+    passwords: &Passwords,
+    account_id: i64,
+    user: &NewUser,
+) -> Result<i64, CreateError> {
+    let hash = passwords.hash(&user.password).await;
+    let contact = &user.contact;
+    sqlx::query_scalar(
+        "INSERT INTO users (account_id, role, login, password_hash, name, phone, email, company) \
+         VALUES (?1, 'sub', ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(user.login.as_str())
+    .bind(hash)
+    .bind(contact.name.as_str())
+    .bind(contact.phone.as_str())
+    .bind(contact.email.as_str())
+    .bind(contact.company.as_ref().map(|c| c.as_str()))
+    .fetch_one(pool)
+    .await
+    .map_err(|e| login_conflict(e, user.login.as_str()))
+}
+
+const WHERE_SUB: &str = "WHERE account_id = ?1 AND id = ?2 AND role = 'sub'";
+
+fn changed_one(result: sqlx::sqlite::SqliteQueryResult) -> bool {
+    result.rows_affected() == 1
+}
+
+pub async fn update(pool: &SqlitePool, account_id: i64, id: i64, contact: &ContactDetails) -> Result<bool, sqlx::Error> {
+    sqlx::query(&format!("UPDATE users SET name = ?3, phone = ?4, email = ?5, company = ?6 {WHERE_SUB}"))
+        .bind(account_id)
+        .bind(id)
+        .bind(contact.name.as_str())
+        .bind(contact.phone.as_str())
+        .bind(contact.email.as_str())
+        .bind(contact.company.as_ref().map(|c| c.as_str()))
+        .execute(pool)
+        .await
+        .map(changed_one)
+}
+
+/// Sets a new password and ends the sub-user's open sessions.
+pub async fn reset_password(pool: &SqlitePool, account_id: i64, id: i64, hash: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query(&format!("UPDATE users SET password_hash = ?3, session_epoch = session_epoch + 1 {WHERE_SUB}"))
+        .bind(account_id)
+        .bind(id)
+        .bind(hash)
+        .execute(pool)
+        .await
+        .map(changed_one)
+}
+
+/// Disabling ends the open sessions; enabling does not bring them back.
+pub async fn set_disabled(pool: &SqlitePool, account_id: i64, id: i64, disabled: bool) -> Result<bool, sqlx::Error> {
+    sqlx::query(&format!("UPDATE users SET disabled = ?3, session_epoch = session_epoch + ?3 {WHERE_SUB}"))
+        .bind(account_id)
+        .bind(id)
+        .bind(disabled)
+        .execute(pool)
+        .await
+        .map(changed_one)
+}
+
+/// Deletes the sub-account; its grants go with it (foreign key cascade) and
+/// its sessions no longer find a user.
+pub async fn delete(pool: &SqlitePool, account_id: i64, id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query(&format!("DELETE FROM users {WHERE_SUB}"))
+        .bind(account_id)
+        .bind(id)
+        .execute(pool)
+        .await
+        .map(changed_one)
+}
+
+pub async fn permissions_of(pool: &SqlitePool, user_id: i64) -> Result<PermissionSet, sqlx::Error> {
+    let keys: Vec<String> = sqlx::query_scalar("SELECT permission FROM user_permissions WHERE user_id = ?1")
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?;
+    // A key no longer in the catalogue grants nothing.
+    Ok(keys.iter().filter_map(|k| Permission::from_key(k)).collect())
+}
+
+/// Replaces the grants of a sub-account; the caller has checked consistency.
+pub async fn save_permissions(
+    pool: &SqlitePool,
+    account_id: i64,
+    id: i64,
+    permissions: PermissionSet,
+) -> Result<bool, sqlx::Error> {
+    debug_assert_eq!(permissions.missing_requirement(), None);
+    let mut tx = begin_write(pool).await?;
+    let exists: Option<i64> = sqlx::query_scalar(&format!("SELECT id FROM users {WHERE_SUB}"))
+        .bind(account_id)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_none() {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM user_permissions WHERE user_id = ?1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    for permission in permissions.iter() {
+        sqlx::query("INSERT INTO user_permissions (user_id, permission) VALUES (?1, ?2)")
+            .bind(id)
+            .bind(permission.key())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}

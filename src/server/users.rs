@@ -1,0 +1,163 @@
+//! Managers, accounts and their owners; login bookkeeping; own passwords.
+
+use sqlx::SqlitePool;
+
+use super::{db::begin_write, password::Passwords};
+use crate::{
+    api::manager::AccountSummary,
+    domain::{FormErrors, NewUser, Password},
+};
+
+/// Why creating a login failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("{0:?}")]
+    Invalid(FormErrors),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+pub const LOGIN_TAKEN: &str = "This login is already taken.";
+
+/// Maps a unique-constraint violation on the login to a field error.
+pub fn login_conflict(error: sqlx::Error, login: &str) -> CreateError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            let mut errors = FormErrors::default();
+            errors.keep("login", login);
+            errors.add("login", LOGIN_TAKEN);
+            CreateError::Invalid(errors)
+        }
+        _ => CreateError::Database(error),
+    }
+}
+
+pub async fn create_manager(
+    pool: &SqlitePool,
+    passwords: &Passwords,
+    login: &crate::domain::Login,
+    name: &str,
+    password: &Password,
+) -> Result<i64, CreateError> {
+    let hash = passwords.hash(password).await;
+    sqlx::query_scalar(
+        "INSERT INTO users (role, login, password_hash, name) VALUES ('manager', ?1, ?2, ?3) RETURNING id",
+    )
+    .bind(login.as_str())
+    .bind(hash)
+    .bind(name)
+    .fetch_one(pool)
+    .await
+    .map_err(|e| login_conflict(e, login.as_str()))
+}
+
+/// Creates a customer account with its owner; returns the account id.
+pub async fn create_account(
+    pool: &SqlitePool,
+    passwords: &Passwords,
+    owner: &NewUser,
+    can_add_subaccount: bool,
+) -> Result<i64, CreateError> {
+    let hash = passwords.hash(&owner.password).await;
+    let contact = &owner.contact;
+    let account_name = contact.company.as_ref().map_or(contact.name.as_str(), |c| c.as_str());
+    let mut tx = begin_write(pool).await?;
+    let account_id: i64 = sqlx::query_scalar(
+        "INSERT INTO accounts (name, can_add_subaccount) VALUES (?1, ?2) RETURNING id",
+    )
+    .bind(account_name)
+    .bind(can_add_subaccount)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO users (account_id, role, login, password_hash, name, phone, email, company) \
+         VALUES (?1, 'owner', ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .bind(account_id)
+    .bind(owner.login.as_str())
+    .bind(hash)
+    .bind(contact.name.as_str())
+    .bind(contact.phone.as_str())
+    .bind(contact.email.as_str())
+    .bind(contact.company.as_ref().map(|c| c.as_str()))
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| login_conflict(e, owner.login.as_str()))?;
+    tx.commit().await?;
+    Ok(account_id)
+}
+
+/// Switches "Can Add Subaccount". Switching it off ends the open sessions of
+/// the account's sub-users; their grants stay for when it is switched on again.
+pub async fn set_can_add_subaccount(
+    pool: &SqlitePool,
+    account_id: i64,
+    enabled: bool,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    let found = sqlx::query("UPDATE accounts SET can_add_subaccount = ?2 WHERE id = ?1")
+        .bind(account_id)
+        .bind(enabled)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+        == 1;
+    if found && !enabled {
+        sqlx::query("UPDATE users SET session_epoch = session_epoch + 1 WHERE account_id = ?1 AND role = 'sub'")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(found)
+}
+
+/// The account id of the owner with this login.
+pub async fn account_of_owner(pool: &SqlitePool, login: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT account_id FROM users WHERE login = ?1 AND role = 'owner'")
+        .bind(login)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn list_accounts(pool: &SqlitePool) -> Result<Vec<AccountSummary>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.id, a.name, o.login AS owner_login, o.email AS owner_email, \
+         (SELECT COUNT(*) FROM users s WHERE s.account_id = a.id AND s.role = 'sub') AS sub_accounts, \
+         a.can_add_subaccount, a.created_at \
+         FROM accounts a JOIN users o ON o.account_id = a.id AND o.role = 'owner' \
+         ORDER BY a.name COLLATE NOCASE, a.id",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn record_login(pool: &SqlitePool, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET last_login_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1")
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn password_hash(pool: &SqlitePool, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Sets a new password hash and ends every open session of the user.
+pub async fn set_password_hash(pool: &SqlitePool, user_id: i64, hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = ?2, session_epoch = session_epoch + 1 WHERE id = ?1")
+        .bind(user_id)
+        .bind(hash)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn is_empty(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?;
+    Ok(users == 0)
+}

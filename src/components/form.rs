@@ -105,7 +105,9 @@ pub fn Field(
                 on:blur=on_blur
             />
             {help.map(|text| view! { <p class="help" id=help_id>{text}</p> })}
-            {move || error().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
+            // Always present, so a message appearing on blur never shifts the
+            // button the user is about to click.
+            <p class="field-error" id=error_id>{error}</p>
         </div>
     }
 }

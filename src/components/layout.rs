@@ -64,7 +64,9 @@ fn TopBar(viewer: Viewer) -> impl IntoView {
     view! {
         <header class="topbar">
             <div class="topbar-account">
-                {viewer.account_name.clone().map(|name| view! { <span class="account-name">{name}</span> })}
+                <span class="account-name">
+                    {viewer.account_name.clone().unwrap_or_else(|| "Provider console".to_owned())}
+                </span>
             </div>
             <div class="topbar-user">
                 <span class="user-name">{viewer.name.clone()}</span>

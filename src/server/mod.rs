@@ -12,4 +12,7 @@ pub mod state;
 pub mod sub_accounts;
 pub mod users;
 
+#[cfg(test)]
+mod tests;
+
 pub use state::AppState;

@@ -1,0 +1,7 @@
+//! Tests of the server against a real SQLite file and, where it matters,
+//! over real HTTP on a random port.
+
+mod auth_http;
+mod matrix;
+mod repositories;
+mod support;

@@ -11,7 +11,9 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
         .init();
     let cli = Cli::parse();
     match cli.command {
@@ -35,16 +37,21 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
     let address = options.site_addr;
     let pool = db::connect(database_url).await?;
     let config = HttpConfig {
-        secure_cookies: std::env::var("SMS_PORTAL_SECURE_COOKIES").is_ok_and(|v| v == "1" || v == "true"),
+        secure_cookies: std::env::var("SMS_PORTAL_SECURE_COOKIES")
+            .is_ok_and(|v| v == "1" || v == "true"),
         ..HttpConfig::default()
     };
     let (app, sessions) = router(pool, options, &config).await?;
-    let cleanup = tokio::spawn(sessions.continuously_delete_expired(tokio::time::Duration::from_secs(60)));
+    let cleanup =
+        tokio::spawn(sessions.continuously_delete_expired(tokio::time::Duration::from_secs(60)));
     let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!("sms-portal listening on http://{address}");
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     cleanup.abort();
     Ok(())
 }
@@ -54,7 +61,9 @@ async fn shutdown_signal() {
         let _ = tokio::signal::ctrl_c().await;
     };
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
@@ -72,4 +72,59 @@ export async function logIn(page: Page, creds: Credentials): Promise<void> {
 export async function logOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Log out' }).click();
   await expect(page).toHaveURL(/\/login/);
+}
+
+/** A second, independent browser session (another person), with the project's settings. */
+export async function newPage(browser: Browser): Promise<Page> {
+  const { baseURL, javaScriptEnabled } = test.info().project.use;
+  const context = await browser.newContext({ baseURL, javaScriptEnabled });
+  return context.newPage();
+}
+
+export interface SubAccountFields {
+  login: string;
+  password: string;
+  name: string;
+  phone: string;
+  email: string;
+  company?: string;
+}
+
+export function subAccountFields(prefix = 'sub'): SubAccountFields {
+  return {
+    login: uniqueLogin(prefix),
+    password: newPassword(),
+    name: 'Anna Kowalska',
+    phone: '+48 600 100 200',
+    email: 'anna@example.com',
+  };
+}
+
+/** Fills the Create Sub Account form as a person would, field by field. */
+export async function fillSubAccountForm(page: Page, fields: SubAccountFields): Promise<void> {
+  await page.getByLabel('Login').fill(fields.login);
+  await page.getByLabel('Password', { exact: true }).fill(fields.password);
+  await page.getByLabel('Name', { exact: true }).fill(fields.name);
+  await page.getByLabel('Phone').fill(fields.phone);
+  await page.getByLabel('Email').fill(fields.email);
+  await page.getByLabel('Company name (optional)').fill(fields.company ?? '');
+}
+
+/** The owner (logged in on `page`) creates a sub-account through the UI. */
+export async function createSubAccount(page: Page, fields = subAccountFields()): Promise<SubAccountFields> {
+  await open(page, '/settings/sub-accounts/new');
+  await fillSubAccountForm(page, fields);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: 'Sub Accounts' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: fields.login, exact: true })).toBeVisible();
+  await waitForHydration(page);
+  return fields;
+}
+
+/** Opens the `+` menu of a sub-account's row and follows one of its actions. */
+export async function rowAction(page: Page, login: string, action: string): Promise<void> {
+  await open(page, '/settings/sub-accounts');
+  await page.getByRole('button', { name: `Actions for ${login}` }).click();
+  const item = page.getByRole('link', { name: action, exact: true }).or(page.getByRole('button', { name: action, exact: true }));
+  await item.click();
 }

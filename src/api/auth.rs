@@ -25,7 +25,10 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
         })?
         .ok_or(AppError::InvalidCredentials)?;
     // A fresh session id at every login defeats session fixation (ASVS 3.2.1).
-    auth.session.cycle_id().await.map_err(|_| AppError::Internal)?;
+    auth.session
+        .cycle_id()
+        .await
+        .map_err(|_| AppError::Internal)?;
     auth.login(&user).await.map_err(|_| AppError::Internal)?;
     users::record_login(&state.pool, user.viewer.user_id).await?;
     tracing::info!(user = user.viewer.user_id, "login");
@@ -59,11 +62,18 @@ pub async fn change_password(
     let state = guard::state()?;
     let mut errors = FormErrors::default();
     let stored = users::password_hash(&state.pool, viewer.user_id).await?;
-    if !state.passwords.verify(&current_password, stored.as_deref()).await {
+    if !state
+        .passwords
+        .verify(&current_password, stored.as_deref())
+        .await
+    {
         errors.add("current_password", "This is not your current password.");
     }
     let new_password = errors.check("new_password", Password::parse(&new_password));
-    if new_password.as_ref().is_some_and(|p| p.expose() != confirm_password) {
+    if new_password
+        .as_ref()
+        .is_some_and(|p| p.expose() != confirm_password)
+    {
         errors.add("confirm_password", "The two new passwords differ.");
     }
     let Some(new_password) = new_password.filter(|_| errors.is_empty()) else {
@@ -73,7 +83,11 @@ pub async fn change_password(
     users::set_password_hash(&state.pool, viewer.user_id, &hash).await?;
     // The epoch moved on, so re-bind this session to the new hash; others end.
     let mut auth = guard::auth_session().await?;
-    let user = auth.backend.get_user(&viewer.user_id).await?.ok_or(AppError::Unauthenticated)?;
+    let user = auth
+        .backend
+        .get_user(&viewer.user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     auth.login(&user).await.map_err(|_| AppError::Internal)?;
     Ok(())
 }
@@ -100,8 +114,19 @@ mod tests {
 
     #[test]
     fn next_is_limited_to_local_paths() {
-        assert_eq!(local_path(Some("/settings/sub-accounts")), "/settings/sub-accounts");
-        for hostile in ["/a\r\nSet-Cookie: x=1", "/ä", "https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "/login"] {
+        assert_eq!(
+            local_path(Some("/settings/sub-accounts")),
+            "/settings/sub-accounts"
+        );
+        for hostile in [
+            "/a\r\nSet-Cookie: x=1",
+            "/ä",
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "/login",
+        ] {
             assert_eq!(local_path(Some(hostile)), "/", "{hostile}");
         }
         assert_eq!(local_path(None), "/");

@@ -18,7 +18,10 @@ pub struct AccountSummary {
 
 #[server(endpoint = "manager/accounts")]
 pub async fn list_accounts() -> Result<Vec<AccountSummary>, AppError> {
-    use crate::{domain::Access, server::{guard, users}};
+    use crate::{
+        domain::Access,
+        server::{guard, users},
+    };
     guard::require(Access::Manager).await?;
     Ok(users::list_accounts(&guard::state()?.pool).await?)
 }
@@ -40,8 +43,17 @@ pub async fn create_account(
     };
     guard::require(Access::Manager).await?;
     let state = guard::state()?;
-    let owner = NewUser::parse(&login, &password, &ContactForm { name, phone, email, company })
-        .map_err(AppError::Invalid)?;
+    let owner = NewUser::parse(
+        &login,
+        &password,
+        &ContactForm {
+            name,
+            phone,
+            email,
+            company,
+        },
+    )
+    .map_err(AppError::Invalid)?;
     users::create_account(&state.pool, &state.passwords, &owner, can_add_subaccount).await?;
     leptos_axum::redirect("/manager/accounts");
     Ok(())
@@ -53,13 +65,21 @@ pub async fn set_can_add_subaccount(
     account_id: i64,
     #[server(default)] can_add_subaccount: bool,
 ) -> Result<bool, AppError> {
-    use crate::{domain::Access, server::{guard, users}};
+    use crate::{
+        domain::Access,
+        server::{guard, users},
+    };
     let viewer = guard::require(Access::Manager).await?;
     let state = guard::state()?;
     if !users::set_can_add_subaccount(&state.pool, account_id, can_add_subaccount).await? {
         return Err(AppError::NotFound);
     }
-    tracing::info!(manager = viewer.user_id, account_id, can_add_subaccount, "option switched");
+    tracing::info!(
+        manager = viewer.user_id,
+        account_id,
+        can_add_subaccount,
+        "option switched"
+    );
     leptos_axum::redirect(&format!("/manager/accounts?saved={account_id}"));
     Ok(can_add_subaccount)
 }

@@ -28,11 +28,11 @@ pub struct AccessOfSubAccount {
 
 #[cfg(feature = "ssr")]
 mod ssr {
+    use super::AppError;
     pub use crate::{
         domain::{Access, ContactForm, NewUser, Password, PermissionSet, Viewer},
         server::{guard, sub_accounts as repo, users::CreateError, AppState},
     };
-    use super::AppError;
 
     /// The owner's account, after checking the Sub Accounts access.
     pub async fn owner_account() -> Result<(Viewer, i64, AppState), AppError> {
@@ -66,7 +66,9 @@ pub async fn list_sub_accounts() -> Result<Vec<SubAccount>, AppError> {
 pub async fn get_sub_account(id: i64) -> Result<SubAccount, AppError> {
     use ssr::*;
     let (_, account_id, state) = owner_account().await?;
-    repo::find(&state.pool, account_id, id).await?.ok_or(AppError::NotFound)
+    repo::find(&state.pool, account_id, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 #[server(endpoint = "sub-accounts/create")]
@@ -80,10 +82,23 @@ pub async fn create_sub_account(
 ) -> Result<(), AppError> {
     use ssr::*;
     let (viewer, account_id, state) = owner_account().await?;
-    let user = NewUser::parse(&login, &password, &ContactForm { name, phone, email, company })
-        .map_err(AppError::Invalid)?;
+    let user = NewUser::parse(
+        &login,
+        &password,
+        &ContactForm {
+            name,
+            phone,
+            email,
+            company,
+        },
+    )
+    .map_err(AppError::Invalid)?;
     let id = repo::create(&state.pool, &state.passwords, account_id, &user).await?;
-    tracing::info!(owner = viewer.user_id, sub_account = id, "sub-account created");
+    tracing::info!(
+        owner = viewer.user_id,
+        sub_account = id,
+        "sub-account created"
+    );
     leptos_axum::redirect("/settings/sub-accounts");
     Ok(())
 }
@@ -100,7 +115,13 @@ pub async fn update_sub_account(
     use ssr::*;
     let (_, account_id, state) = owner_account().await?;
     let mut errors = FormErrors::default();
-    let contact = ContactForm { name, phone, email, company }.parse(&mut errors);
+    let contact = ContactForm {
+        name,
+        phone,
+        email,
+        company,
+    }
+    .parse(&mut errors);
     let Some(contact) = contact.filter(|_| errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };
@@ -114,7 +135,9 @@ pub async fn update_sub_account(
 pub async fn reset_sub_account_password(id: i64, password: String) -> Result<(), AppError> {
     use ssr::*;
     let (_, account_id, state) = owner_account().await?;
-    repo::find(&state.pool, account_id, id).await?.ok_or(AppError::NotFound)?;
+    repo::find(&state.pool, account_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let password = Password::parse(&password).map_err(|e| AppError::invalid("password", e))?;
     let hash = state.passwords.hash(&password).await;
     found(repo::reset_password(&state.pool, account_id, id, &hash).await?)?;
@@ -124,7 +147,10 @@ pub async fn reset_sub_account_password(id: i64, password: String) -> Result<(),
 
 /// Disables (ending open sessions) or enables a sub-account.
 #[server(endpoint = "sub-accounts/set-enabled")]
-pub async fn set_sub_account_enabled(id: i64, #[server(default)] enabled: bool) -> Result<(), AppError> {
+pub async fn set_sub_account_enabled(
+    id: i64,
+    #[server(default)] enabled: bool,
+) -> Result<(), AppError> {
     use ssr::*;
     let (_, account_id, state) = owner_account().await?;
     found(repo::set_disabled(&state.pool, account_id, id, !enabled).await?)
@@ -135,7 +161,11 @@ pub async fn delete_sub_account(id: i64) -> Result<(), AppError> {
     use ssr::*;
     let (viewer, account_id, state) = owner_account().await?;
     found(repo::delete(&state.pool, account_id, id).await?)?;
-    tracing::info!(owner = viewer.user_id, sub_account = id, "sub-account deleted");
+    tracing::info!(
+        owner = viewer.user_id,
+        sub_account = id,
+        "sub-account deleted"
+    );
     leptos_axum::redirect("/settings/sub-accounts");
     Ok(())
 }
@@ -144,9 +174,14 @@ pub async fn delete_sub_account(id: i64) -> Result<(), AppError> {
 pub async fn get_access(id: i64) -> Result<AccessOfSubAccount, AppError> {
     use ssr::*;
     let (_, account_id, state) = owner_account().await?;
-    let sub_account = repo::find(&state.pool, account_id, id).await?.ok_or(AppError::NotFound)?;
+    let sub_account = repo::find(&state.pool, account_id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let permissions = repo::permissions_of(&state.pool, sub_account.id).await?;
-    Ok(AccessOfSubAccount { sub_account, permissions })
+    Ok(AccessOfSubAccount {
+        sub_account,
+        permissions,
+    })
 }
 
 /// Replaces the grants. An inconsistent set (an export without its view, say)
@@ -167,7 +202,12 @@ pub async fn save_access(
         )));
     }
     found(repo::save_permissions(&state.pool, account_id, id, set).await?)?;
-    tracing::info!(owner = viewer.user_id, sub_account = id, granted = set.len(), "permissions saved");
+    tracing::info!(
+        owner = viewer.user_id,
+        sub_account = id,
+        granted = set.len(),
+        "permissions saved"
+    );
     leptos_axum::redirect(&format!("/settings/sub-accounts/{id}/access?saved=1"));
     Ok(set)
 }

@@ -1,7 +1,10 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use crate::{api::AppError, domain::{FieldError, FormErrors}};
+use crate::{
+    api::AppError,
+    domain::{FieldError, FormErrors},
+};
 
 /// The field errors of the last submission of `action`, if it was refused.
 pub fn form_errors<S>(action: ServerAction<S>) -> Signal<Option<FormErrors>>
@@ -34,6 +37,9 @@ where
     }
 }
 
+/// The browser-side check of a field: the domain parser the server uses.
+pub type FieldCheck = fn(&str) -> Result<(), FieldError>;
+
 /// A labelled input with help text and its error beneath it. The browser
 /// checks the value as the user leaves the field (the same parser the server
 /// uses); the server's verdict wins after a submission.
@@ -47,7 +53,7 @@ pub fn Field(
     #[prop(optional)] help: Option<&'static str>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] required: bool,
-    #[prop(optional)] check: Option<fn(&str) -> Result<(), FieldError>>,
+    #[prop(optional)] check: Option<FieldCheck>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let help_id = format!("{id}-help");
@@ -84,16 +90,33 @@ pub fn Field(
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
+    // A refused submission empties password fields (it never echoes them
+    // either): the person types the password again.
+    let input = NodeRef::<leptos::html::Input>::new();
+    if is_password {
+        Effect::new(move |_| {
+            if errors.get().is_some() {
+                if let Some(input) = input.get_untracked() {
+                    input.set_value("");
+                }
+            }
+        });
+    }
     let on_blur = move |ev: leptos::ev::FocusEvent| {
         if let Some(check) = check {
             let raw = event_target_value(&ev);
-            local_error.set(if raw.is_empty() { None } else { check(&raw).err().map(|e| e.to_string()) });
+            local_error.set(if raw.is_empty() {
+                None
+            } else {
+                check(&raw).err().map(|e| e.to_string())
+            });
         }
     };
     view! {
         <div class="field" class:has-error=move || error().is_some()>
             <label for=id.clone()>{label}</label>
             <input
+                node_ref=input
                 id=id
                 name=name
                 type=kind

@@ -1,7 +1,10 @@
 use leptos::{either::EitherOf3, prelude::*};
 use leptos_router::{components::Redirect, hooks::use_location};
 
-use crate::{app::use_viewer, domain::{Access, Viewer}};
+use crate::{
+    app::use_viewer,
+    domain::{Access, Viewer},
+};
 
 /// Renders `children` only for a viewer that `access` allows: anonymous
 /// visitors go to the login page (and come back after), others see
@@ -65,7 +68,9 @@ pub fn set_status(_status: u16) {
 pub fn encode_component(raw: &str) -> String {
     raw.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

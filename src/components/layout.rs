@@ -2,11 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
 use super::menu::visible_menu;
-use crate::{
-    api::auth::Logout,
-    app::use_viewer,
-    domain::Viewer,
-};
+use crate::{api::auth::Logout, app::use_viewer, domain::Viewer};
 
 /// The frame of every logged-in page: sidebar menu, top bar, content.
 #[component]

@@ -38,7 +38,11 @@ pub const MENU: &[MenuGroup] = &[
 pub fn visible_menu(viewer: &Viewer) -> Vec<(&'static str, Vec<&'static MenuItem>)> {
     MENU.iter()
         .map(|group| {
-            let items = group.items.iter().filter(|i| i.access.allows(viewer)).collect::<Vec<_>>();
+            let items = group
+                .items
+                .iter()
+                .filter(|i| i.access.allows(viewer))
+                .collect::<Vec<_>>();
             (group.label, items)
         })
         .filter(|(_, items)| !items.is_empty())

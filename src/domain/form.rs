@@ -25,11 +25,17 @@ impl FormErrors {
     }
 
     pub fn error(&self, field: &str) -> Option<&str> {
-        self.fields.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+        self.fields
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
     }
 
     pub fn value(&self, field: &str) -> Option<&str> {
-        self.values.iter().find(|(f, _)| f == field).map(|(_, v)| v.as_str())
+        self.values
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Parses one field, recording its error; `None` when it was refused.
@@ -70,7 +76,12 @@ impl ContactForm {
         let phone = errors.check("phone", Phone::parse(&self.phone));
         let email = errors.check("email", Email::parse(&self.email));
         let company = errors.check("company", CompanyName::parse_optional(&self.company));
-        Some(ContactDetails { name: name?, phone: phone?, email: email?, company: company? })
+        Some(ContactDetails {
+            name: name?,
+            phone: phone?,
+            email: email?,
+            company: company?,
+        })
     }
 }
 
@@ -91,9 +102,11 @@ impl NewUser {
         let password = errors.check("password", Password::parse(password));
         let contact = contact.parse(&mut errors);
         match (login, password, contact) {
-            (Some(login), Some(password), Some(contact)) if errors.is_empty() => {
-                Ok(Self { login, password, contact })
-            }
+            (Some(login), Some(password), Some(contact)) if errors.is_empty() => Ok(Self {
+                login,
+                password,
+                contact,
+            }),
             _ => Err(errors),
         }
     }
@@ -122,7 +135,12 @@ mod tests {
 
     #[test]
     fn every_bad_field_is_reported_and_typed_values_are_kept_except_the_password() {
-        let bad = ContactForm { name: " ".into(), phone: "12".into(), email: "x".into(), company: "c".repeat(101) };
+        let bad = ContactForm {
+            name: " ".into(),
+            phone: "12".into(),
+            email: "x".into(),
+            company: "c".repeat(101),
+        };
         let errors = NewUser::parse("a", "short", &bad).unwrap_err();
         for field in ["login", "password", "name", "phone", "email", "company"] {
             assert!(errors.error(field).is_some(), "{field} has an error");

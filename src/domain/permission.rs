@@ -36,7 +36,9 @@ impl Category {
     }
 
     pub fn permissions(self) -> impl Iterator<Item = Permission> {
-        Permission::ALL.into_iter().filter(move |p| p.category() == self)
+        Permission::ALL
+            .into_iter()
+            .filter(move |p| p.category() == self)
     }
 }
 
@@ -117,21 +119,91 @@ impl Permission {
     fn spec(self) -> (&'static str, Category, &'static str, &'static str) {
         use Category::*;
         match self {
-            Permission::SendBulk => ("send_bulk", Sending, "Can Send Bulk", "Send bulk SMS campaigns."),
-            Permission::UseDatabase => ("use_database", Sending, "Can Use Database", "Create and manage contact lists."),
-            Permission::SenderView => ("sender_view", Sending, "Can Sender View", "View the available sender names."),
-            Permission::UseAnalytics => ("use_analytics", Analytics, "Can Use Analytics", "Open the analytics summary."),
-            Permission::UseAnalyticsDetails => ("use_analytics_details", Analytics, "Can Use Analytics Details", "Open the detailed message report."),
-            Permission::SeeAnalyticsDetails => ("see_analytics_details", Analytics, "Can See Analytics Details", "See full recipient numbers and message text in the report."),
-            Permission::AnalyticsDetailsExport => ("analytics_details_export", Analytics, "Can Use Analytics Details Export", "Export the detailed report as CSV."),
-            Permission::SeeIncomingSms => ("see_incoming_sms", IncomingSms, "Can See Incoming Sms", "View incoming messages."),
-            Permission::IncomingSmsExport => ("incoming_sms_export", IncomingSms, "Can See Incoming Sms Export", "Export incoming messages as CSV."),
-            Permission::SeeBlockedSms => ("see_blocked_sms", BlockedSms, "Can See Blocked Sms", "View blocked messages."),
-            Permission::BlockedSmsExport => ("blocked_sms_export", BlockedSms, "Can See Blocked Sms Export", "Export blocked messages as CSV."),
+            Permission::SendBulk => (
+                "send_bulk",
+                Sending,
+                "Can Send Bulk",
+                "Send bulk SMS campaigns.",
+            ),
+            Permission::UseDatabase => (
+                "use_database",
+                Sending,
+                "Can Use Database",
+                "Create and manage contact lists.",
+            ),
+            Permission::SenderView => (
+                "sender_view",
+                Sending,
+                "Can Sender View",
+                "View the available sender names.",
+            ),
+            Permission::UseAnalytics => (
+                "use_analytics",
+                Analytics,
+                "Can Use Analytics",
+                "Open the analytics summary.",
+            ),
+            Permission::UseAnalyticsDetails => (
+                "use_analytics_details",
+                Analytics,
+                "Can Use Analytics Details",
+                "Open the detailed message report.",
+            ),
+            Permission::SeeAnalyticsDetails => (
+                "see_analytics_details",
+                Analytics,
+                "Can See Analytics Details",
+                "See full recipient numbers and message text in the report.",
+            ),
+            Permission::AnalyticsDetailsExport => (
+                "analytics_details_export",
+                Analytics,
+                "Can Use Analytics Details Export",
+                "Export the detailed report as CSV.",
+            ),
+            Permission::SeeIncomingSms => (
+                "see_incoming_sms",
+                IncomingSms,
+                "Can See Incoming Sms",
+                "View incoming messages.",
+            ),
+            Permission::IncomingSmsExport => (
+                "incoming_sms_export",
+                IncomingSms,
+                "Can See Incoming Sms Export",
+                "Export incoming messages as CSV.",
+            ),
+            Permission::SeeBlockedSms => (
+                "see_blocked_sms",
+                BlockedSms,
+                "Can See Blocked Sms",
+                "View blocked messages.",
+            ),
+            Permission::BlockedSmsExport => (
+                "blocked_sms_export",
+                BlockedSms,
+                "Can See Blocked Sms Export",
+                "Export blocked messages as CSV.",
+            ),
             Permission::SeePrices => ("see_prices", Prices, "Can See Prices", "View SMS pricing."),
-            Permission::TopUp => ("top_up", Finance, "Can Top Up", "Top up the account balance."),
-            Permission::SeeFinance => ("see_finance", Finance, "Can See Finance", "View the balance, invoices and financial history."),
-            Permission::ProfileEdit => ("profile_edit", Profile, "Can Profile Edit", "Edit the account profile settings."),
+            Permission::TopUp => (
+                "top_up",
+                Finance,
+                "Can Top Up",
+                "Top up the account balance.",
+            ),
+            Permission::SeeFinance => (
+                "see_finance",
+                Finance,
+                "Can See Finance",
+                "View the balance, invoices and financial history.",
+            ),
+            Permission::ProfileEdit => (
+                "profile_edit",
+                Profile,
+                "Can Profile Edit",
+                "Edit the account profile settings.",
+            ),
         }
     }
 
@@ -170,7 +242,9 @@ impl PermissionSet {
     }
 
     pub fn iter(self) -> impl Iterator<Item = Permission> {
-        Permission::ALL.into_iter().filter(move |p| self.contains(*p))
+        Permission::ALL
+            .into_iter()
+            .filter(move |p| self.contains(*p))
     }
 
     pub fn len(self) -> usize {
@@ -233,7 +307,10 @@ mod tests {
     #[test]
     fn catalogue_has_fifteen_permissions_in_seven_categories() {
         assert_eq!(Permission::ALL.len(), 15);
-        let counts: Vec<usize> = Category::ALL.iter().map(|c| c.permissions().count()).collect();
+        let counts: Vec<usize> = Category::ALL
+            .iter()
+            .map(|c| c.permissions().count())
+            .collect();
         assert_eq!(counts, [3, 4, 2, 2, 1, 2, 1]);
         let mut keys: Vec<_> = Permission::ALL.iter().map(|p| p.key()).collect();
         keys.sort();
@@ -265,13 +342,19 @@ mod tests {
         assert!(set.contains(Permission::UseAnalytics));
         let set = set.with_granted(Permission::AnalyticsDetailsExport);
         let set = set.with_revoked(Permission::UseAnalytics);
-        assert!(set.is_empty(), "all analytics details depend on the summary: {set:?}");
+        assert!(
+            set.is_empty(),
+            "all analytics details depend on the summary: {set:?}"
+        );
     }
 
     #[test]
     fn from_keys_refuses_unknown_keys() {
         assert!(PermissionSet::from_keys(&["send_bulk", "root"]).is_err());
-        assert_eq!(PermissionSet::from_keys::<&str>(&[]).unwrap(), PermissionSet::empty());
+        assert_eq!(
+            PermissionSet::from_keys::<&str>(&[]).unwrap(),
+            PermissionSet::empty()
+        );
     }
 
     #[test]

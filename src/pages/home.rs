@@ -20,7 +20,10 @@ pub fn HomePage() -> impl IntoView {
 fn Welcome() -> impl IntoView {
     let viewer = expect_context::<Viewer>();
     let whereabouts = match (&viewer.account_name, viewer.role) {
-        (Some(account), role) => format!("You are signed in to {account} as {}.", role.label().to_lowercase()),
+        (Some(account), role) => format!(
+            "You are signed in to {account} as {}.",
+            role.label().to_lowercase()
+        ),
         (None, _) => "You are signed in as the provider's manager.".to_owned(),
     };
     view! {
@@ -76,7 +79,14 @@ fn SubUserHome(viewer: Viewer) -> impl IntoView {
     let granted = viewer.permissions;
     let groups: Vec<_> = Category::ALL
         .into_iter()
-        .map(|c| (c, c.permissions().filter(|p| granted.contains(*p)).collect::<Vec<_>>()))
+        .map(|c| {
+            (
+                c,
+                c.permissions()
+                    .filter(|p| granted.contains(*p))
+                    .collect::<Vec<_>>(),
+            )
+        })
         .filter(|(_, permissions)| !permissions.is_empty())
         .collect();
     view! {
@@ -95,7 +105,7 @@ fn SubUserHome(viewer: Viewer) -> impl IntoView {
                                 <strong>{category.label()}</strong>
                                 <ul>
                                     {permissions.into_iter().map(|p| view! {
-                                        <li>{p.label()}<span class="muted">" — "{p.description()}</span></li>
+                                        <li><span class="granted">{p.label()}</span><span class="muted">" — "{p.description()}</span></li>
                                     }).collect_view()}
                                 </ul>
                             </li>

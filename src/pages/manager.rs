@@ -29,7 +29,8 @@ fn AccountsTable() -> impl IntoView {
     let accounts = Resource::new(move || set_option.version().get(), |_| list_accounts());
     let query = use_query_map();
     let saved = move || {
-        set_option.value().get().and_then(Result::ok).is_some() || query.read().get("saved").is_some()
+        set_option.value().get().and_then(Result::ok).is_some()
+            || query.read().get("saved").is_some()
     };
     view! {
         <header class="page-header">
@@ -73,7 +74,10 @@ fn AccountsTable() -> impl IntoView {
 }
 
 #[component]
-fn AccountRow(account: AccountSummary, set_option: ServerAction<SetCanAddSubaccount>) -> impl IntoView {
+fn AccountRow(
+    account: AccountSummary,
+    set_option: ServerAction<SetCanAddSubaccount>,
+) -> impl IntoView {
     let account_id = account.id;
     let checkbox_id = format!("can-add-{account_id}");
     view! {

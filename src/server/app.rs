@@ -34,7 +34,10 @@ pub struct HttpConfig {
 
 impl Default for HttpConfig {
     fn default() -> Self {
-        Self { secure_cookies: false, idle_timeout: time::Duration::minutes(30) }
+        Self {
+            secure_cookies: false,
+            idle_timeout: time::Duration::minutes(30),
+        }
     }
 }
 
@@ -45,7 +48,11 @@ pub async fn router(
     config: &HttpConfig,
 ) -> Result<(Router, SqliteStore), sqlx::Error> {
     let passwords = Passwords::new();
-    let state = AppState { leptos_options, pool: pool.clone(), passwords: passwords.clone() };
+    let state = AppState {
+        leptos_options,
+        pool: pool.clone(),
+        passwords: passwords.clone(),
+    };
 
     let session_store = SqliteStore::new(pool.clone());
     session_store.migrate().await?;
@@ -55,7 +62,8 @@ pub async fn router(
         .with_same_site(SameSite::Lax)
         .with_secure(config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(config.idle_timeout));
-    let auth_layer = AuthManagerLayerBuilder::new(Backend::new(pool, passwords), session_layer).build();
+    let auth_layer =
+        AuthManagerLayerBuilder::new(Backend::new(pool, passwords), session_layer).build();
 
     let routes = generate_route_list(App);
     let mut app = Router::new()
@@ -89,9 +97,12 @@ async fn error_status(request: Request<Body>, next: Next) -> Response {
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -129,10 +129,15 @@ impl AuthnBackend for Backend {
             .await?;
         let verified = self
             .passwords
-            .verify(&creds.password, row.as_ref().map(|r| r.password_hash.as_str()))
+            .verify(
+                &creds.password,
+                row.as_ref().map(|r| r.password_hash.as_str()),
+            )
             .await;
         match row {
-            Some(row) if verified && row.may_log_in() => Ok(Some(session_user(&self.pool, row).await?)),
+            Some(row) if verified && row.may_log_in() => {
+                Ok(Some(session_user(&self.pool, row).await?))
+            }
             _ => Ok(None),
         }
     }

@@ -7,7 +7,11 @@ use super::{db, demo, password::Passwords, users};
 use crate::domain::{ContactForm, Login, NewUser, Password};
 
 #[derive(Parser)]
-#[command(name = "sms-portal", version, about = "Customer portal of an SMS provider")]
+#[command(
+    name = "sms-portal",
+    version,
+    about = "Customer portal of an SMS provider"
+)]
 pub struct Cli {
     /// SQLite database, created and migrated when missing.
     #[arg(long, env = "DATABASE_URL", default_value = db::DEFAULT_DATABASE_URL, global = true)]
@@ -75,7 +79,9 @@ pub enum Switch {
 
 /// Runs a non-serving command; the error is what to print before exiting 1.
 pub async fn run(command: Command, database_url: &str) -> Result<(), String> {
-    let pool = db::connect(database_url).await.map_err(|e| format!("cannot open {database_url}: {e}"))?;
+    let pool = db::connect(database_url)
+        .await
+        .map_err(|e| format!("cannot open {database_url}: {e}"))?;
     let passwords = Passwords::new();
     match command {
         Command::Serve => unreachable!("serving is handled by main"),
@@ -87,23 +93,50 @@ pub async fn run(command: Command, database_url: &str) -> Result<(), String> {
                 .map_err(describe)?;
             println!("Manager {login} created.");
         }
-        Command::Account(AccountCommand::Create { login, name, email, phone, company, can_add_subaccount }) => {
-            let contact = ContactForm { name, phone, email, company: company.unwrap_or_default() };
+        Command::Account(AccountCommand::Create {
+            login,
+            name,
+            email,
+            phone,
+            company,
+            can_add_subaccount,
+        }) => {
+            let contact = ContactForm {
+                name,
+                phone,
+                email,
+                company: company.unwrap_or_default(),
+            };
             // Check the fields before asking for the password.
-            NewUser::parse(&login, "a placeholder long enough", &contact).map_err(|e| describe(users::CreateError::Invalid(e)))?;
+            NewUser::parse(&login, "a placeholder long enough", &contact)
+                .map_err(|e| describe(users::CreateError::Invalid(e)))?;
             let password = read_password()?;
-            let owner = NewUser::parse(&login, password.expose(), &contact).map_err(|e| describe(users::CreateError::Invalid(e)))?;
-            users::create_account(&pool, &passwords, &owner, can_add_subaccount).await.map_err(describe)?;
-            println!("Account of {} created (owner login {}).", owner.contact.name, owner.login);
+            let owner = NewUser::parse(&login, password.expose(), &contact)
+                .map_err(|e| describe(users::CreateError::Invalid(e)))?;
+            users::create_account(&pool, &passwords, &owner, can_add_subaccount)
+                .await
+                .map_err(describe)?;
+            println!(
+                "Account of {} created (owner login {}).",
+                owner.contact.name, owner.login
+            );
         }
-        Command::Account(AccountCommand::SetOption { login, can_add_subaccount }) => {
+        Command::Account(AccountCommand::SetOption {
+            login,
+            can_add_subaccount,
+        }) => {
             let account_id = users::account_of_owner(&pool, &login)
                 .await
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| format!("no account has an owner with the login {login}"))?;
             let on = matches!(can_add_subaccount, Switch::On);
-            users::set_can_add_subaccount(&pool, account_id, on).await.map_err(|e| e.to_string())?;
-            println!("Can Add Subaccount is {} for {login}'s account.", if on { "on" } else { "off" });
+            users::set_can_add_subaccount(&pool, account_id, on)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Can Add Subaccount is {} for {login}'s account.",
+                if on { "on" } else { "off" }
+            );
         }
         Command::Demo => demo::seed(&pool, &passwords).await?,
     }
@@ -113,7 +146,10 @@ pub async fn run(command: Command, database_url: &str) -> Result<(), String> {
 /// Reads one line from standard input (a pipe or a terminal) as the password.
 fn read_password() -> Result<Password, String> {
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(|e| format!("cannot read the password: {e}"))?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("cannot read the password: {e}"))?;
     Password::parse(line.trim_end_matches(['\r', '\n'])).map_err(|e| format!("password: {e}"))
 }
 

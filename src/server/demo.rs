@@ -8,16 +8,27 @@ use crate::domain::{ContactForm, Login, NewUser, Password, Permission, Permissio
 
 /// A fresh random password; no fixed password exists anywhere.
 fn generate_password() -> String {
-    rand::thread_rng().sample_iter(&Alphanumeric).take(20).map(char::from).collect()
+    rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(20)
+        .map(char::from)
+        .collect()
 }
 
 fn contact(name: &str, phone: &str, email: &str, company: &str) -> ContactForm {
-    ContactForm { name: name.into(), phone: phone.into(), email: email.into(), company: company.into() }
+    ContactForm {
+        name: name.into(),
+        phone: phone.into(),
+        email: email.into(),
+        company: company.into(),
+    }
 }
 
 pub async fn seed(pool: &SqlitePool, passwords: &Passwords) -> Result<(), String> {
     if !users::is_empty(pool).await.map_err(|e| e.to_string())? {
-        println!("The database already holds logins; demo data is only seeded into an empty database.");
+        println!(
+            "The database already holds logins; demo data is only seeded into an empty database."
+        );
         return Ok(());
     }
     let fail = |e: users::CreateError| e.to_string();
@@ -26,34 +37,78 @@ pub async fn seed(pool: &SqlitePool, passwords: &Passwords) -> Result<(), String
     let manager_password = generate_password();
     let manager = Login::parse("manager").expect("valid login");
     let password = Password::parse(&manager_password).expect("valid password");
-    users::create_manager(pool, passwords, &manager, "Morgan Hale", &password).await.map_err(fail)?;
+    users::create_manager(pool, passwords, &manager, "Morgan Hale", &password)
+        .await
+        .map_err(fail)?;
     printed.push(("manager", "manager", manager_password));
 
     let owner_password = generate_password();
     let owner = NewUser::parse(
         "demo",
         &owner_password,
-        &contact("Dana Whitfield", "+44 20 7946 0958", "dana@northwind.example", "Northwind Retail"),
+        &contact(
+            "Dana Whitfield",
+            "+44 20 7946 0958",
+            "dana@northwind.example",
+            "Northwind Retail",
+        ),
     )
     .map_err(|e| format!("{e:?}"))?;
-    let account_id = users::create_account(pool, passwords, &owner, true).await.map_err(fail)?;
+    let account_id = users::create_account(pool, passwords, &owner, true)
+        .await
+        .map_err(fail)?;
     printed.push(("owner", "demo", owner_password));
 
     let team = [
-        ("demo.marketing", "Priya Raman", "+44 7700 900123", "priya@northwind.example",
-            &[Permission::SendBulk, Permission::UseDatabase, Permission::SenderView][..]),
-        ("demo.analyst", "Tomás Ortega", "+34 612 345 678", "tomas@northwind.example",
-            &[Permission::UseAnalytics, Permission::UseAnalyticsDetails, Permission::AnalyticsDetailsExport][..]),
-        ("demo.finance", "Grace Okafor", "+234 803 123 4567", "grace@northwind.example",
-            &[Permission::SeeFinance, Permission::TopUp, Permission::SeePrices][..]),
+        (
+            "demo.marketing",
+            "Priya Raman",
+            "+44 7700 900123",
+            "priya@northwind.example",
+            &[
+                Permission::SendBulk,
+                Permission::UseDatabase,
+                Permission::SenderView,
+            ][..],
+        ),
+        (
+            "demo.analyst",
+            "Tomás Ortega",
+            "+34 612 345 678",
+            "tomas@northwind.example",
+            &[
+                Permission::UseAnalytics,
+                Permission::UseAnalyticsDetails,
+                Permission::AnalyticsDetailsExport,
+            ][..],
+        ),
+        (
+            "demo.finance",
+            "Grace Okafor",
+            "+234 803 123 4567",
+            "grace@northwind.example",
+            &[
+                Permission::SeeFinance,
+                Permission::TopUp,
+                Permission::SeePrices,
+            ][..],
+        ),
     ];
     for (login, name, phone, email, grants) in team {
         let password = generate_password();
-        let user = NewUser::parse(login, &password, &contact(name, phone, email, "Northwind Retail"))
-            .map_err(|e| format!("{e:?}"))?;
-        let id = sub_accounts::create(pool, passwords, account_id, &user).await.map_err(fail)?;
+        let user = NewUser::parse(
+            login,
+            &password,
+            &contact(name, phone, email, "Northwind Retail"),
+        )
+        .map_err(|e| format!("{e:?}"))?;
+        let id = sub_accounts::create(pool, passwords, account_id, &user)
+            .await
+            .map_err(fail)?;
         let grants: PermissionSet = grants.iter().copied().collect();
-        sub_accounts::save_permissions(pool, account_id, id, grants).await.map_err(|e| e.to_string())?;
+        sub_accounts::save_permissions(pool, account_id, id, grants)
+            .await
+            .map_err(|e| e.to_string())?;
         printed.push(("sub-account", login, password));
     }
 

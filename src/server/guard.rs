@@ -18,10 +18,12 @@ pub fn state() -> Result<AppState, AppError> {
 
 /// The auth session of the current request.
 pub async fn auth_session() -> Result<AuthSession, AppError> {
-    leptos_axum::extract::<AuthSession>().await.map_err(|error| {
-        tracing::error!(%error, "auth session layer missing");
-        AppError::Internal
-    })
+    leptos_axum::extract::<AuthSession>()
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "auth session layer missing");
+            AppError::Internal
+        })
 }
 
 /// The viewer of the current request, if logged in.

@@ -41,7 +41,9 @@ impl Passwords {
         let matches = self
             .run(move || {
                 PasswordHash::new(&hash).is_ok_and(|parsed| {
-                    Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
+                    Argon2::default()
+                        .verify_password(password.as_bytes(), &parsed)
+                        .is_ok()
                 })
             })
             .await;
@@ -49,8 +51,14 @@ impl Passwords {
     }
 
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> T {
-        let _permit = self.permits.acquire().await.expect("semaphore is never closed");
-        tokio::task::spawn_blocking(work).await.expect("password hashing panicked")
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .expect("semaphore is never closed");
+        tokio::task::spawn_blocking(work)
+            .await
+            .expect("password hashing panicked")
     }
 }
 
@@ -77,10 +85,17 @@ mod tests {
         let passwords = Passwords::new();
         let password = Password::parse("a long enough secret").unwrap();
         let hash = passwords.hash(&password).await;
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         assert!(!hash.contains("secret"));
         assert!(passwords.verify("a long enough secret", Some(&hash)).await);
         assert!(!passwords.verify("a long enough secreT", Some(&hash)).await);
-        assert!(!passwords.verify("dummy password for unknown logins", None).await);
+        assert!(
+            !passwords
+                .verify("dummy password for unknown logins", None)
+                .await
+        );
     }
 }

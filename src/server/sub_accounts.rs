@@ -13,7 +13,8 @@ use crate::{
     domain::{ContactDetails, NewUser, Permission, PermissionSet},
 };
 
-const SELECT: &str = "SELECT id, login, name, phone, email, company, disabled, last_login_at, created_at \
+const SELECT: &str =
+    "SELECT id, login, name, phone, email, company, disabled, last_login_at, created_at \
     FROM users WHERE role = 'sub' AND account_id = ?1";
 
 pub async fn list(pool: &SqlitePool, account_id: i64) -> Result<Vec<SubAccount>, sqlx::Error> {
@@ -23,7 +24,11 @@ pub async fn list(pool: &SqlitePool, account_id: i64) -> Result<Vec<SubAccount>,
         .await
 }
 
-pub async fn find(pool: &SqlitePool, account_id: i64, id: i64) -> Result<Option<SubAccount>, sqlx::Error> {
+pub async fn find(
+    pool: &SqlitePool,
+    account_id: i64,
+    id: i64,
+) -> Result<Option<SubAccount>, sqlx::Error> {
     sqlx::query_as(&format!("{SELECT} AND id = ?2"))
         .bind(account_id)
         .bind(id)
@@ -61,39 +66,60 @@ fn changed_one(result: sqlx::sqlite::SqliteQueryResult) -> bool {
     result.rows_affected() == 1
 }
 
-pub async fn update(pool: &SqlitePool, account_id: i64, id: i64, contact: &ContactDetails) -> Result<bool, sqlx::Error> {
-    sqlx::query(&format!("UPDATE users SET name = ?3, phone = ?4, email = ?5, company = ?6 {WHERE_SUB}"))
-        .bind(account_id)
-        .bind(id)
-        .bind(contact.name.as_str())
-        .bind(contact.phone.as_str())
-        .bind(contact.email.as_str())
-        .bind(contact.company.as_ref().map(|c| c.as_str()))
-        .execute(pool)
-        .await
-        .map(changed_one)
+pub async fn update(
+    pool: &SqlitePool,
+    account_id: i64,
+    id: i64,
+    contact: &ContactDetails,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(&format!(
+        "UPDATE users SET name = ?3, phone = ?4, email = ?5, company = ?6 {WHERE_SUB}"
+    ))
+    .bind(account_id)
+    .bind(id)
+    .bind(contact.name.as_str())
+    .bind(contact.phone.as_str())
+    .bind(contact.email.as_str())
+    .bind(contact.company.as_ref().map(|c| c.as_str()))
+    .execute(pool)
+    .await
+    .map(changed_one)
 }
 
 /// Sets a new password and ends the sub-user's open sessions.
-pub async fn reset_password(pool: &SqlitePool, account_id: i64, id: i64, hash: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query(&format!("UPDATE users SET password_hash = ?3, session_epoch = session_epoch + 1 {WHERE_SUB}"))
-        .bind(account_id)
-        .bind(id)
-        .bind(hash)
-        .execute(pool)
-        .await
-        .map(changed_one)
+pub async fn reset_password(
+    pool: &SqlitePool,
+    account_id: i64,
+    id: i64,
+    hash: &str,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(&format!(
+        "UPDATE users SET password_hash = ?3, session_epoch = session_epoch + 1 {WHERE_SUB}"
+    ))
+    .bind(account_id)
+    .bind(id)
+    .bind(hash)
+    .execute(pool)
+    .await
+    .map(changed_one)
 }
 
 /// Disabling ends the open sessions; enabling does not bring them back.
-pub async fn set_disabled(pool: &SqlitePool, account_id: i64, id: i64, disabled: bool) -> Result<bool, sqlx::Error> {
-    sqlx::query(&format!("UPDATE users SET disabled = ?3, session_epoch = session_epoch + ?3 {WHERE_SUB}"))
-        .bind(account_id)
-        .bind(id)
-        .bind(disabled)
-        .execute(pool)
-        .await
-        .map(changed_one)
+pub async fn set_disabled(
+    pool: &SqlitePool,
+    account_id: i64,
+    id: i64,
+    disabled: bool,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(&format!(
+        "UPDATE users SET disabled = ?3, session_epoch = session_epoch + ?3 {WHERE_SUB}"
+    ))
+    .bind(account_id)
+    .bind(id)
+    .bind(disabled)
+    .execute(pool)
+    .await
+    .map(changed_one)
 }
 
 /// Deletes the sub-account; its grants go with it (foreign key cascade) and
@@ -108,12 +134,16 @@ pub async fn delete(pool: &SqlitePool, account_id: i64, id: i64) -> Result<bool,
 }
 
 pub async fn permissions_of(pool: &SqlitePool, user_id: i64) -> Result<PermissionSet, sqlx::Error> {
-    let keys: Vec<String> = sqlx::query_scalar("SELECT permission FROM user_permissions WHERE user_id = ?1")
-        .bind(user_id)
-        .fetch_all(pool)
-        .await?;
+    let keys: Vec<String> =
+        sqlx::query_scalar("SELECT permission FROM user_permissions WHERE user_id = ?1")
+            .bind(user_id)
+            .fetch_all(pool)
+            .await?;
     // A key no longer in the catalogue grants nothing.
-    Ok(keys.iter().filter_map(|k| Permission::from_key(k)).collect())
+    Ok(keys
+        .iter()
+        .filter_map(|k| Permission::from_key(k))
+        .collect())
 }
 
 /// Replaces the grants of a sub-account; the caller has checked consistency.

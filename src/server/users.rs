@@ -60,7 +60,10 @@ pub async fn create_account(
 ) -> Result<i64, CreateError> {
     let hash = passwords.hash(&owner.password).await;
     let contact = &owner.contact;
-    let account_name = contact.company.as_ref().map_or(contact.name.as_str(), |c| c.as_str());
+    let account_name = contact
+        .company
+        .as_ref()
+        .map_or(contact.name.as_str(), |c| c.as_str());
     let mut tx = begin_write(pool).await?;
     let account_id: i64 = sqlx::query_scalar(
         "INSERT INTO accounts (name, can_add_subaccount) VALUES (?1, ?2) RETURNING id",
@@ -133,10 +136,12 @@ pub async fn list_accounts(pool: &SqlitePool) -> Result<Vec<AccountSummary>, sql
 }
 
 pub async fn record_login(pool: &SqlitePool, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET last_login_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1")
-        .bind(user_id)
-        .execute(pool)
-        .await?;
+    sqlx::query(
+        "UPDATE users SET last_login_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1",
+    )
+    .bind(user_id)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
@@ -148,16 +153,24 @@ pub async fn password_hash(pool: &SqlitePool, user_id: i64) -> Result<Option<Str
 }
 
 /// Sets a new password hash and ends every open session of the user.
-pub async fn set_password_hash(pool: &SqlitePool, user_id: i64, hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET password_hash = ?2, session_epoch = session_epoch + 1 WHERE id = ?1")
-        .bind(user_id)
-        .bind(hash)
-        .execute(pool)
-        .await?;
+pub async fn set_password_hash(
+    pool: &SqlitePool,
+    user_id: i64,
+    hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET password_hash = ?2, session_epoch = session_epoch + 1 WHERE id = ?1",
+    )
+    .bind(user_id)
+    .bind(hash)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
 pub async fn is_empty(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await?;
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(pool)
+        .await?;
     Ok(users == 0)
 }

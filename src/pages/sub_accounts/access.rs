@@ -49,7 +49,11 @@ fn AccessLoader() -> impl IntoView {
 
 /// Names a list of permissions for a sentence.
 fn labels(permissions: PermissionSet) -> String {
-    permissions.iter().map(|p| format!("“{}”", p.label())).collect::<Vec<_>>().join(", ")
+    permissions
+        .iter()
+        .map(|p| format!("“{}”", p.label()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// What a click changed beyond the box itself, said in words.
@@ -64,9 +68,17 @@ fn explain(clicked: Permission, before: PermissionSet, after: PermissionSet) -> 
         }
     }
     if !added.is_empty() {
-        Some(format!("Also ticked {}: “{}” requires it.", labels(added), clicked.label()))
+        Some(format!(
+            "Also ticked {}: “{}” requires it.",
+            labels(added),
+            clicked.label()
+        ))
     } else if !removed.is_empty() {
-        Some(format!("Also unticked {}: they require “{}”.", labels(removed), clicked.label()))
+        Some(format!(
+            "Also unticked {}: they require “{}”.",
+            labels(removed),
+            clicked.label()
+        ))
     } else {
         None
     }

@@ -73,7 +73,9 @@ impl Column {
             Column::Name => rows.sort_by_key(|r| r.name.to_lowercase()),
             Column::Phone => rows.sort_by(|a, b| a.phone.cmp(&b.phone)),
             Column::Email => rows.sort_by(|a, b| a.email.cmp(&b.email)),
-            Column::Company => rows.sort_by_key(|r| r.company.clone().unwrap_or_default().to_lowercase()),
+            Column::Company => {
+                rows.sort_by_key(|r| r.company.clone().unwrap_or_default().to_lowercase())
+            }
             Column::Status => rows.sort_by_key(|r| r.disabled),
             Column::LastLogin => rows.sort_by(|a, b| a.last_login_at.cmp(&b.last_login_at)),
         }
@@ -87,10 +89,20 @@ fn SubAccountsList() -> impl IntoView {
     let query = use_query_map();
     let sort = Memo::new(move |_| {
         let q = query.read();
-        let column = q.get("sort").and_then(|k| Column::ALL.into_iter().find(|c| c.key() == k)).unwrap_or(Column::Login);
+        let column = q
+            .get("sort")
+            .and_then(|k| Column::ALL.into_iter().find(|c| c.key() == k))
+            .unwrap_or(Column::Login);
         (column, q.get("dir").as_deref() == Some("desc"))
     });
-    let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<usize>().ok()).unwrap_or(1).max(1));
+    let page = Memo::new(move |_| {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<usize>().ok())
+            .unwrap_or(1)
+            .max(1)
+    });
 
     view! {
         <header class="page-header">
@@ -146,7 +158,10 @@ fn SubAccountsList() -> impl IntoView {
 
 fn list_href(column: Column, descending: bool, page: usize) -> String {
     let dir = if descending { "desc" } else { "asc" };
-    format!("/settings/sub-accounts?sort={}&dir={dir}&page={page}", column.key())
+    format!(
+        "/settings/sub-accounts?sort={}&dir={dir}&page={page}",
+        column.key()
+    )
 }
 
 #[component]
@@ -154,7 +169,13 @@ fn SortHeader(column: Column, current: (Column, bool)) -> impl IntoView {
     let active = current.0 == column;
     let next_descending = active && !current.1;
     let aria_sort = active.then_some(if current.1 { "descending" } else { "ascending" });
-    let arrow = if !active { "↕" } else if current.1 { "↓" } else { "↑" };
+    let arrow = if !active {
+        "↕"
+    } else if current.1 {
+        "↓"
+    } else {
+        "↑"
+    };
     view! {
         <th scope="col" aria-sort=aria_sort>
             <a class="sort" href=list_href(column, next_descending, 1)>
@@ -177,7 +198,10 @@ fn Pager(page: usize, pages: usize, total: usize, sort: (Column, bool)) -> impl 
 }
 
 #[component]
-fn SubAccountRow(row: SubAccount, set_enabled: ServerAction<SetSubAccountEnabled>) -> impl IntoView {
+fn SubAccountRow(
+    row: SubAccount,
+    set_enabled: ServerAction<SetSubAccountEnabled>,
+) -> impl IntoView {
     let base = format!("/settings/sub-accounts/{}", row.id);
     let status = if row.disabled { "Disabled" } else { "Active" };
     let toggle_label = if row.disabled { "Enable" } else { "Disable" };

@@ -14,5 +14,11 @@ use leptos_router::hooks::use_params_map;
 /// The `:id` of the current route; 0 (never a row id) when it is not a number.
 fn route_id() -> Memo<i64> {
     let params = use_params_map();
-    Memo::new(move |_| params.read().get("id").and_then(|id| id.parse().ok()).unwrap_or(0))
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .unwrap_or(0)
+    })
 }

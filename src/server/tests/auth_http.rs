@@ -16,8 +16,13 @@ async fn every_role_logs_in_on_the_same_endpoint() {
     let app = TestApp::spawn().await;
     app.manager("morgan").await;
     let account = app.account("olivia", true).await;
-    app.sub_account(&account, "sam", PermissionSet::empty()).await;
-    for (login, role) in [("morgan", Role::Manager), ("OLIVIA", Role::Owner), ("sam", Role::Sub)] {
+    app.sub_account(&account, "sam", PermissionSet::empty())
+        .await;
+    for (login, role) in [
+        ("morgan", Role::Manager),
+        ("OLIVIA", Role::Owner),
+        ("sam", Role::Sub),
+    ] {
         let session = app.login(login).await;
         let viewer = viewer(&app, &session).await.expect("logged in");
         assert_eq!(viewer.role, role, "{login}");
@@ -28,12 +33,18 @@ async fn every_role_logs_in_on_the_same_endpoint() {
 async fn wrong_password_and_unknown_login_get_the_same_answer() {
     let app = TestApp::spawn().await;
     app.account("olivia", true).await;
-    let wrong_password = app.try_login("olivia", "not the password at all").await.unwrap_err();
+    let wrong_password = app
+        .try_login("olivia", "not the password at all")
+        .await
+        .unwrap_err();
     let unknown_login = app.try_login("nobody", PASSWORD).await.unwrap_err();
     assert_eq!(wrong_password.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(unknown_login.status(), StatusCode::UNAUTHORIZED);
     assert!(session_cookie(&wrong_password).is_none() && session_cookie(&unknown_login).is_none());
-    let (a, b) = (wrong_password.text().await.unwrap(), unknown_login.text().await.unwrap());
+    let (a, b) = (
+        wrong_password.text().await.unwrap(),
+        unknown_login.text().await.unwrap(),
+    );
     assert_eq!(a, b);
     assert!(!a.contains("olivia"));
 }
@@ -44,11 +55,20 @@ async fn the_session_id_changes_at_login_and_the_old_one_is_worthless() {
     app.account("olivia", true).await;
     let first = app.login("olivia").await;
     let response = app
-        .call(Some(&first), "session/login", vec![("login", "olivia".into()), ("password", PASSWORD.into())])
+        .call(
+            Some(&first),
+            "session/login",
+            vec![("login", "olivia".into()), ("password", PASSWORD.into())],
+        )
         .await;
-    let second = Session { cookie: session_cookie(&response).expect("a new cookie") };
+    let second = Session {
+        cookie: session_cookie(&response).expect("a new cookie"),
+    };
     assert_ne!(first.cookie, second.cookie);
-    assert!(viewer(&app, &first).await.is_none(), "the pre-login id no longer works");
+    assert!(
+        viewer(&app, &first).await.is_none(),
+        "the pre-login id no longer works"
+    );
     assert!(viewer(&app, &second).await.is_some());
 }
 
@@ -56,9 +76,15 @@ async fn the_session_id_changes_at_login_and_the_old_one_is_worthless() {
 async fn a_planted_session_id_is_not_adopted_at_login() {
     let app = TestApp::spawn().await;
     app.account("olivia", true).await;
-    let planted = Session { cookie: "sms_portal_session=AAAAAAAAAAAAAAAAAAAAAA".into() };
+    let planted = Session {
+        cookie: "sms_portal_session=AAAAAAAAAAAAAAAAAAAAAA".into(),
+    };
     let response = app
-        .call(Some(&planted), "session/login", vec![("login", "olivia".into()), ("password", PASSWORD.into())])
+        .call(
+            Some(&planted),
+            "session/login",
+            vec![("login", "olivia".into()), ("password", PASSWORD.into())],
+        )
         .await;
     let cookie = session_cookie(&response).expect("a cookie");
     assert_ne!(cookie, planted.cookie);
@@ -70,9 +96,19 @@ async fn the_session_cookie_is_http_only_and_same_site() {
     let app = TestApp::spawn().await;
     app.account("olivia", true).await;
     let response = app
-        .call(None, "session/login", vec![("login", "olivia".into()), ("password", PASSWORD.into())])
+        .call(
+            None,
+            "session/login",
+            vec![("login", "olivia".into()), ("password", PASSWORD.into())],
+        )
         .await;
-    let set_cookie = response.headers().get(header::SET_COOKIE).unwrap().to_str().unwrap().to_owned();
+    let set_cookie = response
+        .headers()
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
     assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
     assert!(!set_cookie.contains("olivia"));
@@ -83,10 +119,24 @@ async fn after_logout_the_old_cookie_is_refused() {
     let app = TestApp::spawn().await;
     app.account("olivia", true).await;
     let session = app.login("olivia").await;
-    assert_eq!(app.call(Some(&session), "sub-accounts/list", vec![]).await.status(), StatusCode::OK);
-    assert!(app.call(Some(&session), "session/logout", vec![]).await.status().is_success());
+    assert_eq!(
+        app.call(Some(&session), "sub-accounts/list", vec![])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert!(app
+        .call(Some(&session), "session/logout", vec![])
+        .await
+        .status()
+        .is_success());
     assert!(viewer(&app, &session).await.is_none());
-    assert_eq!(app.call(Some(&session), "sub-accounts/list", vec![]).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.call(Some(&session), "sub-accounts/list", vec![])
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -109,18 +159,40 @@ async fn a_cross_origin_post_is_refused_and_a_same_origin_one_passes() {
         request.send()
     };
     let same_origin: &'static str = Box::leak(app.base.clone().into_boxed_str());
-    assert_eq!(post(Some("https://evil.example"), None).await.unwrap().status(), StatusCode::FORBIDDEN);
-    assert_eq!(post(None, Some("cross-site")).await.unwrap().status(), StatusCode::FORBIDDEN);
-    assert_eq!(post(Some(same_origin), Some("same-origin")).await.unwrap().status(), StatusCode::OK);
-    assert_eq!(post(Some(same_origin), None).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        post(Some("https://evil.example"), None)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(None, Some("cross-site")).await.unwrap().status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(Some(same_origin), Some("same-origin"))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        post(Some(same_origin), None).await.unwrap().status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
 async fn a_disabled_user_cannot_log_in() {
     let app = TestApp::spawn().await;
     let account = app.account("olivia", true).await;
-    let id = app.sub_account(&account, "sam", PermissionSet::empty()).await;
-    crate::server::sub_accounts::set_disabled(&app.pool, account.id, id, true).await.unwrap();
+    let id = app
+        .sub_account(&account, "sam", PermissionSet::empty())
+        .await;
+    crate::server::sub_accounts::set_disabled(&app.pool, account.id, id, true)
+        .await
+        .unwrap();
     let refused = app.try_login("sam", PASSWORD).await.unwrap_err();
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     assert!(refused.text().await.unwrap().contains("InvalidCredentials"));
@@ -130,14 +202,28 @@ async fn a_disabled_user_cannot_log_in() {
 async fn disabling_a_sub_user_ends_their_open_session_for_good() {
     let app = TestApp::spawn().await;
     let account = app.account("olivia", true).await;
-    let id = app.sub_account(&account, "sam", PermissionSet::empty()).await;
+    let id = app
+        .sub_account(&account, "sam", PermissionSet::empty())
+        .await;
     let owner = app.login("olivia").await;
     let sam = app.login("sam").await;
-    let set = |enabled: bool| app.call(Some(&owner), "sub-accounts/set-enabled", vec![("id", id.to_string()), ("enabled", enabled.to_string())]);
+    let set = |enabled: bool| {
+        app.call(
+            Some(&owner),
+            "sub-accounts/set-enabled",
+            vec![("id", id.to_string()), ("enabled", enabled.to_string())],
+        )
+    };
     assert_eq!(set(false).await.status(), StatusCode::OK);
-    assert!(viewer(&app, &sam).await.is_none(), "disabled on the very next request");
+    assert!(
+        viewer(&app, &sam).await.is_none(),
+        "disabled on the very next request"
+    );
     assert_eq!(set(true).await.status(), StatusCode::OK);
-    assert!(viewer(&app, &sam).await.is_none(), "enabling does not revive the old session");
+    assert!(
+        viewer(&app, &sam).await.is_none(),
+        "enabling does not revive the old session"
+    );
     app.login("sam").await;
 }
 
@@ -145,16 +231,35 @@ async fn disabling_a_sub_user_ends_their_open_session_for_good() {
 async fn permission_changes_apply_on_the_very_next_request() {
     let app = TestApp::spawn().await;
     let account = app.account("olivia", true).await;
-    let id = app.sub_account(&account, "sam", PermissionSet::empty()).await;
+    let id = app
+        .sub_account(&account, "sam", PermissionSet::empty())
+        .await;
     let owner = app.login("olivia").await;
     let sam = app.login("sam").await;
     assert!(viewer(&app, &sam).await.unwrap().permissions.is_empty());
     let save = app
-        .call(Some(&owner), "sub-accounts/access/save", vec![("id", id.to_string()), ("permissions[]", "send_bulk".into())])
+        .call(
+            Some(&owner),
+            "sub-accounts/access/save",
+            vec![
+                ("id", id.to_string()),
+                ("permissions[]", "send_bulk".into()),
+            ],
+        )
         .await;
     assert_eq!(save.status(), StatusCode::OK);
-    assert!(viewer(&app, &sam).await.unwrap().permissions.contains(Permission::SendBulk));
-    let revoke = app.call(Some(&owner), "sub-accounts/access/save", vec![("id", id.to_string())]).await;
+    assert!(viewer(&app, &sam)
+        .await
+        .unwrap()
+        .permissions
+        .contains(Permission::SendBulk));
+    let revoke = app
+        .call(
+            Some(&owner),
+            "sub-accounts/access/save",
+            vec![("id", id.to_string())],
+        )
+        .await;
     assert_eq!(revoke.status(), StatusCode::OK);
     assert!(viewer(&app, &sam).await.unwrap().permissions.is_empty());
 }
@@ -164,7 +269,12 @@ async fn the_option_switched_off_ends_sub_sessions_and_on_again_restores_their_g
     let app = TestApp::spawn().await;
     app.manager("morgan").await;
     let account = app.account("olivia", true).await;
-    app.sub_account(&account, "sam", PermissionSet::empty().with_granted(Permission::SeePrices)).await;
+    app.sub_account(
+        &account,
+        "sam",
+        PermissionSet::empty().with_granted(Permission::SeePrices),
+    )
+    .await;
     let manager = app.login("morgan").await;
     let owner = app.login("olivia").await;
     let sam = app.login("sam").await;
@@ -177,23 +287,47 @@ async fn the_option_switched_off_ends_sub_sessions_and_on_again_restores_their_g
     };
     assert_eq!(switch(false).await.status(), StatusCode::OK);
     assert!(viewer(&app, &sam).await.is_none(), "open sessions end");
-    assert!(app.try_login("sam", PASSWORD).await.is_err(), "no new logins");
-    assert_eq!(app.call(Some(&owner), "sub-accounts/list", vec![]).await.status(), StatusCode::FORBIDDEN);
-    assert!(viewer(&app, &owner).await.is_some(), "the owner stays logged in");
+    assert!(
+        app.try_login("sam", PASSWORD).await.is_err(),
+        "no new logins"
+    );
+    assert_eq!(
+        app.call(Some(&owner), "sub-accounts/list", vec![])
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert!(
+        viewer(&app, &owner).await.is_some(),
+        "the owner stays logged in"
+    );
     assert_eq!(switch(true).await.status(), StatusCode::OK);
     let sam = app.login("sam").await;
-    assert!(viewer(&app, &sam).await.unwrap().permissions.contains(Permission::SeePrices));
+    assert!(viewer(&app, &sam)
+        .await
+        .unwrap()
+        .permissions
+        .contains(Permission::SeePrices));
 }
 
 #[tokio::test]
 async fn a_password_reset_ends_the_sub_users_sessions() {
     let app = TestApp::spawn().await;
     let account = app.account("olivia", true).await;
-    let id = app.sub_account(&account, "sam", PermissionSet::empty()).await;
+    let id = app
+        .sub_account(&account, "sam", PermissionSet::empty())
+        .await;
     let owner = app.login("olivia").await;
     let sam = app.login("sam").await;
     let reset = app
-        .call(Some(&owner), "sub-accounts/reset-password", vec![("id", id.to_string()), ("password", "a brand new passphrase".into())])
+        .call(
+            Some(&owner),
+            "sub-accounts/reset-password",
+            vec![
+                ("id", id.to_string()),
+                ("password", "a brand new passphrase".into()),
+            ],
+        )
         .await;
     assert_eq!(reset.status(), StatusCode::OK);
     assert!(viewer(&app, &sam).await.is_none());
@@ -211,27 +345,67 @@ async fn changing_ones_own_password_ends_the_other_sessions_only() {
         app.call(
             Some(&here),
             "account/password",
-            vec![("current_password", current.into()), ("new_password", new.into()), ("confirm_password", confirm.into())],
+            vec![
+                ("current_password", current.into()),
+                ("new_password", new.into()),
+                ("confirm_password", confirm.into()),
+            ],
         )
     };
-    assert_eq!(change("wrong current password", "another long passphrase", "another long passphrase").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(change(PASSWORD, "another long passphrase", "a different one here").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(viewer(&app, &elsewhere).await.is_some(), "refusals change nothing");
-    assert_eq!(change(PASSWORD, "another long passphrase", "another long passphrase").await.status(), StatusCode::OK);
+    assert_eq!(
+        change(
+            "wrong current password",
+            "another long passphrase",
+            "another long passphrase"
+        )
+        .await
+        .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        change(PASSWORD, "another long passphrase", "a different one here")
+            .await
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert!(
+        viewer(&app, &elsewhere).await.is_some(),
+        "refusals change nothing"
+    );
+    assert_eq!(
+        change(
+            PASSWORD,
+            "another long passphrase",
+            "another long passphrase"
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
     assert!(viewer(&app, &here).await.is_some());
     assert!(viewer(&app, &elsewhere).await.is_none());
-    assert!(app.try_login("olivia", "another long passphrase").await.is_ok());
+    assert!(app
+        .try_login("olivia", "another long passphrase")
+        .await
+        .is_ok());
 }
 
 #[tokio::test]
 async fn passwords_are_stored_as_argon2id_only() {
     let app = TestApp::spawn().await;
     let account = app.account("olivia", true).await;
-    app.sub_account(&account, "sam", PermissionSet::empty()).await;
-    let hashes: Vec<String> = sqlx::query_scalar("SELECT password_hash FROM users").fetch_all(&app.pool).await.unwrap();
+    app.sub_account(&account, "sam", PermissionSet::empty())
+        .await;
+    let hashes: Vec<String> = sqlx::query_scalar("SELECT password_hash FROM users")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(hashes.len(), 2);
     for hash in hashes {
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         assert!(!hash.contains(PASSWORD));
     }
 }
@@ -243,7 +417,10 @@ async fn pages_redirect_anonymous_visitors_and_answer_403_to_the_unauthorised() 
     app.sub_account(&account, "sam", PermissionSet::all()).await;
     let anonymous = app.get(None, "/settings/sub-accounts").await;
     assert_eq!(anonymous.status(), StatusCode::FOUND);
-    assert_eq!(anonymous.headers()[header::LOCATION], "/login?next=/settings/sub-accounts");
+    assert_eq!(
+        anonymous.headers()[header::LOCATION],
+        "/login?next=/settings/sub-accounts"
+    );
     let sam = app.login("sam").await;
     let denied = app.get(Some(&sam), "/settings/sub-accounts").await;
     assert_eq!(denied.status(), StatusCode::FORBIDDEN);

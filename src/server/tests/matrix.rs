@@ -108,15 +108,24 @@ impl World {
             sessions.push((caller, session));
         }
         // Dora logged in while enabled; her session must not outlive the disable.
-        crate::server::sub_accounts::set_disabled(&app.pool, a.id, dora, true).await.unwrap();
-        Self { app, target, account_b, sessions }
+        crate::server::sub_accounts::set_disabled(&app.pool, a.id, dora, true)
+            .await
+            .unwrap();
+        Self {
+            app,
+            target,
+            account_b,
+            sessions,
+        }
     }
 }
 
 type Form = Vec<(&'static str, String)>;
+/// Builds a well-formed request; `n` numbers the caller, for unique logins.
+type FormFor = fn(&World, usize) -> Form;
 
 /// Every server function with its rule and a well-formed request.
-fn server_functions() -> Vec<(&'static str, Rule, fn(&World, usize) -> Form)> {
+fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
     fn none(_: &World, _: usize) -> Form {
         vec![]
     }
@@ -125,7 +134,9 @@ fn server_functions() -> Vec<(&'static str, Rule, fn(&World, usize) -> Form)> {
     }
     vec![
         ("session/viewer", Rule::Public, none),
-        ("session/login", Rule::Public, |_, _| vec![("login", "morgan".into()), ("password", PASSWORD.into())]),
+        ("session/login", Rule::Public, |_, _| {
+            vec![("login", "morgan".into()), ("password", PASSWORD.into())]
+        }),
         // Logging out is idempotent: an anonymous caller simply stays anonymous.
         ("session/logout", Rule::Public, none),
         ("account/password", Rule::Authenticated, |_, _| {
@@ -147,7 +158,10 @@ fn server_functions() -> Vec<(&'static str, Rule, fn(&World, usize) -> Form)> {
             ]
         }),
         ("manager/accounts/option", Rule::Manager, |world, _| {
-            vec![("account_id", world.account_b.id.to_string()), ("can_add_subaccount", "true".into())]
+            vec![
+                ("account_id", world.account_b.id.to_string()),
+                ("can_add_subaccount", "true".into()),
+            ]
         }),
         ("sub-accounts/list", Rule::SubAccounts, none),
         ("sub-accounts/create", Rule::SubAccounts, |_, n| {
@@ -168,16 +182,37 @@ fn server_functions() -> Vec<(&'static str, Rule, fn(&World, usize) -> Form)> {
                 ("email", "renamed@example.com".into()),
             ]
         }),
-        ("sub-accounts/reset-password", Rule::SubAccountById, |world, _| {
-            vec![("id", world.target.to_string()), ("password", "a reset passphrase".into())]
-        }),
-        ("sub-accounts/set-enabled", Rule::SubAccountById, |world, _| {
-            vec![("id", world.target.to_string()), ("enabled", "false".into())]
-        }),
+        (
+            "sub-accounts/reset-password",
+            Rule::SubAccountById,
+            |world, _| {
+                vec![
+                    ("id", world.target.to_string()),
+                    ("password", "a reset passphrase".into()),
+                ]
+            },
+        ),
+        (
+            "sub-accounts/set-enabled",
+            Rule::SubAccountById,
+            |world, _| {
+                vec![
+                    ("id", world.target.to_string()),
+                    ("enabled", "false".into()),
+                ]
+            },
+        ),
         ("sub-accounts/access", Rule::SubAccountById, target),
-        ("sub-accounts/access/save", Rule::SubAccountById, |world, _| {
-            vec![("id", world.target.to_string()), ("permissions[]", "send_bulk".into())]
-        }),
+        (
+            "sub-accounts/access/save",
+            Rule::SubAccountById,
+            |world, _| {
+                vec![
+                    ("id", world.target.to_string()),
+                    ("permissions[]", "send_bulk".into()),
+                ]
+            },
+        ),
         ("sub-accounts/delete", Rule::SubAccountById, target),
     ]
 }
@@ -192,16 +227,30 @@ fn pages(world: &World) -> Vec<(String, Rule)> {
         ("/manager/accounts/new".into(), Rule::Manager),
         ("/settings/sub-accounts".into(), Rule::SubAccounts),
         ("/settings/sub-accounts/new".into(), Rule::SubAccounts),
-        (format!("/settings/sub-accounts/{id}/edit"), Rule::SubAccountById),
-        (format!("/settings/sub-accounts/{id}/access"), Rule::SubAccountById),
-        (format!("/settings/sub-accounts/{id}/password"), Rule::SubAccountById),
-        (format!("/settings/sub-accounts/{id}/delete"), Rule::SubAccountById),
+        (
+            format!("/settings/sub-accounts/{id}/edit"),
+            Rule::SubAccountById,
+        ),
+        (
+            format!("/settings/sub-accounts/{id}/access"),
+            Rule::SubAccountById,
+        ),
+        (
+            format!("/settings/sub-accounts/{id}/password"),
+            Rule::SubAccountById,
+        ),
+        (
+            format!("/settings/sub-accounts/{id}/delete"),
+            Rule::SubAccountById,
+        ),
     ]
 }
 
 fn outcome(status: StatusCode) -> Outcome {
     match status {
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND => Outcome::Refused(status),
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND => {
+            Outcome::Refused(status)
+        }
         // Allowed: done (200), or refused for its content (422), never for its caller.
         StatusCode::OK | StatusCode::UNPROCESSABLE_ENTITY => Outcome::Allowed,
         other => panic!("unexpected status {other}"),
@@ -214,9 +263,16 @@ async fn every_server_function_allows_exactly_its_callers() {
     for (path, rule, form) in server_functions() {
         let world = World::new().await;
         for (n, (caller, session)) in world.sessions.iter().enumerate() {
-            let response = world.app.call(session.as_ref(), path, form(&world, n)).await;
+            let response = world
+                .app
+                .call(session.as_ref(), path, form(&world, n))
+                .await;
             let status = response.status();
-            assert_eq!(outcome(status), rule.expected(*caller), "{path} as {caller:?}: {status}");
+            assert_eq!(
+                outcome(status),
+                rule.expected(*caller),
+                "{path} as {caller:?}: {status}"
+            );
             checked += 1;
         }
     }
@@ -232,12 +288,21 @@ async fn every_page_allows_exactly_its_viewers() {
             let status = response.status();
             let got = match status {
                 // Anonymous visitors are sent to log in rather than shown a 401.
-                StatusCode::FOUND if response.headers()["location"].to_str().unwrap().starts_with("/login") => {
+                StatusCode::FOUND
+                    if response.headers()["location"]
+                        .to_str()
+                        .unwrap()
+                        .starts_with("/login") =>
+                {
                     Outcome::Refused(StatusCode::UNAUTHORIZED)
                 }
                 other => outcome(other),
             };
-            assert_eq!(got, rule.expected(*caller), "GET {path} as {caller:?}: {status}");
+            assert_eq!(
+                got,
+                rule.expected(*caller),
+                "GET {path} as {caller:?}: {status}"
+            );
         }
     }
 }
@@ -247,6 +312,12 @@ fn the_matrix_lists_every_server_function() {
     let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
         .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
         .collect();
-    let listed: BTreeSet<String> = server_functions().into_iter().map(|(path, _, _)| path.to_owned()).collect();
-    assert_eq!(registered, listed, "every server function needs a row in the authorization matrix");
+    let listed: BTreeSet<String> = server_functions()
+        .into_iter()
+        .map(|(path, _, _)| path.to_owned())
+        .collect();
+    assert_eq!(
+        registered, listed,
+        "every server function needs a row in the authorization matrix"
+    );
 }

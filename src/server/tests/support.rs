@@ -49,39 +49,79 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}/test.db", dir.path().display());
         let pool = db::connect(&url).await.expect("database");
-        let options = LeptosOptions::builder().output_name("sms-portal").site_root("target/site").build();
-        let (app, _) = router(pool.clone(), options, &HttpConfig::default()).await.expect("router");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("port");
+        let options = LeptosOptions::builder()
+            .output_name("sms-portal")
+            .site_root("target/site")
+            .build();
+        let (app, _) = router(pool.clone(), options, &HttpConfig::default())
+            .await
+            .expect("router");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("port");
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        let client = reqwest::Client::builder().redirect(redirect::Policy::none()).build().unwrap();
-        Self { base, pool, passwords: Passwords::new(), client, _dir: dir }
+        let client = reqwest::Client::builder()
+            .redirect(redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self {
+            base,
+            pool,
+            passwords: Passwords::new(),
+            client,
+            _dir: dir,
+        }
     }
 
     pub async fn manager(&self, login: &str) -> String {
         let login = Login::parse(login).unwrap();
-        users::create_manager(&self.pool, &self.passwords, &login, "Morgan", &Password::parse(PASSWORD).unwrap())
-            .await
-            .unwrap();
+        users::create_manager(
+            &self.pool,
+            &self.passwords,
+            &login,
+            "Morgan",
+            &Password::parse(PASSWORD).unwrap(),
+        )
+        .await
+        .unwrap();
         login.into_inner()
     }
 
     pub async fn account(&self, owner: &str, can_add_subaccount: bool) -> Account {
         let user = NewUser::parse(owner, PASSWORD, &contact("Olivia Owner")).unwrap();
-        let id = users::create_account(&self.pool, &self.passwords, &user, can_add_subaccount).await.unwrap();
+        let id = users::create_account(&self.pool, &self.passwords, &user, can_add_subaccount)
+            .await
+            .unwrap();
         Account { id }
     }
 
     /// Creates a sub-account with `permissions`; returns its id.
-    pub async fn sub_account(&self, account: &Account, login: &str, permissions: PermissionSet) -> i64 {
+    pub async fn sub_account(
+        &self,
+        account: &Account,
+        login: &str,
+        permissions: PermissionSet,
+    ) -> i64 {
         let user = NewUser::parse(login, PASSWORD, &contact("Sam Sub")).unwrap();
-        let id = sub_accounts::create(&self.pool, &self.passwords, account.id, &user).await.unwrap();
-        assert!(sub_accounts::save_permissions(&self.pool, account.id, id, permissions).await.unwrap());
+        let id = sub_accounts::create(&self.pool, &self.passwords, account.id, &user)
+            .await
+            .unwrap();
+        assert!(
+            sub_accounts::save_permissions(&self.pool, account.id, id, permissions)
+                .await
+                .unwrap()
+        );
         id
     }
 
     /// POSTs a form to a server function, as the hydrated app does.
-    pub async fn call(&self, session: Option<&Session>, endpoint: &str, form: Vec<(&'static str, String)>) -> Response {
+    pub async fn call(
+        &self,
+        session: Option<&Session>,
+        endpoint: &str,
+        form: Vec<(&'static str, String)>,
+    ) -> Response {
         let mut request = self
             .client
             .post(format!("{}/api/{endpoint}", self.base))
@@ -95,7 +135,10 @@ impl TestApp {
     }
 
     pub async fn get(&self, session: Option<&Session>, path: &str) -> Response {
-        let mut request = self.client.get(format!("{}{path}", self.base)).header(header::ACCEPT, "text/html");
+        let mut request = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header(header::ACCEPT, "text/html");
         if let Some(session) = session {
             request = request.header(header::COOKIE, &session.cookie);
         }
@@ -105,7 +148,11 @@ impl TestApp {
     /// Logs in and returns the session, or the refusal's status.
     pub async fn try_login(&self, login: &str, password: &str) -> Result<Session, Response> {
         let response = self
-            .call(None, "session/login", vec![("login", login.into()), ("password", password.into())])
+            .call(
+                None,
+                "session/login",
+                vec![("login", login.into()), ("password", password.into())],
+            )
             .await;
         match session_cookie(&response) {
             Some(cookie) if response.status() == StatusCode::OK => Ok(Session { cookie }),
@@ -114,7 +161,9 @@ impl TestApp {
     }
 
     pub async fn login(&self, login: &str) -> Session {
-        self.try_login(login, PASSWORD).await.unwrap_or_else(|r| panic!("login of {login} refused: {}", r.status()))
+        self.try_login(login, PASSWORD)
+            .await
+            .unwrap_or_else(|r| panic!("login of {login} refused: {}", r.status()))
     }
 }
 
@@ -139,7 +188,9 @@ pub fn encode_form(form: &[(&str, String)]) -> String {
 fn encode(raw: &str) -> String {
     raw.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -36,7 +36,7 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   use: { baseURL, trace: 'off' },
   projects: [
-    { name: 'hydrated', use: { ...chromium } },
+    { name: 'hydrated', grepInvert: /@nojs-only/, use: { ...chromium } },
     // Progressive enhancement: forms must work before and without wasm.
     { name: 'no-js', grep: /@nojs/, use: { ...chromium, javaScriptEnabled: false } },
   ],

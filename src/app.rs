@@ -12,10 +12,16 @@ use crate::{
     domain::Viewer,
     pages::{
         account::ChangePasswordPage,
+        analytics::{AnalyticsDetailsPage, AnalyticsSummaryPage},
+        finance::{FinancePage, TopUpPage},
         home::HomePage,
+        inbox::{BlockedPage, IncomingPage},
         login::LoginPage,
         manager::{AccountsPage, CreateAccountPage},
         not_found::NotFound,
+        prices::PricesPage,
+        profile::ProfilePage,
+        sending::{BulkSmsPage, ContactListPage, DatabasePage, SenderNamesPage},
         sub_accounts::{
             AccessPage, CreateSubAccountPage, DeleteSubAccountPage, EditSubAccountPage,
             ResetPasswordPage, SubAccountsPage,
@@ -66,6 +72,18 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("/sending/bulk") view=BulkSmsPage ssr=SsrMode::Async />
+                        <Route path=path!("/sending/database") view=DatabasePage ssr=SsrMode::Async />
+                        <Route path=path!("/sending/database/:id") view=ContactListPage ssr=SsrMode::Async />
+                        <Route path=path!("/sending/senders") view=SenderNamesPage ssr=SsrMode::Async />
+                        <Route path=path!("/analytics") view=AnalyticsSummaryPage ssr=SsrMode::Async />
+                        <Route path=path!("/analytics/details") view=AnalyticsDetailsPage ssr=SsrMode::Async />
+                        <Route path=path!("/incoming") view=IncomingPage ssr=SsrMode::Async />
+                        <Route path=path!("/blocked") view=BlockedPage ssr=SsrMode::Async />
+                        <Route path=path!("/prices") view=PricesPage ssr=SsrMode::Async />
+                        <Route path=path!("/finance") view=FinancePage ssr=SsrMode::Async />
+                        <Route path=path!("/finance/top-up") view=TopUpPage ssr=SsrMode::Async />
+                        <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async />
                         <Route path=path!("/manager/accounts") view=AccountsPage ssr=SsrMode::Async />
                         <Route path=path!("/manager/accounts/new") view=CreateAccountPage ssr=SsrMode::Async />
                         <Route path=path!("/settings/sub-accounts") view=SubAccountsPage ssr=SsrMode::Async />

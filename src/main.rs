@@ -3,8 +3,9 @@ use leptos::config::get_configuration;
 use sms_portal::server::{
     app::{router, HttpConfig},
     cli::{self, Cli, Command},
-    db,
+    db, gateway,
 };
+use std::{sync::Arc, time::Duration};
 use tower_sessions::ExpiredDeletion;
 use tracing_subscriber::EnvFilter;
 
@@ -41,7 +42,12 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
             .is_ok_and(|v| v == "1" || v == "true"),
         ..HttpConfig::default()
     };
-    let (app, sessions) = router(pool, options, &config).await?;
+    let (app, sessions) = router(pool.clone(), options, &config).await?;
+    let dispatcher = gateway::spawn_dispatcher(
+        pool,
+        Arc::new(gateway::SimulatedGateway),
+        Duration::from_millis(500),
+    );
     let cleanup =
         tokio::spawn(sessions.continuously_delete_expired(tokio::time::Duration::from_secs(60)));
     let listener = tokio::net::TcpListener::bind(address).await?;
@@ -53,6 +59,7 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     cleanup.abort();
+    dispatcher.abort();
     Ok(())
 }
 

@@ -36,9 +36,8 @@ mod ssr {
 
     /// The owner's account, after checking the Sub Accounts access.
     pub async fn owner_account() -> Result<(Viewer, i64, AppState), AppError> {
-        let viewer = guard::require(Access::SubAccounts).await?;
-        let account_id = guard::account_of(&viewer)?;
-        Ok((viewer, account_id, guard::state()?))
+        let caller = guard::caller(Access::SubAccounts).await?;
+        Ok((caller.viewer, caller.account_id, caller.state))
     }
 
     pub fn found(found: bool) -> Result<(), AppError> {

@@ -41,7 +41,7 @@ fn Sidebar(viewer: Viewer) -> impl IntoView {
                 </ul>
                 {groups.into_iter().map(|(label, items)| view! {
                     <div class="nav-group">
-                        <p class="nav-group-label">{label}</p>
+                        {(!label.is_empty()).then(|| view! { <p class="nav-group-label">{label}</p> })}
                         <ul class="nav-list">
                             {items.into_iter().map(|item| view! {
                                 <li><A href=item.href>{item.label}</A></li>
@@ -67,6 +67,11 @@ fn TopBar(viewer: Viewer) -> impl IntoView {
             <div class="topbar-user">
                 <span class="user-name">{viewer.name.clone()}</span>
                 <span class="badge role">{viewer.role.label()}</span>
+                {viewer.balance.map(|balance| view! {
+                    <a class="balance" href="/finance" title="Account balance">
+                        <span class="visually-hidden">"Balance "</span>{balance.display()}
+                    </a>
+                })}
                 <A href="/account/password" attr:class="link-quiet">"Change password"</A>
                 <ActionForm action=logout attr:class="inline-form">
                     <button type="submit" class="btn ghost" disabled=move || logout.pending().get()>"Log out"</button>

@@ -1,4 +1,4 @@
-use crate::domain::{Access, Viewer};
+use crate::domain::{Access, Permission, Viewer};
 
 /// One link of the sidebar.
 pub struct MenuItem {
@@ -7,15 +7,62 @@ pub struct MenuItem {
     pub access: Access,
 }
 
-/// A sidebar group; hidden when none of its items is visible.
+/// A sidebar group; hidden when none of its items is visible. An empty
+/// label shows the items without a heading.
 pub struct MenuGroup {
     pub label: &'static str,
     pub items: &'static [MenuItem],
 }
 
-/// The sections that exist, in menu order. An item appears here only when
-/// its page is real.
+const fn item(label: &'static str, href: &'static str, permission: Permission) -> MenuItem {
+    MenuItem {
+        label,
+        href,
+        access: Access::Permission(permission),
+    }
+}
+
+/// The sections, in menu order (PRODUCT.md's table).
 pub const MENU: &[MenuGroup] = &[
+    MenuGroup {
+        label: "Sending",
+        items: &[
+            item("Bulk SMS", "/sending/bulk", Permission::SendBulk),
+            item("Database", "/sending/database", Permission::UseDatabase),
+            item("Sender names", "/sending/senders", Permission::SenderView),
+        ],
+    },
+    MenuGroup {
+        label: "Analytics",
+        items: &[
+            item("Summary", "/analytics", Permission::UseAnalytics),
+            item(
+                "Details",
+                "/analytics/details",
+                Permission::UseAnalyticsDetails,
+            ),
+        ],
+    },
+    // Items of their own, without a group heading.
+    MenuGroup {
+        label: "",
+        items: &[
+            item("Incoming SMS", "/incoming", Permission::SeeIncomingSms),
+            item("Blocked SMS", "/blocked", Permission::SeeBlockedSms),
+            item("Prices", "/prices", Permission::SeePrices),
+        ],
+    },
+    MenuGroup {
+        label: "Finance",
+        items: &[
+            item("History", "/finance", Permission::SeeFinance),
+            item("Top up", "/finance/top-up", Permission::TopUp),
+        ],
+    },
+    MenuGroup {
+        label: "",
+        items: &[item("Profile", "/profile", Permission::ProfileEdit)],
+    },
     MenuGroup {
         label: "Setting",
         items: &[MenuItem {

@@ -10,6 +10,8 @@ pub enum Access {
     Manager,
     /// An account owner whose account has "Can Add Subaccount" on.
     SubAccounts,
+    /// The account owner only (the API key).
+    Owner,
     /// An owner, or a sub-user granted this permission.
     Permission(Permission),
 }
@@ -20,6 +22,7 @@ impl Access {
             Access::Authenticated => true,
             Access::Manager => viewer.role == Role::Manager,
             Access::SubAccounts => viewer.may_manage_sub_accounts(),
+            Access::Owner => viewer.role == Role::Owner,
             Access::Permission(permission) => viewer.has(permission),
         }
     }

@@ -4,11 +4,15 @@
 mod access;
 mod fields;
 mod form;
+mod money;
 mod permission;
+mod sms;
 mod viewer;
 
 pub use access::Access;
 pub use fields::{CompanyName, Email, FieldError, Login, Password, PersonName, Phone};
 pub use form::{ContactDetails, ContactForm, FormErrors, NewUser};
+pub use money::Money;
 pub use permission::{Category, Permission, PermissionSet};
+pub use sms::{Encoding, Segments, MAX_PARTS};
 pub use viewer::{Role, Viewer};

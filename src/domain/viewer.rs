@@ -1,4 +1,4 @@
-use super::{Permission, PermissionSet};
+use super::{Money, Permission, PermissionSet};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +49,8 @@ pub struct Viewer {
     pub can_add_subaccount: bool,
     /// Effective permissions: all for owners, the grants for sub-users, none for managers.
     pub permissions: PermissionSet,
+    /// The account balance, present only for viewers who may see finances.
+    pub balance: Option<Money>,
 }
 
 impl Viewer {

@@ -1,8 +1,14 @@
 //! One module per section of the portal.
 
 pub mod account;
+pub mod analytics;
+pub mod finance;
 pub mod home;
+pub mod inbox;
 pub mod login;
 pub mod manager;
 pub mod not_found;
+pub mod prices;
+pub mod profile;
+pub mod sending;
 pub mod sub_accounts;

@@ -77,6 +77,7 @@ pub async fn router(
                 move || shell(options.clone())
             },
         )
+        .merge(super::export::routes())
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(error_status))
         .layer(auth_layer)

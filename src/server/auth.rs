@@ -7,7 +7,7 @@ use blake2::{Blake2s256, Digest};
 use sqlx::SqlitePool;
 
 use super::password::Passwords;
-use crate::domain::{PermissionSet, Role, Viewer};
+use crate::domain::{Money, Permission, PermissionSet, Role, Viewer};
 
 pub type AuthSession = axum_login::AuthSession<Backend>;
 
@@ -59,6 +59,7 @@ struct UserRow {
     account_id: Option<i64>,
     account_name: Option<String>,
     can_add_subaccount: bool,
+    balance: Option<i64>,
     disabled: bool,
     password_hash: String,
     session_epoch: i64,
@@ -69,7 +70,7 @@ macro_rules! select_user {
     ($condition:literal) => {
         concat!(
             "SELECT u.id, u.login, u.name, u.role, u.account_id, a.name AS account_name, ",
-            "COALESCE(a.can_add_subaccount, 0) AS can_add_subaccount, ",
+            "COALESCE(a.can_add_subaccount, 0) AS can_add_subaccount, a.balance, ",
             "u.disabled, u.password_hash, u.session_epoch ",
             "FROM users u LEFT JOIN accounts a ON a.id = u.account_id WHERE ",
             $condition
@@ -102,6 +103,10 @@ async fn session_user(pool: &SqlitePool, row: UserRow) -> Result<SessionUser, sq
         Role::Manager => PermissionSet::empty(),
         Role::Sub => super::sub_accounts::permissions_of(pool, row.id).await?,
     };
+    let balance = row
+        .balance
+        .filter(|_| permissions.contains(Permission::SeeFinance))
+        .map(Money);
     Ok(SessionUser {
         auth_hash: row.auth_hash(),
         viewer: Viewer {
@@ -113,6 +118,7 @@ async fn session_user(pool: &SqlitePool, row: UserRow) -> Result<SessionUser, sq
             account_name: row.account_name,
             can_add_subaccount: row.can_add_subaccount,
             permissions,
+            balance,
         },
     })
 }

@@ -22,6 +22,12 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
         .connect_with(options)
         .await?;
     sqlx::migrate!().run(&pool).await?;
+    let prices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM prices")
+        .fetch_one(&pool)
+        .await?;
+    if prices == 0 {
+        super::demo_volume::seed_prices(&pool).await?;
+    }
     Ok(pool)
 }
 

@@ -3,7 +3,10 @@
 use rand::{distributions::Alphanumeric, Rng};
 use sqlx::SqlitePool;
 
-use super::{password::Passwords, sub_accounts, users};
+use super::{demo_volume, password::Passwords, sub_accounts, users};
+
+/// Messages of the demo account's 90-day history.
+pub const DEMO_MESSAGES: i64 = 200_000;
 use crate::domain::{ContactForm, Login, NewUser, Password, Permission, PermissionSet};
 
 /// A fresh random password; no fixed password exists anywhere.
@@ -58,6 +61,20 @@ pub async fn seed(pool: &SqlitePool, passwords: &Passwords) -> Result<(), String
         .await
         .map_err(fail)?;
     printed.push(("owner", "demo", owner_password));
+    let owner_id: i64 =
+        sqlx::query_scalar("SELECT id FROM users WHERE account_id = ?1 AND role = 'owner'")
+            .bind(account_id)
+            .fetch_one(pool)
+            .await
+            .map_err(|e| e.to_string())?;
+    let started = std::time::Instant::now();
+    demo_volume::seed_history(pool, account_id, owner_id, DEMO_MESSAGES)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Seeded {DEMO_MESSAGES} messages of 90 days' history in {:.1?}.",
+        started.elapsed()
+    );
 
     let team = [
         (

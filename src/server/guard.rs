@@ -46,3 +46,31 @@ pub async fn require(access: Access) -> Result<Viewer, AppError> {
 pub fn account_of(viewer: &Viewer) -> Result<i64, AppError> {
     viewer.account_id.ok_or(AppError::Forbidden)
 }
+
+/// A caller who passed the guard, with the account every query is scoped to.
+pub struct Caller {
+    pub viewer: Viewer,
+    pub account_id: i64,
+    pub state: AppState,
+}
+
+impl Caller {
+    pub fn pool(&self) -> &sqlx::SqlitePool {
+        &self.state.pool
+    }
+
+    pub fn user_id(&self) -> i64 {
+        self.viewer.user_id
+    }
+}
+
+/// The guard of every account-scoped server function.
+pub async fn caller(access: Access) -> Result<Caller, AppError> {
+    let viewer = require(access).await?;
+    let account_id = account_of(&viewer)?;
+    Ok(Caller {
+        viewer,
+        account_id,
+        state: state()?,
+    })
+}

@@ -1,13 +1,22 @@
 //! Server-only code: state, database, authentication, guards, repositories.
 
+pub mod analytics;
 pub mod app;
 pub mod auth;
 pub mod cli;
+pub mod contacts;
 pub mod db;
 pub mod demo;
+pub mod demo_volume;
+pub mod export;
+pub mod finance;
+pub mod gateway;
 pub mod guard;
+pub mod inbox;
 pub mod password;
+pub mod profile;
 pub mod security;
+pub mod sending;
 pub mod state;
 pub mod sub_accounts;
 pub mod users;

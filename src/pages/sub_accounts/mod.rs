@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 /// The `:id` of the current route; 0 (never a row id) when it is not a number.
-fn route_id() -> Memo<i64> {
+pub fn route_id() -> Memo<i64> {
     let params = use_params_map();
     Memo::new(move |_| {
         params

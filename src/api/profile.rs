@@ -1,0 +1,95 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::AppError;
+
+/// Time zones offered on the profile (reports are shown in UTC for now).
+pub const TIMEZONES: &[&str] = &[
+    "UTC",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Madrid",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Rome",
+    "Europe/Warsaw",
+    "Europe/Athens",
+    "Europe/Kyiv",
+    "Europe/Istanbul",
+    "Africa/Lagos",
+    "Africa/Nairobi",
+    "Africa/Johannesburg",
+    "Asia/Dubai",
+    "Asia/Karachi",
+    "Asia/Kolkata",
+    "Asia/Bangkok",
+    "Asia/Singapore",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "America/Sao_Paulo",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Mexico_City",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub company: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    pub timezone: String,
+    pub updated_by: Option<String>,
+    /// Only for the owner: sub-accounts never see or change the API key.
+    pub api_key: Option<String>,
+}
+
+#[server(endpoint = "profile/get")]
+pub async fn get_profile() -> Result<Profile, AppError> {
+    use crate::{
+        domain::{Access, Permission, Role},
+        server::{guard, profile},
+    };
+    let caller = guard::caller(Access::Permission(Permission::ProfileEdit)).await?;
+    let mut profile = profile::load(caller.pool(), caller.account_id).await?;
+    if caller.viewer.role != Role::Owner {
+        profile.api_key = None;
+    }
+    Ok(profile)
+}
+
+#[server(endpoint = "profile/save")]
+pub async fn save_profile(
+    company: String,
+    contact_email: String,
+    contact_phone: String,
+    timezone: String,
+) -> Result<(), AppError> {
+    use crate::{
+        domain::{Access, Permission},
+        server::{guard, profile},
+    };
+    let caller = guard::caller(Access::Permission(Permission::ProfileEdit)).await?;
+    let fields =
+        profile::ProfileFields::parse(&company, &contact_email, &contact_phone, &timezone)?;
+    profile::save(caller.pool(), caller.account_id, caller.user_id(), &fields).await?;
+    leptos_axum::redirect("/profile?saved=1");
+    Ok(())
+}
+
+/// Replaces the API key; the old one stops working at once. Owners only.
+#[server(endpoint = "profile/api-key")]
+pub async fn regenerate_api_key() -> Result<(), AppError> {
+    use crate::{
+        domain::Access,
+        server::{guard, profile},
+    };
+    let caller = guard::caller(Access::Owner).await?;
+    profile::regenerate_api_key(caller.pool(), caller.account_id).await?;
+    tracing::info!(user = caller.user_id(), "API key regenerated");
+    leptos_axum::redirect("/profile?key=new");
+    Ok(())
+}

@@ -1,0 +1,90 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    api::profile::{get_profile, Profile, RegenerateApiKey, SaveProfile, TIMEZONES},
+    components::{
+        form::{form_errors, Field, FormError, SubmitButton},
+        guard::Guarded,
+    },
+    domain::{Access, Email, Permission, Phone},
+};
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    view! {
+        <Title text="Profile" />
+        <Guarded access=Access::Permission(Permission::ProfileEdit)>
+            <ProfileLoader />
+        </Guarded>
+    }
+}
+
+#[component]
+fn ProfileLoader() -> impl IntoView {
+    let profile = Resource::new(|| (), |_| get_profile());
+    view! {
+        <header class="page-header">
+            <div>
+                <h1>"Profile"</h1>
+                <p class="lead">"How the account appears on invoices and where the provider reaches you."</p>
+            </div>
+        </header>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move { profile.await.map(|profile| view! { <ProfileForm profile /> }) })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ProfileForm(profile: Profile) -> impl IntoView {
+    let save = ServerAction::<SaveProfile>::new();
+    let regenerate = ServerAction::<RegenerateApiKey>::new();
+    let errors = form_errors(save);
+    let query = use_query_map();
+    let saved = move || match save.value().get() {
+        Some(result) => result.is_ok(),
+        None => query.read().get("saved").is_some(),
+    };
+    let timezone = profile.timezone.clone();
+    view! {
+        <section class="card form-card">
+            <ActionForm action=save>
+                <FormError action=save />
+                <Field label="Company name" name="company" errors initial=profile.company required=true />
+                <Field label="Contact email" name="contact_email" kind="email" errors initial=profile.contact_email required=true
+                    check=|v| Email::parse(v).map(|_| ()) />
+                <Field label="Contact phone" name="contact_phone" kind="tel" errors initial=profile.contact_phone required=true
+                    check=|v| Phone::parse(v).map(|_| ()) />
+                <div class="field">
+                    <label for="timezone">"Time zone"</label>
+                    <select id="timezone" name="timezone">
+                        {TIMEZONES.iter().map(|zone| view! { <option value=*zone selected=*zone == timezone>{*zone}</option> }).collect_view()}
+                    </select>
+                </div>
+                {profile.updated_by.map(|login| view! { <p class="help">{format!("Last changed by {login}.")}</p> })}
+                <div class="form-actions">
+                    <SubmitButton label="Save" pending=save.pending() />
+                    {move || saved().then(|| view! { <p role="status" class="status ok">"Saved"</p> })}
+                </div>
+            </ActionForm>
+        </section>
+        {profile.api_key.map(|key| view! {
+            <section class="card form-card" aria-labelledby="api-title">
+                <h2 id="api-title">"API key"</h2>
+                <p class="help">"For the REST API and SMPP. Sub-accounts control the web interface only: they never see this key, and no sub-account setting affects API access."</p>
+                <p><code class="api-key">{key}</code></p>
+                <details class="row-actions">
+                    <summary role="button" class="btn">"Regenerate key"</summary>
+                    <div class="menu confirm">
+                        <p>"The current key stops working at once. Update your integrations with the new one."</p>
+                        <ActionForm action=regenerate>
+                            <SubmitButton label="Regenerate" pending=regenerate.pending() class="btn danger" />
+                        </ActionForm>
+                    </div>
+                </details>
+            </section>
+        })}
+    }
+}

@@ -1,0 +1,309 @@
+//! Analytics: the summary reads the per-day totals kept by triggers; the
+//! detailed report pages through messages by an index of (account, time).
+
+use sqlx::SqlitePool;
+use time::{macros::format_description, Date, Duration, OffsetDateTime};
+
+use crate::{
+    api::{
+        analytics::{CountryTotal, DayTotal, MessageRow, Summary},
+        AppError, Page, PER_PAGE,
+    },
+    domain::{Permission, Phone, Viewer},
+};
+
+/// An inclusive range of UTC days, at most a year long.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateRange {
+    pub from: String,
+    pub to: String,
+}
+
+impl DateRange {
+    /// Empty bounds default to the last 30 days.
+    pub fn parse(from: &str, to: &str) -> Result<Self, AppError> {
+        let format = format_description!("[year]-[month]-[day]");
+        let today = OffsetDateTime::now_utc().date();
+        let parse = |raw: &str, field: &str, default: Date| -> Result<Date, AppError> {
+            if raw.trim().is_empty() {
+                return Ok(default);
+            }
+            Date::parse(raw.trim(), format)
+                .map_err(|_| AppError::invalid(field, "Enter a date as YYYY-MM-DD."))
+        };
+        let to = parse(to, "to", today)?;
+        let from = parse(from, "from", to - Duration::days(29))?;
+        if from > to {
+            return Err(AppError::invalid(
+                "from",
+                "The start date is after the end date.",
+            ));
+        }
+        if to - from > Duration::days(366) {
+            return Err(AppError::invalid(
+                "from",
+                "Choose at most a year at a time.",
+            ));
+        }
+        let show = |d: Date| d.format(format).unwrap_or_default();
+        Ok(Self {
+            from: show(from),
+            to: show(to),
+        })
+    }
+
+    /// Bounds for `created_at` text columns: [from 00:00, to + 1 day).
+    pub fn timestamps(&self) -> (String, String) {
+        (
+            format!("{}T00:00:00Z", self.from),
+            format!("{}T99", self.to),
+        )
+    }
+}
+
+pub async fn summary(
+    pool: &SqlitePool,
+    account_id: i64,
+    range: &DateRange,
+) -> Result<Summary, sqlx::Error> {
+    let rows: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT day, status, SUM(messages), SUM(parts), SUM(cost) FROM message_daily \
+         WHERE account_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day, status ORDER BY day",
+    )
+    .bind(account_id)
+    .bind(&range.from)
+    .bind(&range.to)
+    .fetch_all(pool)
+    .await?;
+    let mut days: Vec<DayTotal> = Vec::new();
+    let mut statuses: Vec<(String, i64)> = ["delivered", "failed", "sent", "queued"]
+        .iter()
+        .map(|s| (s.to_string(), 0))
+        .collect();
+    let (mut messages, mut parts, mut cost) = (0, 0, 0);
+    for (day, status, count, row_parts, row_cost) in rows {
+        if days.last().is_none_or(|d| d.day != day) {
+            days.push(DayTotal {
+                day: day.clone(),
+                ..Default::default()
+            });
+        }
+        let total = days.last_mut().expect("pushed above");
+        match status.as_str() {
+            "delivered" => total.delivered += count,
+            "failed" => total.failed += count,
+            _ => total.pending += count,
+        }
+        total.cost += row_cost;
+        if let Some(entry) = statuses.iter_mut().find(|(s, _)| *s == status) {
+            entry.1 += count;
+        }
+        messages += count;
+        parts += row_parts;
+        cost += row_cost;
+    }
+    let countries: Vec<CountryTotal> = sqlx::query_as(
+        "SELECT d.country_code, (SELECT p.country FROM prices p WHERE p.country_code = d.country_code LIMIT 1) AS country, \
+         SUM(d.messages) AS messages, SUM(d.parts) AS parts, SUM(d.cost) AS cost FROM message_daily d \
+         WHERE d.account_id = ?1 AND d.day BETWEEN ?2 AND ?3 GROUP BY d.country_code ORDER BY messages DESC",
+    )
+    .bind(account_id)
+    .bind(&range.from)
+    .bind(&range.to)
+    .fetch_all(pool)
+    .await?;
+    Ok(Summary {
+        from: range.from.clone(),
+        to: range.to.clone(),
+        days,
+        statuses,
+        countries,
+        messages,
+        parts,
+        cost,
+    })
+}
+
+/// The filter of the detailed report and its export.
+#[derive(Debug, Clone)]
+pub struct DetailsFilter {
+    pub range: DateRange,
+    pub status: Option<String>,
+    /// Digits to look for in recipient numbers; only for unmasked viewers,
+    /// since searching masked numbers would reveal them digit by digit.
+    pub recipient: Option<String>,
+    pub unmasked: bool,
+}
+
+impl DetailsFilter {
+    pub fn parse(
+        viewer: &Viewer,
+        from: &str,
+        to: &str,
+        status: &str,
+        recipient: &str,
+    ) -> Result<Self, AppError> {
+        let range = DateRange::parse(from, to)?;
+        let status = match status.trim() {
+            "" => None,
+            s @ ("queued" | "sent" | "delivered" | "failed") => Some(s.to_owned()),
+            _ => {
+                return Err(AppError::invalid(
+                    "status",
+                    "Choose a status from the list.",
+                ))
+            }
+        };
+        let unmasked = viewer.has(Permission::SeeAnalyticsDetails);
+        let digits: String = recipient
+            .chars()
+            .filter(char::is_ascii_digit)
+            .take(15)
+            .collect();
+        let recipient = match (digits.is_empty(), unmasked) {
+            (true, _) => None,
+            (false, true) => Some(digits),
+            (false, false) => {
+                return Err(AppError::invalid(
+                    "recipient",
+                    "Searching by number needs “Can See Analytics Details”.",
+                ))
+            }
+        };
+        Ok(Self {
+            range,
+            status,
+            recipient,
+            unmasked,
+        })
+    }
+
+    /// The WHERE clause over `m`, binding ?1 account, ?2/?3 time, ?4 status, ?5 recipient.
+    pub fn condition(&self) -> String {
+        let mut sql =
+            String::from("m.account_id = ?1 AND m.created_at >= ?2 AND m.created_at < ?3");
+        if self.status.is_some() {
+            sql.push_str(" AND m.status = ?4");
+        }
+        if self.recipient.is_some() {
+            sql.push_str(" AND m.recipient LIKE '%' || ?5 || '%'");
+        }
+        sql
+    }
+
+    /// Hides what the viewer may not see: masking happens here, on the server.
+    pub fn present(&self, mut row: MessageRow) -> MessageRow {
+        if !self.unmasked {
+            row.recipient = Phone::masked(&row.recipient);
+            row.text = None;
+        }
+        row
+    }
+}
+
+pub const DETAILS_COLUMNS: &str = "m.id, m.created_at, m.sender, m.recipient, m.country_code, m.text, m.parts, m.price, m.status, u.login AS sent_by";
+
+pub async fn details(
+    pool: &SqlitePool,
+    account_id: i64,
+    filter: &DetailsFilter,
+    page: i64,
+) -> Result<Page<MessageRow>, sqlx::Error> {
+    let (start, end) = filter.range.timestamps();
+    let condition = filter.condition();
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM messages m WHERE {condition}"
+    ))
+    .bind(account_id)
+    .bind(&start)
+    .bind(&end)
+    .bind(&filter.status)
+    .bind(&filter.recipient)
+    .fetch_one(pool)
+    .await?;
+    // Page through the index first, then fetch only the rows of the page.
+    let rows: Vec<MessageRow> = sqlx::query_as(&format!(
+        "SELECT {DETAILS_COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.user_id \
+         WHERE m.id IN (SELECT m.id FROM messages m WHERE {condition} ORDER BY m.created_at DESC, m.id DESC LIMIT ?6 OFFSET ?7) \
+         ORDER BY m.created_at DESC, m.id DESC"
+    ))
+    .bind(account_id)
+    .bind(&start)
+    .bind(&end)
+    .bind(&filter.status)
+    .bind(&filter.recipient)
+    .bind(PER_PAGE)
+    .bind((page - 1) * PER_PAGE)
+    .fetch_all(pool)
+    .await?;
+    let items = rows.into_iter().map(|row| filter.present(row)).collect();
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page: PER_PAGE,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{PermissionSet, Role};
+
+    fn viewer(permissions: PermissionSet) -> Viewer {
+        Viewer {
+            user_id: 1,
+            login: "sam".into(),
+            name: "Sam".into(),
+            role: Role::Sub,
+            account_id: Some(1),
+            account_name: None,
+            can_add_subaccount: true,
+            permissions,
+            balance: None,
+        }
+    }
+
+    fn row() -> MessageRow {
+        MessageRow {
+            id: 1,
+            created_at: "2026-11-01T10:00:00Z".into(),
+            sender: "ACME".into(),
+            recipient: "+447700900123".into(),
+            country_code: "GB".into(),
+            text: Some("Your code is 1234".into()),
+            parts: 1,
+            price: 350,
+            status: "delivered".into(),
+            sent_by: None,
+        }
+    }
+
+    #[test]
+    fn without_see_details_numbers_are_masked_and_text_withheld() {
+        let details_only = PermissionSet::empty().with_granted(Permission::UseAnalyticsDetails);
+        let filter = DetailsFilter::parse(&viewer(details_only), "", "", "", "").unwrap();
+        let shown = filter.present(row());
+        assert_eq!(shown.recipient, "+44 7*** ***123");
+        assert_eq!(shown.text, None);
+        let full = PermissionSet::empty().with_granted(Permission::SeeAnalyticsDetails);
+        let filter = DetailsFilter::parse(&viewer(full), "", "", "", "").unwrap();
+        assert_eq!(filter.present(row()), row());
+    }
+
+    #[test]
+    fn masked_viewers_cannot_search_by_number() {
+        let details_only = PermissionSet::empty().with_granted(Permission::UseAnalyticsDetails);
+        assert!(DetailsFilter::parse(&viewer(details_only), "", "", "", "7700").is_err());
+    }
+
+    #[test]
+    fn date_ranges_are_checked() {
+        assert!(DateRange::parse("2026-01-01", "2026-01-31").is_ok());
+        assert!(DateRange::parse("2026-02-01", "2026-01-31").is_err());
+        assert!(DateRange::parse("2024-01-01", "2026-01-31").is_err());
+        assert!(DateRange::parse("yesterday", "").is_err());
+        let default = DateRange::parse("", "").unwrap();
+        assert!(default.from < default.to);
+    }
+}

@@ -1,0 +1,362 @@
+//! Contact lists and contacts of one account.
+
+use sqlx::SqlitePool;
+
+use super::db::begin_write;
+use crate::{
+    api::{
+        contacts::{ContactListPage, ContactListSummary, ImportReport},
+        AppError, Page, PER_PAGE,
+    },
+    domain::{PersonName, Phone},
+};
+
+/// The most rows one import may hold.
+pub const MAX_IMPORT_ROWS: usize = 50_000;
+
+fn list_name(raw: &str) -> Result<String, AppError> {
+    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    match name.chars().count() {
+        0 => Err(AppError::invalid("name", "Name the list.")),
+        81.. => Err(AppError::invalid(
+            "name",
+            "A list name has at most 80 characters.",
+        )),
+        _ if name.chars().any(char::is_control) => Err(AppError::invalid(
+            "name",
+            "A list name cannot contain control characters.",
+        )),
+        _ => Ok(name),
+    }
+}
+
+fn contact_name(raw: &str) -> Result<String, crate::domain::FieldError> {
+    if raw.trim().is_empty() {
+        return Ok(String::new());
+    }
+    PersonName::parse(raw).map(PersonName::into_inner)
+}
+
+fn name_taken(error: sqlx::Error) -> AppError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            AppError::invalid("name", "A list with this name exists already.")
+        }
+        _ => error.into(),
+    }
+}
+
+const SUMMARY: &str = "SELECT l.id, l.name, (SELECT COUNT(*) FROM contacts c WHERE c.list_id = l.id) AS contacts, \
+    l.created_at, u.login AS created_by FROM contact_lists l LEFT JOIN users u ON u.id = l.created_by \
+    WHERE l.account_id = ?1";
+
+pub async fn lists(
+    pool: &SqlitePool,
+    account_id: i64,
+) -> Result<Vec<ContactListSummary>, sqlx::Error> {
+    sqlx::query_as(&format!("{SUMMARY} ORDER BY l.name"))
+        .bind(account_id)
+        .fetch_all(pool)
+        .await
+}
+
+pub async fn create_list(
+    pool: &SqlitePool,
+    account_id: i64,
+    user_id: i64,
+    name: &str,
+) -> Result<i64, AppError> {
+    let name = list_name(name)?;
+    sqlx::query_scalar(
+        "INSERT INTO contact_lists (account_id, name, created_by) VALUES (?1, ?2, ?3) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(name)
+    .bind(user_id)
+    .fetch_one(pool)
+    .await
+    .map_err(name_taken)
+}
+
+fn found(rows: u64) -> Result<(), AppError> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+pub async fn rename_list(
+    pool: &SqlitePool,
+    account_id: i64,
+    id: i64,
+    name: &str,
+) -> Result<(), AppError> {
+    let name = list_name(name)?;
+    let result =
+        sqlx::query("UPDATE contact_lists SET name = ?3 WHERE id = ?1 AND account_id = ?2")
+            .bind(id)
+            .bind(account_id)
+            .bind(name)
+            .execute(pool)
+            .await
+            .map_err(name_taken)?;
+    found(result.rows_affected())
+}
+
+pub async fn delete_list(pool: &SqlitePool, account_id: i64, id: i64) -> Result<(), AppError> {
+    let result = sqlx::query("DELETE FROM contact_lists WHERE id = ?1 AND account_id = ?2")
+        .bind(id)
+        .bind(account_id)
+        .execute(pool)
+        .await?;
+    found(result.rows_affected())
+}
+
+pub async fn list_page(
+    pool: &SqlitePool,
+    account_id: i64,
+    id: i64,
+    page: i64,
+    search: &str,
+) -> Result<ContactListPage, AppError> {
+    let list: ContactListSummary = sqlx::query_as(&format!("{SUMMARY} AND l.id = ?2"))
+        .bind(account_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let pattern = format!("%{}%", search.trim().replace(['%', '_'], ""));
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM contacts WHERE list_id = ?1 AND (phone LIKE ?2 OR name LIKE ?2)",
+    )
+    .bind(id)
+    .bind(&pattern)
+    .fetch_one(pool)
+    .await?;
+    let items = sqlx::query_as(
+        "SELECT id, phone, name FROM contacts WHERE list_id = ?1 AND (phone LIKE ?2 OR name LIKE ?2) ORDER BY name, id LIMIT ?3 OFFSET ?4",
+    )
+    .bind(id)
+    .bind(&pattern)
+    .bind(PER_PAGE)
+    .bind((page - 1) * PER_PAGE)
+    .fetch_all(pool)
+    .await?;
+    Ok(ContactListPage {
+        list,
+        contacts: Page {
+            items,
+            total,
+            page,
+            per_page: PER_PAGE,
+        },
+    })
+}
+
+async fn owned_list(pool: &SqlitePool, account_id: i64, list_id: i64) -> Result<(), AppError> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM contact_lists WHERE id = ?1 AND account_id = ?2")
+            .bind(list_id)
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?;
+    found.map(|_| ()).ok_or(AppError::NotFound)
+}
+
+fn parse_contact(phone: &str, name: &str) -> Result<(Phone, String), AppError> {
+    let mut errors = crate::domain::FormErrors::default();
+    errors.keep("phone", phone);
+    errors.keep("name", name);
+    let phone = errors.check("phone", Phone::parse_lenient(phone));
+    let name = errors.check("name", contact_name(name));
+    match (phone, name) {
+        (Some(phone), Some(name)) => Ok((phone, name)),
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+fn duplicate_phone(error: sqlx::Error) -> AppError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            AppError::invalid("phone", "This number is in the list already.")
+        }
+        _ => error.into(),
+    }
+}
+
+pub async fn add(
+    pool: &SqlitePool,
+    account_id: i64,
+    list_id: i64,
+    phone: &str,
+    name: &str,
+) -> Result<(), AppError> {
+    owned_list(pool, account_id, list_id).await?;
+    let (phone, name) = parse_contact(phone, name)?;
+    sqlx::query("INSERT INTO contacts (account_id, list_id, phone, name) VALUES (?1, ?2, ?3, ?4)")
+        .bind(account_id)
+        .bind(list_id)
+        .bind(phone.as_str())
+        .bind(name)
+        .execute(pool)
+        .await
+        .map_err(duplicate_phone)?;
+    Ok(())
+}
+
+pub async fn update(
+    pool: &SqlitePool,
+    account_id: i64,
+    id: i64,
+    phone: &str,
+    name: &str,
+) -> Result<(), AppError> {
+    let (phone, name) = parse_contact(phone, name)?;
+    let result =
+        sqlx::query("UPDATE contacts SET phone = ?3, name = ?4 WHERE id = ?1 AND account_id = ?2")
+            .bind(id)
+            .bind(account_id)
+            .bind(phone.as_str())
+            .bind(name)
+            .execute(pool)
+            .await
+            .map_err(duplicate_phone)?;
+    found(result.rows_affected())
+}
+
+pub async fn remove(pool: &SqlitePool, account_id: i64, id: i64) -> Result<(), AppError> {
+    let result = sqlx::query("DELETE FROM contacts WHERE id = ?1 AND account_id = ?2")
+        .bind(id)
+        .bind(account_id)
+        .execute(pool)
+        .await?;
+    found(result.rows_affected())
+}
+
+/// Parses CSV rows of `phone[,name]`; a first row without a valid number is
+/// taken as a header. Returns the valid rows and the refused lines.
+pub fn parse_import(csv_text: &str) -> (Vec<(usize, Phone, String)>, Vec<(i64, String)>) {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(csv_text.as_bytes());
+    let (mut rows, mut errors) = (Vec::new(), Vec::new());
+    for (index, record) in reader.records().enumerate() {
+        let line = index + 1;
+        let record = match record {
+            Ok(record) => record,
+            Err(_) => {
+                errors.push((line as i64, "This line is not valid CSV.".to_owned()));
+                continue;
+            }
+        };
+        let phone_field = record.get(0).unwrap_or_default();
+        let name_field = record.get(1).unwrap_or_default();
+        if phone_field.is_empty() && name_field.is_empty() {
+            continue;
+        }
+        match Phone::parse_lenient(phone_field) {
+            Ok(phone) => match contact_name(name_field) {
+                Ok(name) => rows.push((line, phone, name)),
+                Err(error) => errors.push((line as i64, error.to_string())),
+            },
+            Err(_) if line == 1 && !phone_field.starts_with('+') => {} // a header row
+            Err(error) => errors.push((
+                line as i64,
+                format!(
+                    "“{}”: {error}",
+                    phone_field.chars().take(40).collect::<String>()
+                ),
+            )),
+        }
+    }
+    (rows, errors)
+}
+
+pub async fn import(
+    pool: &SqlitePool,
+    account_id: i64,
+    user_id: i64,
+    list_id: i64,
+    csv_text: &str,
+) -> Result<ImportReport, AppError> {
+    owned_list(pool, account_id, list_id).await?;
+    let (rows, errors) = parse_import(csv_text);
+    if rows.len() + errors.len() > MAX_IMPORT_ROWS {
+        return Err(AppError::invalid(
+            "csv",
+            format!("An import has at most {MAX_IMPORT_ROWS} rows."),
+        ));
+    }
+    if rows.is_empty() && errors.is_empty() {
+        return Err(AppError::invalid(
+            "csv",
+            "Paste at least one row: phone number, then name.",
+        ));
+    }
+    let mut tx = begin_write(pool).await?;
+    let (mut added, mut duplicates) = (0, 0);
+    for (_, phone, name) in &rows {
+        let inserted = sqlx::query("INSERT INTO contacts (account_id, list_id, phone, name) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING")
+            .bind(account_id)
+            .bind(list_id)
+            .bind(phone.as_str())
+            .bind(name)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if inserted == 1 {
+            added += 1
+        } else {
+            duplicates += 1
+        }
+    }
+    let report_json = serde_json::to_string(&errors).unwrap_or_else(|_| "[]".into());
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO contact_imports (account_id, list_id, user_id, added, duplicates, rejected, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(list_id)
+    .bind(user_id)
+    .bind(added)
+    .bind(duplicates)
+    .bind(errors.len() as i64)
+    .bind(report_json)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(ImportReport {
+        id,
+        list_id,
+        added,
+        duplicates,
+        rejected: errors.len() as i64,
+        errors,
+    })
+}
+
+pub async fn import_report(
+    pool: &SqlitePool,
+    account_id: i64,
+    id: i64,
+) -> Result<ImportReport, AppError> {
+    let row: Option<(i64, i64, i64, i64, i64, String)> = sqlx::query_as(
+        "SELECT id, list_id, added, duplicates, rejected, report FROM contact_imports WHERE id = ?1 AND account_id = ?2",
+    )
+    .bind(id)
+    .bind(account_id)
+    .fetch_optional(pool)
+    .await?;
+    let (id, list_id, added, duplicates, rejected, report) = row.ok_or(AppError::NotFound)?;
+    let errors = serde_json::from_str(&report).unwrap_or_default();
+    Ok(ImportReport {
+        id,
+        list_id,
+        added,
+        duplicates,
+        rejected,
+        errors,
+    })
+}

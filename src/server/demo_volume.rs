@@ -1,0 +1,338 @@
+//! The demo account's history: 90 days of realistic traffic, generated in
+//! SQL (recursive CTEs) so that 200,000 messages take seconds to seed.
+
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+/// Countries of the price list: code, name, dial prefix, networks and their price per part.
+pub const PRICE_LIST: &[(&str, &str, &str, &[(&str, i64)])] = &[
+    (
+        "GB",
+        "United Kingdom",
+        "44",
+        &[
+            ("EE", 355),
+            ("Vodafone UK", 360),
+            ("O2 UK", 350),
+            ("Three UK", 345),
+        ],
+    ),
+    (
+        "IE",
+        "Ireland",
+        "353",
+        &[("Vodafone IE", 640), ("Three IE", 620)],
+    ),
+    (
+        "FR",
+        "France",
+        "33",
+        &[("Orange FR", 690), ("SFR", 700), ("Bouygues", 680)],
+    ),
+    (
+        "DE",
+        "Germany",
+        "49",
+        &[("Telekom DE", 790), ("Vodafone DE", 800), ("O2 DE", 770)],
+    ),
+    (
+        "ES",
+        "Spain",
+        "34",
+        &[("Movistar", 610), ("Orange ES", 600)],
+    ),
+    ("PT", "Portugal", "351", &[("MEO", 390), ("NOS", 385)]),
+    (
+        "IT",
+        "Italy",
+        "39",
+        &[("TIM", 720), ("Vodafone IT", 730), ("WindTre", 700)],
+    ),
+    ("NL", "Netherlands", "31", &[("KPN", 830), ("Odido", 810)]),
+    (
+        "BE",
+        "Belgium",
+        "32",
+        &[("Proximus", 760), ("Orange BE", 750)],
+    ),
+    (
+        "PL",
+        "Poland",
+        "48",
+        &[("Plus", 240), ("Play", 230), ("Orange PL", 235)],
+    ),
+    (
+        "CZ",
+        "Czechia",
+        "420",
+        &[("O2 CZ", 410), ("T-Mobile CZ", 420)],
+    ),
+    ("AT", "Austria", "43", &[("A1", 690), ("Magenta AT", 680)]),
+    (
+        "CH",
+        "Switzerland",
+        "41",
+        &[("Swisscom", 560), ("Sunrise", 550)],
+    ),
+    (
+        "SE",
+        "Sweden",
+        "46",
+        &[("Telia SE", 520), ("Tele2 SE", 510)],
+    ),
+    (
+        "NO",
+        "Norway",
+        "47",
+        &[("Telenor NO", 480), ("Telia NO", 470)],
+    ),
+    ("DK", "Denmark", "45", &[("TDC", 450)]),
+    ("FI", "Finland", "358", &[("Elisa", 620), ("DNA", 610)]),
+    (
+        "GR",
+        "Greece",
+        "30",
+        &[("Cosmote", 540), ("Vodafone GR", 530)],
+    ),
+    (
+        "RO",
+        "Romania",
+        "40",
+        &[("Orange RO", 420), ("Vodafone RO", 410)],
+    ),
+    (
+        "UA",
+        "Ukraine",
+        "380",
+        &[("Kyivstar", 390), ("Vodafone UA", 380)],
+    ),
+    (
+        "TR",
+        "Türkiye",
+        "90",
+        &[("Turkcell", 210), ("Vodafone TR", 205)],
+    ),
+    ("US", "United States", "1", &[("All networks", 95)]),
+    ("MX", "Mexico", "52", &[("Telcel", 310), ("AT&T MX", 300)]),
+    (
+        "BR",
+        "Brazil",
+        "55",
+        &[("Vivo", 280), ("Claro BR", 275), ("TIM BR", 270)],
+    ),
+    (
+        "AR",
+        "Argentina",
+        "54",
+        &[("Personal", 520), ("Claro AR", 510)],
+    ),
+    (
+        "ZA",
+        "South Africa",
+        "27",
+        &[("Vodacom", 190), ("MTN ZA", 185)],
+    ),
+    (
+        "NG",
+        "Nigeria",
+        "234",
+        &[("MTN NG", 260), ("Airtel NG", 250)],
+    ),
+    ("KE", "Kenya", "254", &[("Safaricom", 230)]),
+    (
+        "AE",
+        "United Arab Emirates",
+        "971",
+        &[("Etisalat", 330), ("du", 320)],
+    ),
+    (
+        "IN",
+        "India",
+        "91",
+        &[("Jio", 45), ("Airtel IN", 48), ("Vi", 47)],
+    ),
+    (
+        "SG",
+        "Singapore",
+        "65",
+        &[("Singtel", 420), ("StarHub", 410)],
+    ),
+    ("AU", "Australia", "61", &[("Telstra", 390), ("Optus", 380)]),
+    (
+        "JP",
+        "Japan",
+        "81",
+        &[("NTT Docomo", 690), ("SoftBank", 680)],
+    ),
+    ("CA", "Canada", "1", &[("Rogers", 110), ("Bell", 105)]),
+];
+
+/// Inserts the provider's price list (once per database).
+pub async fn seed_prices(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    for (code, country, prefix, networks) in PRICE_LIST {
+        for (network, price) in *networks {
+            sqlx::query(
+                "INSERT INTO prices (country_code, country, dial_prefix, network, price) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+            )
+            .bind(code)
+            .bind(country)
+            .bind(prefix)
+            .bind(network)
+            .bind(price)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await
+}
+
+const TEXTS: &[(&str, i64)] = &[
+    ("Northwind: your order has shipped and arrives tomorrow. Track it at nw.example/t", 1),
+    ("Weekend sale! 20% off everything in store and online until Sunday. Reply STOP to opt out", 1),
+    ("Your Northwind verification code is 482913. It expires in 10 minutes.", 1),
+    ("Reminder: your delivery slot is tomorrow between 10:00 and 12:00. Reply 1 to confirm or 2 to rebook. Our driver will call you 15 minutes before arrival; please make sure someone can receive the parcel.", 2),
+    ("Zapraszamy na wyprzedaż w sklepie Northwind – rabaty do 50%!", 1),
+    ("Thank you for shopping with Northwind. Rate your visit: nw.example/r", 1),
+];
+
+async fn temp_tables(tx: &mut Transaction<'_, Sqlite>) -> Result<(), sqlx::Error> {
+    sqlx::query("CREATE TEMP TABLE demo_routes (i INTEGER PRIMARY KEY, code TEXT, prefix TEXT, price INTEGER)").execute(&mut **tx).await?;
+    sqlx::query("CREATE TEMP TABLE demo_texts (i INTEGER PRIMARY KEY, body TEXT, parts INTEGER)")
+        .execute(&mut **tx)
+        .await?;
+    // Traffic is weighted towards the account's home market.
+    let weighted = PRICE_LIST
+        .iter()
+        .enumerate()
+        .flat_map(|(i, route)| std::iter::repeat_n(route, if i < 4 { 6 } else { 1 }));
+    for (i, (code, _, prefix, networks)) in weighted.enumerate() {
+        let price = networks.iter().map(|(_, p)| *p).max().unwrap_or(0);
+        sqlx::query("INSERT INTO demo_routes VALUES (?1, ?2, ?3, ?4)")
+            .bind(i as i64)
+            .bind(code)
+            .bind(prefix)
+            .bind(price)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for (i, (body, parts)) in TEXTS.iter().enumerate() {
+        sqlx::query("INSERT INTO demo_texts VALUES (?1, ?2, ?3)")
+            .bind(i as i64)
+            .bind(body)
+            .bind(parts)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Fills the account with sender names, lists, 90 days of messages, incoming
+/// and blocked messages, a stop-list, transactions and invoices.
+pub async fn seed_history(
+    pool: &SqlitePool,
+    account_id: i64,
+    owner_id: i64,
+    messages: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = super::db::begin_write(pool).await?;
+    temp_tables(&mut tx).await?;
+    let routes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM demo_routes")
+        .fetch_one(&mut *tx)
+        .await?;
+    let statements: &[&str] = &[
+        "INSERT INTO sender_names (account_id, name, status, note) VALUES \
+         (?1, 'NORTHWIND', 'approved', 'Registered brand name'), (?1, 'NWSHOP', 'approved', 'Shop notifications'), \
+         (?1, 'NW-ALERTS', 'pending', 'Awaiting operator approval'), (?1, 'FREEPRIZE', 'rejected', 'Refused: misleading sender name')",
+        "INSERT INTO stop_list (account_id, phone) WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 150) \
+         SELECT ?1, '+4477009' || printf('%05d', n * 37) FROM seq",
+        "INSERT INTO contact_lists (account_id, name, created_by, created_at) VALUES \
+         (?1, 'Newsletter', ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-80 days')), \
+         (?1, 'VIP customers', ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-60 days')), \
+         (?1, 'Staff', ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-30 days'))",
+        "INSERT INTO contacts (account_id, list_id, phone, name) \
+         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 2000) \
+         SELECT ?1, l.id, '+4477' || printf('%08d', 10000000 + n * 4099 % 89999999), \
+                json_extract('[\"Olivia\",\"Noah\",\"Amelia\",\"Jack\",\"Isla\",\"Leo\",\"Ava\",\"Oscar\",\"Mia\",\"Harry\"]', '$[' || (n % 10) || ']') \
+                || ' ' || json_extract('[\"Smith\",\"Jones\",\"Taylor\",\"Brown\",\"Williams\",\"Wilson\",\"Evans\",\"Khan\",\"Patel\",\"Murphy\",\"Nowak\"]', '$[' || (n % 11) || ']') \
+         FROM seq JOIN contact_lists l ON l.account_id = ?1 AND (l.name = 'Newsletter' OR (l.name = 'VIP customers' AND n <= 200) OR (l.name = 'Staff' AND n <= 25))",
+        "INSERT INTO campaigns (account_id, user_id, sender, text, parts, recipients, blocked, cost, status, created_at) \
+         WITH RECURSIVE day(d) AS (SELECT 89 UNION ALL SELECT d - 1 FROM day WHERE d > 0) \
+         SELECT ?1, ?2, CASE WHEN d % 3 = 0 THEN 'NWSHOP' ELSE 'NORTHWIND' END, t.body, t.parts, 0, 0, 0, 'completed', \
+                strftime('%Y-%m-%dT09:00:00Z', 'now', '-' || d || ' days') \
+         FROM day JOIN demo_texts t ON t.i = d % 6",
+    ];
+    for sql in statements {
+        sqlx::query(sql)
+            .bind(account_id)
+            .bind(owner_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    // Messages: each belongs to the campaign of its day and shares its text.
+    // MATERIALIZED: each random pick is drawn once, not once per reference.
+    let first_campaign: i64 =
+        sqlx::query_scalar("SELECT MIN(id) FROM campaigns WHERE account_id = ?1")
+            .bind(account_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    sqlx::query(
+        "INSERT INTO messages (account_id, campaign_id, user_id, sender, recipient, country_code, text, parts, price, status, created_at, sent_at, done_at) \
+         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?3), \
+         picks AS MATERIALIZED (SELECT n, abs(random()) % 90 AS d, abs(random()) % ?4 AS r, abs(random()) % 100 AS fate, \
+                                abs(random()) % 28800 AS s, abs(random()) % 1000000000 AS number FROM seq), \
+         stamped AS MATERIALIZED (SELECT p.*, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', 'start of day', '-' || p.d || ' days', '+' || (32400 + p.s) || ' seconds') AS at FROM picks p) \
+         SELECT ?1, c.id, ?2, c.sender, '+' || r.prefix || printf('%09d', x.number), r.code, c.text, c.parts, r.price * c.parts, \
+                CASE WHEN x.fate < 96 THEN 'delivered' ELSE 'failed' END, x.at, x.at, x.at \
+         FROM stamped x JOIN demo_routes r ON r.i = x.r JOIN campaigns c ON c.id = ?5 + 89 - x.d",
+    )
+    .bind(account_id)
+    .bind(owner_id)
+    .bind(messages)
+    .bind(routes)
+    .bind(first_campaign)
+    .execute(&mut *tx)
+    .await?;
+    let follow_ups: &[&str] = &[
+        "UPDATE campaigns SET recipients = (SELECT COUNT(*) FROM messages m WHERE m.campaign_id = campaigns.id), \
+         cost = (SELECT COALESCE(SUM(price), 0) FROM messages m WHERE m.campaign_id = campaigns.id) WHERE account_id = ?1",
+        "INSERT INTO incoming_messages (account_id, sender, recipient, text, received_at) \
+         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 5000) \
+         SELECT ?1, '+447' || printf('%09d', abs(random()) % 1000000000), CASE WHEN n % 4 = 0 THEN '+447860012345' ELSE 'NORTHWIND' END, \
+                json_extract('[\"STOP\",\"Yes please, book me in\",\"What time do you open on Sunday?\",\"1\",\"2\",\"Thanks!\",\"Is the sale online too?\",\"Wrong number, sorry\"]', '$[' || (n % 8) || ']'), \
+                strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || (abs(random()) % 7776000) || ' seconds') FROM seq",
+        "INSERT INTO blocked_messages (account_id, campaign_id, sender, recipient, text, reason, created_at) \
+         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 3000) \
+         SELECT ?1, NULL, 'NORTHWIND', CASE WHEN n % 3 = 1 THEN '+44700' ELSE '+4477009' || printf('%05d', (n % 150 + 1) * 37) END, \
+                'Weekend sale! 20% off everything in store and online until Sunday. Reply STOP to opt out', \
+                CASE n % 10 WHEN 0 THEN 'spam_filter' WHEN 1 THEN 'invalid_number' WHEN 4 THEN 'invalid_number' WHEN 7 THEN 'no_route' ELSE 'stop_list' END, \
+                strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || (abs(random()) % 7776000) || ' seconds') FROM seq",
+        // Money: a top-up at the start of each month, a charge per campaign, refunds of failed parts.
+        "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id, user_id, created_at) \
+         WITH RECURSIVE month(m) AS (SELECT 0 UNION ALL SELECT m + 1 FROM month WHERE m < 3) \
+         SELECT ?1, 'top_up', 60000000, 0, 'Bank transfer', NULL, ?2, strftime('%Y-%m-%dT08:00:00Z', 'now', '-' || (92 - m * 30) || ' days') FROM month",
+        "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id, user_id, created_at) \
+         SELECT ?1, 'charge', -cost, 0, 'Campaign #' || id || ': ' || recipients || ' recipients', id, user_id, created_at FROM campaigns WHERE account_id = ?1",
+        "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id, user_id, created_at) \
+         SELECT ?1, 'refund', SUM(price), 0, 'Refund of undelivered messages, campaign #' || campaign_id, campaign_id, NULL, \
+                strftime('%Y-%m-%dT%H:%M:%SZ', MIN(created_at), '+1 day') FROM messages WHERE account_id = ?1 AND status = 'failed' GROUP BY campaign_id",
+        "UPDATE balance_transactions SET balance_after = running.total FROM \
+         (SELECT id, SUM(amount) OVER (ORDER BY created_at, id) AS total FROM balance_transactions WHERE account_id = ?1) AS running \
+         WHERE balance_transactions.id = running.id",
+        "UPDATE accounts SET balance = (SELECT COALESCE(SUM(amount), 0) FROM balance_transactions WHERE account_id = ?1) WHERE id = ?1",
+        "INSERT INTO invoices (account_id, number, period, amount, status, issued_at) \
+         SELECT ?1, 'NW-' || strftime('%Y%m', created_at) || '-' || ?1, strftime('%Y-%m', created_at), -SUM(amount), \
+                CASE WHEN strftime('%Y-%m', created_at) = strftime('%Y-%m', 'now') THEN 'open' ELSE 'paid' END, \
+                strftime('%Y-%m-01T00:00:00Z', created_at, '+1 month') \
+         FROM balance_transactions WHERE account_id = ?1 AND kind = 'charge' GROUP BY strftime('%Y-%m', created_at)",
+        "DROP TABLE temp.demo_routes",
+        "DROP TABLE temp.demo_texts",
+    ];
+    for sql in follow_ups {
+        sqlx::query(sql)
+            .bind(account_id)
+            .bind(owner_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await
+}

@@ -1,0 +1,180 @@
+//! Delivery. There is no real carrier: a `Gateway` decides each message's
+//! fate, and the dispatcher moves messages queued → sent → delivered/failed
+//! over a few seconds, refunding failed parts. Every step is one guarded
+//! UPDATE, so a restart resumes where it stopped and never sends twice.
+
+use sqlx::SqlitePool;
+use std::{sync::Arc, time::Duration};
+
+use super::db::begin_write;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Delivered,
+    Failed,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Delivered => "delivered",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// A carrier connection.
+pub trait Gateway: Send + Sync + 'static {
+    /// Hands one message to the carrier; the outcome is reported back later.
+    fn submit(&self, recipient: &str, sender: &str, text: &str) -> Outcome;
+}
+
+/// Delivers about 96% of messages; which ones fail depends only on the
+/// number, so a test can count on it.
+pub struct SimulatedGateway;
+
+impl SimulatedGateway {
+    pub fn fails(recipient: &str) -> bool {
+        let sum: u32 = recipient
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .map(|b| u32::from(b - b'0') * 7)
+            .sum();
+        sum % 25 == 0
+    }
+}
+
+impl Gateway for SimulatedGateway {
+    fn submit(&self, recipient: &str, _sender: &str, _text: &str) -> Outcome {
+        if Self::fails(recipient) {
+            Outcome::Failed
+        } else {
+            Outcome::Delivered
+        }
+    }
+}
+
+const BATCH: i64 = 500;
+
+/// Runs the delivery loop until the process ends.
+pub fn spawn_dispatcher(
+    pool: SqlitePool,
+    gateway: Arc<dyn Gateway>,
+    tick: Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(tick);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            interval.tick().await;
+            if let Err(error) = step(&pool, gateway.as_ref()).await {
+                tracing::error!(%error, "dispatcher step failed");
+            }
+        }
+    })
+}
+
+/// One round: report deliveries of sent messages, submit queued ones, close
+/// finished campaigns. Returns how many messages moved.
+pub async fn step(pool: &SqlitePool, gateway: &dyn Gateway) -> Result<usize, sqlx::Error> {
+    let reported = report_deliveries(pool).await?;
+    let submitted = submit_queued(pool, gateway).await?;
+    if reported + submitted > 0 {
+        sqlx::query(
+            "UPDATE campaigns SET status = 'completed' WHERE status = 'sending' AND NOT EXISTS \
+             (SELECT 1 FROM messages m WHERE m.campaign_id = campaigns.id AND m.status IN ('queued', 'sent'))",
+        )
+        .execute(pool)
+        .await?;
+    }
+    Ok(reported + submitted)
+}
+
+async fn submit_queued(pool: &SqlitePool, gateway: &dyn Gateway) -> Result<usize, sqlx::Error> {
+    let queued: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT id, recipient, sender, text FROM messages WHERE status = 'queued' ORDER BY id LIMIT ?1",
+    )
+    .bind(BATCH)
+    .fetch_all(pool)
+    .await?;
+    if queued.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = begin_write(pool).await?;
+    let mut moved = 0;
+    for (id, recipient, sender, text) in queued {
+        let outcome = gateway.submit(&recipient, &sender, &text);
+        moved += sqlx::query(
+            "UPDATE messages SET status = 'sent', outcome = ?2, sent_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') \
+             WHERE id = ?1 AND status = 'queued'",
+        )
+        .bind(id)
+        .bind(outcome.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected() as usize;
+    }
+    tx.commit().await?;
+    Ok(moved)
+}
+
+/// Applies the outcome of messages sent at least a second ago and refunds
+/// the failed ones to their account, with one transaction line per campaign.
+async fn report_deliveries(pool: &SqlitePool) -> Result<usize, sqlx::Error> {
+    let due: Vec<(i64, i64, Option<i64>, i64, String)> = sqlx::query_as(
+        "SELECT id, account_id, campaign_id, price, outcome FROM messages \
+         WHERE status = 'sent' AND sent_at <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 second') ORDER BY id LIMIT ?1",
+    )
+    .bind(BATCH)
+    .fetch_all(pool)
+    .await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = begin_write(pool).await?;
+    let mut refunds: std::collections::BTreeMap<(i64, Option<i64>), i64> = Default::default();
+    let mut moved = 0;
+    for (id, account_id, campaign_id, price, outcome) in &due {
+        let changed = sqlx::query(
+            "UPDATE messages SET status = ?2, done_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1 AND status = 'sent'",
+        )
+        .bind(id)
+        .bind(outcome)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        // Refund only what this round moved, so a message is never refunded twice.
+        if changed == 1 {
+            moved += 1;
+            if outcome == "failed" {
+                *refunds.entry((*account_id, *campaign_id)).or_default() += price;
+            }
+        }
+    }
+    for ((account_id, campaign_id), amount) in refunds {
+        let balance: i64 = sqlx::query_scalar(
+            "UPDATE accounts SET balance = balance + ?2 WHERE id = ?1 RETURNING balance",
+        )
+        .bind(account_id)
+        .bind(amount)
+        .fetch_one(&mut *tx)
+        .await?;
+        let description = match campaign_id {
+            Some(id) => format!("Refund of undelivered messages, campaign #{id}"),
+            None => "Refund of undelivered messages".to_owned(),
+        };
+        sqlx::query(
+            "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id) \
+             VALUES (?1, 'refund', ?2, ?3, ?4, ?5)",
+        )
+        .bind(account_id)
+        .bind(amount)
+        .bind(balance)
+        .bind(description)
+        .bind(campaign_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(moved)
+}

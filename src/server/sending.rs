@@ -1,0 +1,383 @@
+//! Bulk SMS: sender names, campaign planning, charging and the campaign list.
+
+use sqlx::SqlitePool;
+use std::collections::HashSet;
+
+use super::db::begin_write;
+use crate::{
+    api::{
+        sending::{CampaignRow, ComposeChoices, Estimate, SenderName},
+        AppError, FormErrors, Page, PER_PAGE,
+    },
+    domain::{Money, Phone, Segments, MAX_PARTS},
+};
+
+/// The most recipients one campaign may have.
+pub const MAX_RECIPIENTS: usize = 50_000;
+
+pub async fn senders(pool: &SqlitePool, account_id: i64) -> Result<Vec<SenderName>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name, status, note, created_at FROM sender_names WHERE account_id = ?1 ORDER BY name")
+        .bind(account_id)
+        .fetch_all(pool)
+        .await
+}
+
+pub async fn compose_options(
+    pool: &SqlitePool,
+    account_id: i64,
+) -> Result<ComposeChoices, sqlx::Error> {
+    let senders = sqlx::query_scalar(
+        "SELECT name FROM sender_names WHERE account_id = ?1 AND status = 'approved' ORDER BY name",
+    )
+    .bind(account_id)
+    .fetch_all(pool)
+    .await?;
+    let lists = sqlx::query_as(
+        "SELECT l.id, l.name, (SELECT COUNT(*) FROM contacts c WHERE c.list_id = l.id) AS contacts \
+         FROM contact_lists l WHERE l.account_id = ?1 ORDER BY l.name",
+    )
+    .bind(account_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(ComposeChoices { senders, lists })
+}
+
+pub async fn balance(pool: &SqlitePool, account_id: i64) -> Result<Money, sqlx::Error> {
+    sqlx::query_scalar("SELECT balance FROM accounts WHERE id = ?1")
+        .bind(account_id)
+        .fetch_one(pool)
+        .await
+        .map(Money)
+}
+
+/// The provider's routes: the longest dial prefix wins; a country's price is
+/// its dearest network's, since the network is known only after sending.
+pub struct Routes(Vec<(String, String, i64)>);
+
+impl Routes {
+    pub async fn load(pool: &SqlitePool) -> Result<Self, sqlx::Error> {
+        let mut routes: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT dial_prefix, country_code, MAX(price) FROM prices GROUP BY dial_prefix, country_code",
+        )
+        .fetch_all(pool)
+        .await?;
+        routes.sort_by_key(|(prefix, _, _)| std::cmp::Reverse(prefix.len()));
+        Ok(Self(routes))
+    }
+
+    /// Country and unit price of a number, if the provider routes it.
+    pub fn route(&self, phone: &str) -> Option<(&str, i64)> {
+        let digits = phone.trim_start_matches('+');
+        self.0
+            .iter()
+            .find(|(prefix, _, _)| digits.starts_with(prefix.as_str()))
+            .map(|(_, country, price)| (country.as_str(), *price))
+    }
+}
+
+/// One recipient that will be sent to.
+pub struct Recipient {
+    pub phone: String,
+    pub country_code: String,
+    pub price: i64,
+}
+
+/// A checked campaign: what will be sent, what is blocked, what it costs.
+pub struct Plan {
+    pub sender: String,
+    pub text: String,
+    pub segments: Segments,
+    pub recipients: Vec<Recipient>,
+    pub stop_listed: Vec<String>,
+    pub no_route: Vec<String>,
+    pub invalid: Vec<String>,
+    pub duplicates: i64,
+    pub cost: Money,
+}
+
+impl Plan {
+    pub fn estimate(&self, balance: Money) -> Estimate {
+        Estimate {
+            recipients: self.recipients.len() as i64,
+            invalid: self.invalid.clone(),
+            duplicates: self.duplicates,
+            stop_listed: self.stop_listed.len() as i64,
+            no_route: self.no_route.len() as i64,
+            segments: self.segments,
+            cost: self.cost,
+            enough_balance: balance >= self.cost,
+        }
+    }
+}
+
+/// The contact list field: empty for none.
+pub fn list_choice(raw: &str) -> Result<Option<i64>, AppError> {
+    match raw.trim() {
+        "" => Ok(None),
+        id => id
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::invalid("list_id", "Choose one of your contact lists.")),
+    }
+}
+
+/// Checks a campaign form and works out recipients and cost; writes nothing.
+pub async fn plan(
+    pool: &SqlitePool,
+    account_id: i64,
+    sender: &str,
+    list_id: Option<i64>,
+    numbers: &str,
+    text: &str,
+) -> Result<Plan, AppError> {
+    let mut errors = FormErrors::default();
+    for (field, value) in [("sender", sender), ("numbers", numbers), ("text", text)] {
+        errors.keep(field, value);
+    }
+    let approved: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM sender_names WHERE account_id = ?1 AND name = ?2 AND status = 'approved'",
+    )
+    .bind(account_id)
+    .bind(sender)
+    .fetch_optional(pool)
+    .await?;
+    if approved.is_none() {
+        errors.add("sender", "Choose one of your approved sender names.");
+    }
+    let segments = Segments::of(text);
+    if text.trim().is_empty() {
+        errors.add("text", "Write the message.");
+    } else if segments.parts > MAX_PARTS {
+        errors.add(
+            "text",
+            format!(
+                "A message has at most {MAX_PARTS} parts; this one needs {}.",
+                segments.parts
+            ),
+        );
+    }
+
+    let mut candidates: Vec<String> = Vec::new();
+    if let Some(list_id) = list_id {
+        let phones: Option<Vec<String>> = {
+            let owned: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM contact_lists WHERE id = ?1 AND account_id = ?2",
+            )
+            .bind(list_id)
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?;
+            match owned {
+                Some(_) => Some(
+                    sqlx::query_scalar("SELECT phone FROM contacts WHERE list_id = ?1 ORDER BY id")
+                        .bind(list_id)
+                        .fetch_all(pool)
+                        .await?,
+                ),
+                None => None,
+            }
+        };
+        match phones {
+            Some(phones) => candidates.extend(phones),
+            None => errors.add("list_id", "Choose one of your contact lists."),
+        }
+    }
+    let mut invalid = Vec::new();
+    for raw in numbers
+        .split(['\n', '\r', ',', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        match Phone::parse_lenient(raw) {
+            Ok(phone) => candidates.push(phone.into_inner()),
+            Err(_) => invalid.push(raw.chars().take(40).collect()),
+        }
+    }
+    let mut seen = HashSet::new();
+    let total = candidates.len();
+    candidates.retain(|phone| seen.insert(phone.clone()));
+    let duplicates = (total - candidates.len()) as i64;
+    if candidates.is_empty() && errors.error("list_id").is_none() {
+        errors.add(
+            "numbers",
+            "Add recipients: choose a contact list or paste phone numbers.",
+        );
+    }
+    if candidates.len() > MAX_RECIPIENTS {
+        errors.add(
+            "numbers",
+            format!("A campaign has at most {MAX_RECIPIENTS} recipients."),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+
+    let stop: HashSet<String> =
+        sqlx::query_scalar("SELECT phone FROM stop_list WHERE account_id = ?1")
+            .bind(account_id)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .collect();
+    let routes = Routes::load(pool).await?;
+    let parts = segments.parts as i64;
+    let (mut recipients, mut stop_listed, mut no_route) = (Vec::new(), Vec::new(), Vec::new());
+    for phone in candidates {
+        if stop.contains(&phone) {
+            stop_listed.push(phone);
+        } else if let Some((country, price)) = routes.route(&phone) {
+            recipients.push(Recipient {
+                country_code: country.to_owned(),
+                price: price * parts,
+                phone,
+            });
+        } else {
+            no_route.push(phone);
+        }
+    }
+    let cost = Money(recipients.iter().map(|r| r.price).sum());
+    Ok(Plan {
+        sender: sender.to_owned(),
+        text: text.to_owned(),
+        segments,
+        recipients,
+        stop_listed,
+        no_route,
+        invalid,
+        duplicates,
+        cost,
+    })
+}
+
+/// Writes the campaign, its queued messages and blocked recipients, and
+/// charges the account, all in one transaction: the balance check and the
+/// charge cannot be separated by another campaign.
+pub async fn send(
+    pool: &SqlitePool,
+    account_id: i64,
+    user_id: i64,
+    plan: &Plan,
+) -> Result<i64, AppError> {
+    if plan.recipients.is_empty() {
+        return Err(AppError::Rejected(
+            "None of the recipients can be sent to (stop-list or no route).".into(),
+        ));
+    }
+    let mut tx = begin_write(pool).await?;
+    let balance: i64 = sqlx::query_scalar("SELECT balance FROM accounts WHERE id = ?1")
+        .bind(account_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if balance < plan.cost.0 {
+        return Err(AppError::Rejected(format!(
+            "Your balance of {} does not cover this campaign ({}). Top up first; nothing was sent.",
+            Money(balance),
+            plan.cost
+        )));
+    }
+    let blocked = (plan.stop_listed.len() + plan.no_route.len()) as i64;
+    let campaign: i64 = sqlx::query_scalar(
+        "INSERT INTO campaigns (account_id, user_id, sender, text, parts, recipients, blocked, cost, status) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'sending') RETURNING id",
+    )
+    .bind(account_id)
+    .bind(user_id)
+    .bind(&plan.sender)
+    .bind(&plan.text)
+    .bind(plan.segments.parts as i64)
+    .bind(plan.recipients.len() as i64)
+    .bind(blocked)
+    .bind(plan.cost.0)
+    .fetch_one(&mut *tx)
+    .await?;
+    for recipient in &plan.recipients {
+        sqlx::query(
+            "INSERT INTO messages (account_id, campaign_id, user_id, sender, recipient, country_code, text, parts, price, status, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+        )
+        .bind(account_id)
+        .bind(campaign)
+        .bind(user_id)
+        .bind(&plan.sender)
+        .bind(&recipient.phone)
+        .bind(&recipient.country_code)
+        .bind(&plan.text)
+        .bind(plan.segments.parts as i64)
+        .bind(recipient.price)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let blocked_rows = plan
+        .stop_listed
+        .iter()
+        .map(|p| (p, "stop_list"))
+        .chain(plan.no_route.iter().map(|p| (p, "no_route")));
+    for (phone, reason) in blocked_rows {
+        sqlx::query(
+            "INSERT INTO blocked_messages (account_id, campaign_id, sender, recipient, text, reason, created_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+        )
+        .bind(account_id)
+        .bind(campaign)
+        .bind(&plan.sender)
+        .bind(phone)
+        .bind(&plan.text)
+        .bind(reason)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let after = balance - plan.cost.0;
+    sqlx::query("UPDATE accounts SET balance = ?2 WHERE id = ?1")
+        .bind(account_id)
+        .bind(after)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id, user_id) \
+         VALUES (?1, 'charge', ?2, ?3, ?4, ?5, ?6)",
+    )
+    .bind(account_id)
+    .bind(-plan.cost.0)
+    .bind(after)
+    .bind(format!("Campaign #{campaign}: {} recipients", plan.recipients.len()))
+    .bind(campaign)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(campaign)
+}
+
+pub async fn campaigns(
+    pool: &SqlitePool,
+    account_id: i64,
+    page: i64,
+) -> Result<Page<CampaignRow>, sqlx::Error> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM campaigns WHERE account_id = ?1")
+        .bind(account_id)
+        .fetch_one(pool)
+        .await?;
+    let items = sqlx::query_as(
+        "SELECT c.id, c.created_at, c.sender, c.text, c.recipients, c.blocked, c.cost, c.status, u.login AS sent_by, \
+         COUNT(m.id) FILTER (WHERE m.status = 'queued') AS queued, \
+         COUNT(m.id) FILTER (WHERE m.status = 'sent') AS sent, \
+         COUNT(m.id) FILTER (WHERE m.status = 'delivered') AS delivered, \
+         COUNT(m.id) FILTER (WHERE m.status = 'failed') AS failed \
+         FROM (SELECT * FROM campaigns WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3) c \
+         LEFT JOIN users u ON u.id = c.user_id \
+         LEFT JOIN messages m ON m.campaign_id = c.id \
+         GROUP BY c.id ORDER BY c.id DESC",
+    )
+    .bind(account_id)
+    .bind(PER_PAGE)
+    .bind((page - 1) * PER_PAGE)
+    .fetch_all(pool)
+    .await?;
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page: PER_PAGE,
+    })
+}

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
-use super::menu::visible_menu;
+use super::menu::{is_prefix_of_another, visible_menu};
 use crate::{api::auth::Logout, app::use_viewer, domain::Viewer};
 
 /// The frame of every logged-in page: sidebar menu, top bar, content.
@@ -44,7 +44,7 @@ fn Sidebar(viewer: Viewer) -> impl IntoView {
                         {(!label.is_empty()).then(|| view! { <p class="nav-group-label">{label}</p> })}
                         <ul class="nav-list">
                             {items.into_iter().map(|item| view! {
-                                <li><A href=item.href>{item.label}</A></li>
+                                <li><A href=item.href exact=is_prefix_of_another(item.href)>{item.label}</A></li>
                             }).collect_view()}
                         </ul>
                     </div>

@@ -95,3 +95,13 @@ pub fn visible_menu(viewer: &Viewer) -> Vec<(&'static str, Vec<&'static MenuItem
         .filter(|(_, items)| !items.is_empty())
         .collect()
 }
+
+/// Whether another item's route lies below this one (`/analytics` and
+/// `/analytics/details`): such an item is highlighted only on its own route.
+pub fn is_prefix_of_another(href: &str) -> bool {
+    MENU.iter().flat_map(|group| group.items).any(|item| {
+        item.href.len() > href.len()
+            && item.href.starts_with(href)
+            && item.href[href.len()..].starts_with('/')
+    })
+}

@@ -244,14 +244,16 @@ pub fn parse_import(csv_text: &str) -> (Vec<(usize, Phone, String)>, Vec<(i64, S
         .from_reader(csv_text.as_bytes());
     let (mut rows, mut errors) = (Vec::new(), Vec::new());
     for (index, record) in reader.records().enumerate() {
-        let line = index + 1;
         let record = match record {
             Ok(record) => record,
-            Err(_) => {
+            Err(error) => {
+                let line = error.position().map_or(index + 1, |p| p.line() as usize);
                 errors.push((line as i64, "This line is not valid CSV.".to_owned()));
                 continue;
             }
         };
+        // The file's own line number (the reader skips blank lines).
+        let line = record.position().map_or(index + 1, |p| p.line() as usize);
         let phone_field = record.get(0).unwrap_or_default();
         let name_field = record.get(1).unwrap_or_default();
         if phone_field.is_empty() && name_field.is_empty() {

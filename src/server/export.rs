@@ -22,11 +22,21 @@ use crate::{
     domain::{Access, Money, Permission, Viewer},
 };
 
+/// The export routes, each with the permission it needs.
+pub const EXPORTS: [(&str, Permission); 3] = [
+    (
+        "/export/analytics-details.csv",
+        Permission::AnalyticsDetailsExport,
+    ),
+    ("/export/incoming.csv", Permission::IncomingSmsExport),
+    ("/export/blocked.csv", Permission::BlockedSmsExport),
+];
+
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/export/analytics-details.csv", get(analytics_details))
-        .route("/export/incoming.csv", get(incoming))
-        .route("/export/blocked.csv", get(blocked))
+        .route(EXPORTS[0].0, get(analytics_details))
+        .route(EXPORTS[1].0, get(incoming))
+        .route(EXPORTS[2].0, get(blocked))
 }
 
 impl IntoResponse for AppError {
@@ -218,7 +228,7 @@ async fn incoming(
     State(state): State<AppState>,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, AppError> {
-    let (_, account_id) = require(&auth, Access::Permission(Permission::IncomingSmsExport))?;
+    let (_, account_id) = require(&auth, Access::Permission(EXPORTS[1].1))?;
     let sql = format!(
         "SELECT {} FROM incoming_messages WHERE {} ORDER BY received_at, id",
         inbox::INCOMING_COLUMNS,
@@ -241,7 +251,7 @@ async fn blocked(
     State(state): State<AppState>,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, AppError> {
-    let (_, account_id) = require(&auth, Access::Permission(Permission::BlockedSmsExport))?;
+    let (_, account_id) = require(&auth, Access::Permission(EXPORTS[2].1))?;
     let sql = format!(
         "SELECT {} FROM blocked_messages WHERE {} ORDER BY created_at, id",
         inbox::BLOCKED_COLUMNS,

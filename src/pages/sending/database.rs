@@ -189,7 +189,7 @@ fn ContactList() -> impl IntoView {
                                     <SubmitButton label="Rename" pending=rename.pending() />
                                 </ActionForm>
                             </section>
-                            <section class="card table-card" aria-labelledby="contacts-title">
+                            <section class="card table-card has-menus" aria-labelledby="contacts-title">
                                 <div class="card-toolbar">
                                     <h2 id="contacts-title">"Contacts"</h2>
                                     <SearchBox label="Search contacts" value=search() placeholder="Name or number" />

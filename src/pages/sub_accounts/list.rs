@@ -113,7 +113,7 @@ fn SubAccountsList() -> impl IntoView {
             <A href="/settings/sub-accounts/new" attr:class="btn primary">"Create"</A>
         </header>
         <FormError action=set_enabled />
-        <section class="card table-card">
+        <section class="card table-card has-menus">
             <Transition fallback=|| view! { <p class="loading">"Loading sub-accounts…"</p> }>
                 {move || Suspend::new(async move {
                     rows.await.map(|mut rows| {

@@ -5,7 +5,10 @@ use reqwest::StatusCode;
 use std::collections::BTreeSet;
 
 use super::support::{Account, Session, TestApp, PASSWORD};
-use crate::domain::PermissionSet;
+use crate::{
+    domain::{Money, Permission, PermissionSet},
+    server::{contacts, finance},
+};
 
 /// Who may call an endpoint.
 #[derive(Clone, Copy, Debug)]
@@ -19,6 +22,12 @@ enum Rule {
     SubAccounts,
     /// As `SubAccounts`, acting on one sub-account: another account's owner gets 404.
     SubAccountById,
+    /// Account owners only, whatever their options.
+    Owner,
+    /// Owners, and sub-users granted this permission.
+    Permission(Permission),
+    /// As `Permission`, acting on one record: another account's owner gets 404.
+    PermissionById(Permission),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,16 +39,22 @@ enum Caller {
     OtherAccountOwner,
     SubUserWithout,
     SubUserWithAll,
+    /// Holds exactly the row's permission (with what it requires).
+    SubUserWithExactly,
+    /// Holds every permission but the row's (and what depends on it).
+    SubUserWithAllOthers,
     DisabledSubUser,
 }
 
 /// Refusals first and the allowed owner last, since some calls delete their target.
-const CALLERS: [Caller; 8] = [
+const CALLERS: [Caller; 10] = [
     Caller::Anonymous,
     Caller::DisabledSubUser,
     Caller::SubUserWithout,
-    Caller::SubUserWithAll,
+    Caller::SubUserWithAllOthers,
     Caller::Manager,
+    Caller::SubUserWithAll,
+    Caller::SubUserWithExactly,
     Caller::OwnerOptionOff,
     Caller::OtherAccountOwner,
     Caller::OwnerOptionOn,
@@ -65,6 +80,27 @@ impl Rule {
             (Rule::SubAccounts, OtherAccountOwner) => Outcome::Allowed,
             (Rule::SubAccountById, OtherAccountOwner) => refused(StatusCode::NOT_FOUND),
             (Rule::SubAccounts | Rule::SubAccountById, _) => refused(StatusCode::FORBIDDEN),
+            (Rule::Owner, OwnerOptionOn | OwnerOptionOff | OtherAccountOwner) => Outcome::Allowed,
+            (Rule::Owner, _) => refused(StatusCode::FORBIDDEN),
+            (Rule::Permission(_) | Rule::PermissionById(_), OwnerOptionOn) => Outcome::Allowed,
+            (Rule::Permission(_), OwnerOptionOff) => Outcome::Allowed,
+            (
+                Rule::Permission(_) | Rule::PermissionById(_),
+                SubUserWithAll | SubUserWithExactly,
+            ) => Outcome::Allowed,
+            (Rule::Permission(_), OtherAccountOwner) => Outcome::Allowed,
+            // Both other owners reach only their own account's records.
+            (Rule::PermissionById(_), OtherAccountOwner | OwnerOptionOff) => {
+                refused(StatusCode::NOT_FOUND)
+            }
+            (Rule::Permission(_) | Rule::PermissionById(_), _) => refused(StatusCode::FORBIDDEN),
+        }
+    }
+
+    fn permission(self) -> Option<Permission> {
+        match self {
+            Rule::Permission(p) | Rule::PermissionById(p) => Some(p),
+            _ => None,
         }
     }
 }
@@ -76,10 +112,15 @@ struct World {
     target: i64,
     account_b: Account,
     sessions: Vec<(Caller, Option<Session>)>,
+    /// One contact list and one contact per caller, so destructive calls never share a target.
+    lists: Vec<i64>,
+    contacts: Vec<i64>,
+    import: i64,
+    receipt: i64,
 }
 
 impl World {
-    async fn new() -> Self {
+    async fn new(required: Option<Permission>) -> Self {
         let app = TestApp::spawn().await;
         app.manager("morgan").await;
         let a = app.account("olivia", true).await;
@@ -89,6 +130,38 @@ impl World {
         app.sub_account(&a, "sam", PermissionSet::empty()).await;
         app.sub_account(&a, "sally", PermissionSet::all()).await;
         let dora = app.sub_account(&a, "dora", PermissionSet::all()).await;
+        let (exactly, all_others) = match required {
+            Some(p) => (
+                PermissionSet::empty().with_granted(p),
+                PermissionSet::all().with_revoked(p),
+            ),
+            None => (PermissionSet::empty(), PermissionSet::all()),
+        };
+        app.sub_account(&a, "exact", exactly).await;
+        app.sub_account(&a, "others", all_others).await;
+        let (mut lists, mut contact_ids) = (Vec::new(), Vec::new());
+        for n in 0..CALLERS.len() {
+            let list = contacts::create_list(&app.pool, a.id, 1, &format!("List {n}"))
+                .await
+                .unwrap();
+            contacts::add(&app.pool, a.id, list, "+447700900123", "Olivia Smith")
+                .await
+                .unwrap();
+            let contact: i64 = sqlx::query_scalar("SELECT id FROM contacts WHERE list_id = ?1")
+                .bind(list)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+            lists.push(list);
+            contact_ids.push(contact);
+        }
+        let import = contacts::import(&app.pool, a.id, 1, lists[0], "+447700900999,Noah Jones")
+            .await
+            .unwrap()
+            .id;
+        let receipt = finance::top_up(&app.pool, a.id, 1, Money::euros(20))
+            .await
+            .unwrap();
         let mut sessions = Vec::new();
         for caller in CALLERS {
             let login = match caller {
@@ -100,6 +173,8 @@ impl World {
                 Caller::SubUserWithout => Some("sam"),
                 Caller::SubUserWithAll => Some("sally"),
                 Caller::DisabledSubUser => Some("dora"),
+                Caller::SubUserWithExactly => Some("exact"),
+                Caller::SubUserWithAllOthers => Some("others"),
             };
             let session = match login {
                 Some(login) => Some(app.login(login).await),
@@ -116,6 +191,10 @@ impl World {
             target,
             account_b,
             sessions,
+            lists,
+            contacts: contact_ids,
+            import,
+            receipt,
         }
     }
 }
@@ -214,8 +293,171 @@ fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
             },
         ),
         ("sub-accounts/delete", Rule::SubAccountById, target),
+        (
+            "sending/senders",
+            Rule::Permission(Permission::SenderView),
+            none,
+        ),
+        (
+            "sending/compose",
+            Rule::Permission(Permission::SendBulk),
+            none,
+        ),
+        (
+            "sending/estimate",
+            Rule::Permission(Permission::SendBulk),
+            campaign,
+        ),
+        // Allowed callers are refused for the empty balance (422): nothing is sent.
+        (
+            "sending/send",
+            Rule::Permission(Permission::SendBulk),
+            campaign,
+        ),
+        (
+            "sending/campaigns",
+            Rule::Permission(Permission::SendBulk),
+            none,
+        ),
+        (
+            "contacts/lists",
+            Rule::Permission(Permission::UseDatabase),
+            none,
+        ),
+        (
+            "contacts/lists/create",
+            Rule::Permission(Permission::UseDatabase),
+            |_, n| vec![("name", format!("New list {n}"))],
+        ),
+        (
+            "contacts/lists/rename",
+            Rule::PermissionById(Permission::UseDatabase),
+            |w, n| {
+                vec![
+                    ("id", w.lists[n].to_string()),
+                    ("name", format!("Renamed {n}")),
+                ]
+            },
+        ),
+        (
+            "contacts/lists/get",
+            Rule::PermissionById(Permission::UseDatabase),
+            |w, n| vec![("id", w.lists[n].to_string())],
+        ),
+        (
+            "contacts/add",
+            Rule::PermissionById(Permission::UseDatabase),
+            |w, n| {
+                vec![
+                    ("list_id", w.lists[n].to_string()),
+                    ("phone", "+447700900555".into()),
+                    ("name", "Ava Khan".into()),
+                ]
+            },
+        ),
+        (
+            "contacts/update",
+            Rule::PermissionById(Permission::UseDatabase),
+            |w, n| {
+                vec![
+                    ("id", w.contacts[n].to_string()),
+                    ("phone", "+447700900124".into()),
+                    ("name", "Olivia Jones".into()),
+                ]
+            },
+        ),
+        (
+            "contacts/import",
+            Rule::PermissionById(Permission::UseDatabase),
+            |w, n| {
+                vec![
+                    ("list_id", w.lists[n].to_string()),
+                    ("csv", "+447700900777,Leo Evans".into()),
+                ]
+            },
+        ),
+        (
+            "contacts/import/get",
+            Rule::PermissionById(Permission::UseDatabase),
+            |w, _| vec![("id", w.import.to_string())],
+        ),
+        (
+            "contacts/remove",
+            Rule::PermissionById(Permission::UseDatabase),
+            |w, n| vec![("id", w.contacts[n].to_string())],
+        ),
+        (
+            "contacts/lists/delete",
+            Rule::PermissionById(Permission::UseDatabase),
+            |w, n| vec![("id", w.lists[n].to_string())],
+        ),
+        (
+            "analytics/summary",
+            Rule::Permission(Permission::UseAnalytics),
+            none,
+        ),
+        (
+            "analytics/details",
+            Rule::Permission(Permission::UseAnalyticsDetails),
+            none,
+        ),
+        (
+            "incoming/list",
+            Rule::Permission(Permission::SeeIncomingSms),
+            none,
+        ),
+        (
+            "blocked/list",
+            Rule::Permission(Permission::SeeBlockedSms),
+            none,
+        ),
+        ("prices/list", Rule::Permission(Permission::SeePrices), none),
+        (
+            "finance/history",
+            Rule::Permission(Permission::SeeFinance),
+            none,
+        ),
+        (
+            "finance/top-up",
+            Rule::Permission(Permission::TopUp),
+            |_, _| vec![("amount", "50".into())],
+        ),
+        (
+            "finance/top-up/receipt",
+            Rule::PermissionById(Permission::TopUp),
+            |w, _| vec![("id", w.receipt.to_string())],
+        ),
+        (
+            "profile/get",
+            Rule::Permission(Permission::ProfileEdit),
+            none,
+        ),
+        (
+            "profile/save",
+            Rule::Permission(Permission::ProfileEdit),
+            |_, _| {
+                vec![
+                    ("company", "Acme Ltd".into()),
+                    ("contact_email", "ops@acme.example".into()),
+                    ("contact_phone", "+44 20 7946 0000".into()),
+                    ("timezone", "Europe/London".into()),
+                ]
+            },
+        ),
+        ("profile/api-key", Rule::Owner, none),
     ]
 }
+
+fn campaign(_: &World, _: usize) -> Form {
+    vec![
+        ("sender", "INFO".into()),
+        ("numbers", "+447700900123".into()),
+        ("text", "Hello".into()),
+    ]
+}
+
+/// The export routes and their permissions, as the router mounts them.
+const EXPORTS: [(&str, Permission); 3] = crate::server::export::EXPORTS;
 
 /// Every page with its rule.
 fn pages(world: &World) -> Vec<(String, Rule)> {
@@ -261,7 +503,7 @@ fn outcome(status: StatusCode) -> Outcome {
 async fn every_server_function_allows_exactly_its_callers() {
     let mut checked = 0;
     for (path, rule, form) in server_functions() {
-        let world = World::new().await;
+        let world = World::new(rule.permission()).await;
         for (n, (caller, session)) in world.sessions.iter().enumerate() {
             let response = world
                 .app
@@ -279,25 +521,60 @@ async fn every_server_function_allows_exactly_its_callers() {
     assert_eq!(checked, server_functions().len() * CALLERS.len());
 }
 
+async fn get_outcome(
+    world: &World,
+    session: Option<&Session>,
+    path: &str,
+) -> (Outcome, StatusCode) {
+    let response = world.app.get(session, path).await;
+    let status = response.status();
+    let outcome = match status {
+        // Anonymous visitors are sent to log in rather than shown a 401.
+        StatusCode::FOUND
+            if response.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/login") =>
+        {
+            Outcome::Refused(StatusCode::UNAUTHORIZED)
+        }
+        other => outcome(other),
+    };
+    (outcome, status)
+}
+
 #[tokio::test]
 async fn every_page_allows_exactly_its_viewers() {
-    let world = World::new().await;
-    for (path, rule) in pages(&world) {
-        for (caller, session) in &world.sessions {
-            let response = world.app.get(session.as_ref(), &path).await;
-            let status = response.status();
-            let got = match status {
-                // Anonymous visitors are sent to log in rather than shown a 401.
-                StatusCode::FOUND
-                    if response.headers()["location"]
-                        .to_str()
-                        .unwrap()
-                        .starts_with("/login") =>
-                {
-                    Outcome::Refused(StatusCode::UNAUTHORIZED)
+    let mut worlds = std::collections::HashMap::new();
+    let base = World::new(None).await;
+    for (path, rule) in pages(&base) {
+        let world = match rule.permission() {
+            None => &base,
+            Some(p) => {
+                if !worlds.contains_key(&p) {
+                    worlds.insert(p, World::new(Some(p)).await);
                 }
-                other => outcome(other),
-            };
+                &worlds[&p]
+            }
+        };
+        for (caller, session) in &world.sessions {
+            let (got, status) = get_outcome(world, session.as_ref(), &path).await;
+            assert_eq!(
+                got,
+                rule.expected(*caller),
+                "GET {path} as {caller:?}: {status}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_export_allows_exactly_its_callers() {
+    for (path, permission) in EXPORTS {
+        let world = World::new(Some(permission)).await;
+        let rule = Rule::Permission(permission);
+        for (caller, session) in &world.sessions {
+            let (got, status) = get_outcome(&world, session.as_ref(), path).await;
             assert_eq!(
                 got,
                 rule.expected(*caller),

@@ -4,4 +4,5 @@
 mod auth_http;
 mod matrix;
 mod repositories;
+mod sections;
 mod support;

@@ -1,0 +1,246 @@
+//! Sending, charging, delivery and imports on a real SQLite file.
+
+use super::support::TestApp;
+use crate::{
+    api::AppError,
+    domain::Money,
+    server::{
+        contacts, finance,
+        gateway::{self, SimulatedGateway},
+        sending,
+    },
+};
+
+async fn balance(app: &TestApp, account: i64) -> Money {
+    sending::balance(&app.pool, account).await.unwrap()
+}
+
+async fn age_sent_messages(app: &TestApp) {
+    sqlx::query("UPDATE messages SET sent_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-5 seconds') WHERE status = 'sent'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_campaign_is_charged_delivered_and_failed_parts_refunded() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    finance::top_up(&app.pool, account.id, 1, Money::euros(10))
+        .await
+        .unwrap();
+    let failing = (0..1000)
+        .map(|n| format!("+4477009{n:05}"))
+        .find(|p| SimulatedGateway::fails(p))
+        .unwrap();
+    let numbers = format!("+447700900001\n+44 7700 900001\n{failing}\nnot a number");
+    let plan = sending::plan(&app.pool, account.id, "INFO", None, &numbers, "Hello")
+        .await
+        .unwrap();
+    assert_eq!(
+        (plan.recipients.len(), plan.duplicates, plan.invalid.len()),
+        (2, 1, 1)
+    );
+    let unit = plan.recipients[0].price;
+    sending::send(&app.pool, account.id, 1, &plan)
+        .await
+        .unwrap();
+    assert_eq!(
+        balance(&app, account.id).await,
+        Money(Money::euros(10).0 - 2 * unit)
+    );
+
+    let gateway = SimulatedGateway;
+    assert_eq!(
+        gateway::step(&app.pool, &gateway).await.unwrap(),
+        2,
+        "both submitted"
+    );
+    age_sent_messages(&app).await;
+    assert_eq!(
+        gateway::step(&app.pool, &gateway).await.unwrap(),
+        2,
+        "both reported"
+    );
+    let states: Vec<(String, String)> =
+        sqlx::query_as("SELECT recipient, status FROM messages ORDER BY id")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        states,
+        vec![
+            ("+447700900001".into(), "delivered".into()),
+            (failing, "failed".into())
+        ]
+    );
+    assert_eq!(
+        balance(&app, account.id).await,
+        Money(Money::euros(10).0 - unit),
+        "the failed part is refunded"
+    );
+    let status: String = sqlx::query_scalar("SELECT status FROM campaigns")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "completed");
+    assert_eq!(
+        gateway::step(&app.pool, &gateway).await.unwrap(),
+        0,
+        "nothing is sent twice"
+    );
+}
+
+#[tokio::test]
+async fn stop_listed_numbers_become_blocked_messages_not_sent() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    finance::top_up(&app.pool, account.id, 1, Money::euros(10))
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO stop_list (account_id, phone) VALUES (?1, '+447700900002')")
+        .bind(account.id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let plan = sending::plan(
+        &app.pool,
+        account.id,
+        "INFO",
+        None,
+        "+447700900001\n+447700900002",
+        "Hi",
+    )
+    .await
+    .unwrap();
+    sending::send(&app.pool, account.id, 1, &plan)
+        .await
+        .unwrap();
+    let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let blocked: Vec<(String, String)> =
+        sqlx::query_as("SELECT recipient, reason FROM blocked_messages")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(sent, 1);
+    assert_eq!(blocked, vec![("+447700900002".into(), "stop_list".into())]);
+}
+
+#[tokio::test]
+async fn an_insufficient_balance_refuses_the_campaign_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    let plan = sending::plan(&app.pool, account.id, "INFO", None, "+447700900001", "Hi")
+        .await
+        .unwrap();
+    assert!(matches!(
+        sending::send(&app.pool, account.id, 1, &plan).await,
+        Err(AppError::Rejected(_))
+    ));
+    for table in [
+        "campaigns",
+        "messages",
+        "blocked_messages",
+        "balance_transactions",
+    ] {
+        let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        assert_eq!(rows, 0, "{table}");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_campaigns_never_overdraw_the_balance() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    let plan = sending::plan(&app.pool, account.id, "INFO", None, "+447700900001", "Hi")
+        .await
+        .unwrap();
+    // Enough for three campaigns, not for ten.
+    finance::top_up(&app.pool, account.id, 1, Money(plan.cost.0 * 3))
+        .await
+        .unwrap();
+    let sends = (0..10).map(|_| sending::send(&app.pool, account.id, 1, &plan));
+    let results = futures::future::join_all(sends).await;
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 3);
+    assert_eq!(balance(&app, account.id).await, Money(0));
+    let ledger: i64 = sqlx::query_scalar("SELECT SUM(amount) FROM balance_transactions")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(ledger, 0, "the ledger adds up to the balance");
+}
+
+#[tokio::test]
+async fn a_campaign_needs_an_approved_sender_a_text_and_recipients() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    let Err(AppError::Invalid(errors)) =
+        sending::plan(&app.pool, account.id, "FREEPRIZE", None, "", "").await
+    else {
+        panic!("expected field errors");
+    };
+    assert!(errors.error("sender").is_some());
+    assert!(errors.error("text").is_some());
+    assert!(errors.error("numbers").is_some());
+    let other = app.account("ophelia", true).await;
+    let their_list = contacts::create_list(&app.pool, other.id, 1, "Theirs")
+        .await
+        .unwrap();
+    let Err(AppError::Invalid(errors)) =
+        sending::plan(&app.pool, account.id, "INFO", Some(their_list), "", "Hi").await
+    else {
+        panic!("another account's list must be refused");
+    };
+    assert!(errors.error("list_id").is_some());
+}
+
+#[test]
+fn csv_import_reports_each_refused_line() {
+    let (rows, errors) = contacts::parse_import(
+        "phone,name\n+44 7700 900001,Olivia Smith\nnot-a-number,Bad Row\n\n0044 7700 900002,\"Khan, Ava\"\n\"=HYPERLINK(1)\",x\n",
+    );
+    let phones: Vec<&str> = rows.iter().map(|(_, p, _)| p.as_str()).collect();
+    assert_eq!(phones, ["+447700900001", "+447700900002"]);
+    assert_eq!(rows[1].2, "Khan, Ava");
+    let lines: Vec<i64> = errors.iter().map(|(line, _)| *line).collect();
+    assert_eq!(lines, [3, 6]);
+}
+
+#[tokio::test]
+async fn an_import_counts_duplicates_and_keeps_its_report() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    let list = contacts::create_list(&app.pool, account.id, 1, "Newsletter")
+        .await
+        .unwrap();
+    let report = contacts::import(
+        &app.pool,
+        account.id,
+        1,
+        list,
+        "+447700900001,A\n+447700900001,B\nnope,C",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (report.added, report.duplicates, report.rejected),
+        (1, 1, 1)
+    );
+    assert_eq!(
+        contacts::import_report(&app.pool, account.id, report.id)
+            .await
+            .unwrap(),
+        report
+    );
+    let other = app.account("ophelia", true).await;
+    assert!(matches!(
+        contacts::import_report(&app.pool, other.id, report.id).await,
+        Err(AppError::NotFound)
+    ));
+}

@@ -50,8 +50,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The logged-in user, reloaded from the server at every navigation so the
-/// menu never outlives a permission change.
+/// The logged-in user, reloaded from the server at every navigation (query
+/// included) so neither the menu nor the balance outlives a change.
 #[derive(Clone, Copy)]
 pub struct CurrentViewer(pub Resource<Result<Option<Viewer>, AppError>>);
 
@@ -101,8 +101,11 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn ViewerProvider(children: Children) -> impl IntoView {
-    let pathname = use_location().pathname;
-    let viewer = Resource::new(move || pathname.get(), |_| current_viewer());
+    let location = use_location();
+    let viewer = Resource::new(
+        move || (location.pathname.get(), location.search.get()),
+        |_| current_viewer(),
+    );
     provide_context(CurrentViewer(viewer));
     children()
 }

@@ -234,31 +234,27 @@ pub async fn remove(pool: &SqlitePool, account_id: i64, id: i64) -> Result<(), A
     found(result.rows_affected())
 }
 
-/// Parses CSV rows of `phone[,name]`; a first row without a valid number is
-/// taken as a header. Returns the valid rows and the refused lines.
+/// Parses CSV rows of `phone[,name]`, one contact per line (quoted fields
+/// may hold commas); a first row without a valid number is taken as a
+/// header. Returns the valid rows and the refused lines, numbered as in the file.
 pub fn parse_import(csv_text: &str) -> (Vec<(usize, Phone, String)>, Vec<(i64, String)>) {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(csv_text.as_bytes());
     let (mut rows, mut errors) = (Vec::new(), Vec::new());
-    for (index, record) in reader.records().enumerate() {
-        let record = match record {
-            Ok(record) => record,
-            Err(error) => {
-                let line = error.position().map_or(index + 1, |p| p.line() as usize);
-                errors.push((line as i64, "This line is not valid CSV.".to_owned()));
-                continue;
-            }
-        };
-        // The file's own line number (the reader skips blank lines).
-        let line = record.position().map_or(index + 1, |p| p.line() as usize);
-        let phone_field = record.get(0).unwrap_or_default();
-        let name_field = record.get(1).unwrap_or_default();
-        if phone_field.is_empty() && name_field.is_empty() {
+    for (index, text) in csv_text.lines().enumerate() {
+        let line = index + 1;
+        if text.trim().is_empty() {
             continue;
         }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(text.as_bytes());
+        let Some(Ok(record)) = reader.records().next() else {
+            errors.push((line as i64, "This line is not valid CSV.".to_owned()));
+            continue;
+        };
+        let phone_field = record.get(0).unwrap_or_default();
+        let name_field = record.get(1).unwrap_or_default();
         match Phone::parse_lenient(phone_field) {
             Ok(phone) => match contact_name(name_field) {
                 Ok(name) => rows.push((line, phone, name)),

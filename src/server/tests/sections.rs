@@ -210,6 +210,9 @@ fn csv_import_reports_each_refused_line() {
     assert_eq!(rows[1].2, "Khan, Ava");
     let lines: Vec<i64> = errors.iter().map(|(line, _)| *line).collect();
     assert_eq!(lines, [3, 6]);
+    let (_, errors) =
+        contacts::parse_import("phone,name\r\n+447700900101,A\r\n+447700900102,B\r\nnonsense,C");
+    assert_eq!(errors[0].0, 4, "browsers send CRLF");
 }
 
 #[tokio::test]

@@ -23,7 +23,7 @@ pub fn AnalyticsSummaryPage() -> impl IntoView {
 
 /// The date range form, shared by both analytics pages.
 #[component]
-fn RangeForm(from: String, to: String, children: Children) -> impl IntoView {
+fn RangeForm(from: String, to: String, #[prop(optional)] children: Option<Children>) -> impl IntoView {
     view! {
         <form method="get" class="filters">
             <div class="field">
@@ -34,7 +34,7 @@ fn RangeForm(from: String, to: String, children: Children) -> impl IntoView {
                 <label for="to">"To"</label>
                 <input id="to" type="date" name="to" value=to />
             </div>
-            {children()}
+            {children.map(|c| c())}
             <button type="submit" class="btn">"Apply"</button>
         </form>
     }
@@ -84,7 +84,7 @@ fn SummaryBody(summary: Summary) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <RangeForm from=summary.from.clone() to=summary.to.clone()>{()}</RangeForm>
+            <RangeForm from=summary.from.clone() to=summary.to.clone() />
         </section>
         <div class="kpis">
             <div class="kpi card"><p class="kpi-label">"Messages"</p><p class="kpi-value">{summary.messages}</p></div>

@@ -234,10 +234,15 @@ pub async fn remove(pool: &SqlitePool, account_id: i64, id: i64) -> Result<(), A
     found(result.rows_affected())
 }
 
+/// A contact read from an import: its line, number and name.
+pub type ImportRow = (usize, Phone, String);
+/// A refused import line and the reason.
+pub type LineError = (i64, String);
+
 /// Parses CSV rows of `phone[,name]`, one contact per line (quoted fields
 /// may hold commas); a first row without a valid number is taken as a
 /// header. Returns the valid rows and the refused lines, numbered as in the file.
-pub fn parse_import(csv_text: &str) -> (Vec<(usize, Phone, String)>, Vec<(i64, String)>) {
+pub fn parse_import(csv_text: &str) -> (Vec<ImportRow>, Vec<LineError>) {
     let (mut rows, mut errors) = (Vec::new(), Vec::new());
     for (index, text) in csv_text.lines().enumerate() {
         let line = index + 1;

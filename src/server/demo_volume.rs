@@ -4,7 +4,10 @@
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 /// Countries of the price list: code, name, dial prefix, networks and their price per part.
-pub const PRICE_LIST: &[(&str, &str, &str, &[(&str, i64)])] = &[
+/// Networks of a country and their price per part.
+type Networks = &'static [(&'static str, i64)];
+
+pub const PRICE_LIST: &[(&str, &str, &str, Networks)] = &[
     (
         "GB",
         "United Kingdom",

@@ -40,7 +40,7 @@ impl SimulatedGateway {
             .filter(u8::is_ascii_digit)
             .map(|b| u32::from(b - b'0') * 7)
             .sum();
-        sum % 25 == 0
+        sum.is_multiple_of(25)
     }
 }
 

@@ -551,8 +551,8 @@ async fn every_page_allows_exactly_its_viewers() {
         let world = match rule.permission() {
             None => &base,
             Some(p) => {
-                if !worlds.contains_key(&p) {
-                    worlds.insert(p, World::new(Some(p)).await);
+                if let std::collections::hash_map::Entry::Vacant(slot) = worlds.entry(p) {
+                    slot.insert(World::new(Some(p)).await);
                 }
                 &worlds[&p]
             }

@@ -13,6 +13,7 @@ use crate::{
     pages::{
         account::ChangePasswordPage,
         analytics::{AnalyticsDetailsPage, AnalyticsSummaryPage},
+        audit::AuditLogPage,
         finance::{FinancePage, TopUpPage},
         home::HomePage,
         inbox::{BlockedPage, IncomingPage},
@@ -84,6 +85,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/finance") view=FinancePage ssr=SsrMode::Async />
                         <Route path=path!("/finance/top-up") view=TopUpPage ssr=SsrMode::Async />
                         <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async />
+                        <Route path=path!("/settings/audit-log") view=AuditLogPage ssr=SsrMode::Async />
                         <Route path=path!("/manager/accounts") view=AccountsPage ssr=SsrMode::Async />
                         <Route path=path!("/manager/accounts/new") view=CreateAccountPage ssr=SsrMode::Async />
                         <Route path=path!("/settings/sub-accounts") view=SubAccountsPage ssr=SsrMode::Async />

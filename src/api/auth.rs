@@ -12,18 +12,50 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
 /// Logs in with one generic failure message, whatever was wrong.
 #[server(endpoint = "session/login")]
 pub async fn login(login: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use crate::server::{auth::Credentials, guard, users};
+    use crate::server::{
+        audit::{self, Entry},
+        auth::Credentials,
+        guard, throttle, users,
+    };
 
     let state = guard::state()?;
+    let key = throttle::key(&login);
+    if let Some(wait) = throttle::wait(&state.pool, &key).await? {
+        let minutes = (wait + 59) / 60;
+        return Err(AppError::Rejected(format!(
+            "Too many failed attempts. Try again in {minutes} minute{}.",
+            if minutes == 1 { "" } else { "s" }
+        )));
+    }
     let mut auth = guard::auth_session().await?;
     let user = auth
-        .authenticate(Credentials { login, password })
+        .authenticate(Credentials {
+            login: login.clone(),
+            password,
+        })
         .await
         .map_err(|error| {
             tracing::error!(%error, "login lookup failed");
             AppError::Internal
-        })?
-        .ok_or(AppError::InvalidCredentials)?;
+        })?;
+    let Some(user) = user else {
+        throttle::record_failure(&state.pool, &key).await?;
+        let account_id = users::account_of_login(&state.pool, &key).await?;
+        let typed: String = login.trim().chars().take(64).collect();
+        audit::note(
+            &state.pool,
+            Entry {
+                account_id,
+                actor: None,
+                subject: typed,
+                action: "login_failed",
+                detail: String::new(),
+            },
+        )
+        .await;
+        return Err(AppError::InvalidCredentials);
+    };
+    throttle::clear(&state.pool, &key).await?;
     // A fresh session id at every login defeats session fixation (ASVS 3.2.1).
     auth.session
         .cycle_id()
@@ -31,7 +63,7 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
         .map_err(|_| AppError::Internal)?;
     auth.login(&user).await.map_err(|_| AppError::Internal)?;
     users::record_login(&state.pool, user.viewer.user_id).await?;
-    tracing::info!(user = user.viewer.user_id, "login");
+    audit::note(&state.pool, Entry::by(&user.viewer, "login")).await;
     leptos_axum::redirect(&local_path(next.as_deref()));
     Ok(())
 }
@@ -39,8 +71,15 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
 /// Ends the server-side session; the old cookie is worthless afterwards.
 #[server(endpoint = "session/logout")]
 pub async fn logout() -> Result<(), AppError> {
-    let mut auth = crate::server::guard::auth_session().await?;
-    auth.logout().await.map_err(|_| AppError::Internal)?;
+    use crate::server::{audit, guard};
+    let mut auth = guard::auth_session().await?;
+    if let Some(user) = auth.logout().await.map_err(|_| AppError::Internal)? {
+        audit::note(
+            &guard::state()?.pool,
+            audit::Entry::by(&user.viewer, "logout"),
+        )
+        .await;
+    }
     leptos_axum::redirect("/login");
     Ok(())
 }
@@ -89,6 +128,11 @@ pub async fn change_password(
         .await?
         .ok_or(AppError::Unauthenticated)?;
     auth.login(&user).await.map_err(|_| AppError::Internal)?;
+    crate::server::audit::note(
+        &state.pool,
+        crate::server::audit::Entry::by(&viewer, "password_changed"),
+    )
+    .await;
     Ok(())
 }
 

@@ -73,7 +73,8 @@ pub async fn top_up(amount: String) -> Result<i64, AppError> {
         ));
     }
     let id = finance::top_up(caller.pool(), caller.account_id, caller.user_id(), amount).await?;
-    tracing::info!(user = caller.user_id(), amount = amount.0, "top-up");
+    let entry = crate::server::audit::Entry::by(&caller.viewer, "top_up").detail(amount.display());
+    crate::server::audit::note(caller.pool(), entry).await;
     leptos_axum::redirect(&format!("/finance/top-up?receipt={id}"));
     Ok(id)
 }

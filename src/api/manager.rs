@@ -39,9 +39,9 @@ pub async fn create_account(
 ) -> Result<(), AppError> {
     use crate::{
         domain::{Access, ContactForm, NewUser},
-        server::{guard, users},
+        server::{audit, guard, users},
     };
-    guard::require(Access::Manager).await?;
+    let viewer = guard::require(Access::Manager).await?;
     let state = guard::state()?;
     let owner = NewUser::parse(
         &login,
@@ -54,7 +54,12 @@ pub async fn create_account(
         },
     )
     .map_err(AppError::Invalid)?;
-    users::create_account(&state.pool, &state.passwords, &owner, can_add_subaccount).await?;
+    let account_id =
+        users::create_account(&state.pool, &state.passwords, &owner, can_add_subaccount).await?;
+    let entry = audit::Entry::by(&viewer, "account_created")
+        .in_account(Some(account_id))
+        .on(owner.login.as_str());
+    audit::note(&state.pool, entry).await;
     leptos_axum::redirect("/manager/accounts");
     Ok(())
 }
@@ -67,19 +72,18 @@ pub async fn set_can_add_subaccount(
 ) -> Result<bool, AppError> {
     use crate::{
         domain::Access,
-        server::{guard, users},
+        server::{audit, guard, users},
     };
     let viewer = guard::require(Access::Manager).await?;
     let state = guard::state()?;
     if !users::set_can_add_subaccount(&state.pool, account_id, can_add_subaccount).await? {
         return Err(AppError::NotFound);
     }
-    tracing::info!(
-        manager = viewer.user_id,
-        account_id,
-        can_add_subaccount,
-        "option switched"
-    );
+    let switched = if can_add_subaccount { "on" } else { "off" };
+    let entry = audit::Entry::by(&viewer, "option_switched")
+        .in_account(Some(account_id))
+        .detail(format!("Can Add Subaccount {switched}"));
+    audit::note(&state.pool, entry).await;
     leptos_axum::redirect(&format!("/manager/accounts?saved={account_id}"));
     Ok(can_add_subaccount)
 }

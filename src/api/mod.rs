@@ -3,6 +3,7 @@
 //! too, since the browser needs them.
 
 pub mod analytics;
+pub mod audit;
 pub mod auth;
 pub mod contacts;
 pub mod error;

@@ -76,6 +76,11 @@ pub async fn save_profile(
     let fields =
         profile::ProfileFields::parse(&company, &contact_email, &contact_phone, &timezone)?;
     profile::save(caller.pool(), caller.account_id, caller.user_id(), &fields).await?;
+    crate::server::audit::note(
+        caller.pool(),
+        crate::server::audit::Entry::by(&caller.viewer, "profile_changed"),
+    )
+    .await;
     leptos_axum::redirect("/profile?saved=1");
     Ok(())
 }
@@ -89,7 +94,11 @@ pub async fn regenerate_api_key() -> Result<(), AppError> {
     };
     let caller = guard::caller(Access::Owner).await?;
     profile::regenerate_api_key(caller.pool(), caller.account_id).await?;
-    tracing::info!(user = caller.user_id(), "API key regenerated");
+    crate::server::audit::note(
+        caller.pool(),
+        crate::server::audit::Entry::by(&caller.viewer, "api_key_regenerated"),
+    )
+    .await;
     leptos_axum::redirect("/profile?key=new");
     Ok(())
 }

@@ -134,7 +134,16 @@ pub async fn send_campaign(
     )
     .await?;
     let id = sending::send(caller.pool(), caller.account_id, caller.user_id(), &plan).await?;
-    tracing::info!(user = caller.user_id(), campaign = id, "campaign sent");
+    let detail = format!(
+        "campaign #{id}: {} recipients, {}",
+        plan.recipients.len(),
+        plan.cost
+    );
+    crate::server::audit::note(
+        caller.pool(),
+        crate::server::audit::Entry::by(&caller.viewer, "campaign_sent").detail(detail),
+    )
+    .await;
     leptos_axum::redirect(&format!("/sending/bulk?sent={id}"));
     Ok(id)
 }

@@ -44,6 +44,31 @@ mod ssr {
         found.then_some(()).ok_or(AppError::NotFound)
     }
 
+    /// The caller's sub-account `id`, or 404.
+    pub async fn sub_account(
+        state: &AppState,
+        account_id: i64,
+        id: i64,
+    ) -> Result<super::SubAccount, AppError> {
+        repo::find(&state.pool, account_id, id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Records what the owner did to a sub-account.
+    pub async fn audit(
+        state: &AppState,
+        viewer: &Viewer,
+        action: &'static str,
+        login: &str,
+        detail: String,
+    ) {
+        let entry = crate::server::audit::Entry::by(viewer, action)
+            .on(login)
+            .detail(detail);
+        crate::server::audit::note(&state.pool, entry).await;
+    }
+
     impl From<CreateError> for AppError {
         fn from(error: CreateError) -> Self {
             match error {
@@ -93,11 +118,14 @@ pub async fn create_sub_account(
     )
     .map_err(AppError::Invalid)?;
     let id = repo::create(&state.pool, &state.passwords, account_id, &user).await?;
-    tracing::info!(
-        owner = viewer.user_id,
-        sub_account = id,
-        "sub-account created"
-    );
+    audit(
+        &state,
+        &viewer,
+        "sub_account_created",
+        user.login.as_str(),
+        format!("id {id}"),
+    )
+    .await;
     leptos_axum::redirect("/settings/sub-accounts");
     Ok(())
 }
@@ -112,7 +140,8 @@ pub async fn update_sub_account(
 ) -> Result<(), AppError> {
     use crate::domain::FormErrors;
     use ssr::*;
-    let (_, account_id, state) = owner_account().await?;
+    let (viewer, account_id, state) = owner_account().await?;
+    let before = sub_account(&state, account_id, id).await?;
     let mut errors = FormErrors::default();
     let contact = ContactForm {
         name,
@@ -125,6 +154,14 @@ pub async fn update_sub_account(
         return Err(AppError::Invalid(errors));
     };
     found(repo::update(&state.pool, account_id, id, &contact).await?)?;
+    audit(
+        &state,
+        &viewer,
+        "sub_account_edited",
+        &before.login,
+        String::new(),
+    )
+    .await;
     leptos_axum::redirect("/settings/sub-accounts");
     Ok(())
 }
@@ -133,13 +170,19 @@ pub async fn update_sub_account(
 #[server(endpoint = "sub-accounts/reset-password")]
 pub async fn reset_sub_account_password(id: i64, password: String) -> Result<(), AppError> {
     use ssr::*;
-    let (_, account_id, state) = owner_account().await?;
-    repo::find(&state.pool, account_id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (viewer, account_id, state) = owner_account().await?;
+    let target = sub_account(&state, account_id, id).await?;
     let password = Password::parse(&password).map_err(|e| AppError::invalid("password", e))?;
     let hash = state.passwords.hash(&password).await;
     found(repo::reset_password(&state.pool, account_id, id, &hash).await?)?;
+    audit(
+        &state,
+        &viewer,
+        "sub_account_password_reset",
+        &target.login,
+        String::new(),
+    )
+    .await;
     leptos_axum::redirect("/settings/sub-accounts");
     Ok(())
 }
@@ -151,20 +194,32 @@ pub async fn set_sub_account_enabled(
     #[server(default)] enabled: bool,
 ) -> Result<(), AppError> {
     use ssr::*;
-    let (_, account_id, state) = owner_account().await?;
-    found(repo::set_disabled(&state.pool, account_id, id, !enabled).await?)
+    let (viewer, account_id, state) = owner_account().await?;
+    let target = sub_account(&state, account_id, id).await?;
+    found(repo::set_disabled(&state.pool, account_id, id, !enabled).await?)?;
+    let action = if enabled {
+        "sub_account_enabled"
+    } else {
+        "sub_account_disabled"
+    };
+    audit(&state, &viewer, action, &target.login, String::new()).await;
+    Ok(())
 }
 
 #[server(endpoint = "sub-accounts/delete")]
 pub async fn delete_sub_account(id: i64) -> Result<(), AppError> {
     use ssr::*;
     let (viewer, account_id, state) = owner_account().await?;
+    let target = sub_account(&state, account_id, id).await?;
     found(repo::delete(&state.pool, account_id, id).await?)?;
-    tracing::info!(
-        owner = viewer.user_id,
-        sub_account = id,
-        "sub-account deleted"
-    );
+    audit(
+        &state,
+        &viewer,
+        "sub_account_deleted",
+        &target.login,
+        String::new(),
+    )
+    .await;
     leptos_axum::redirect("/settings/sub-accounts");
     Ok(())
 }
@@ -200,13 +255,26 @@ pub async fn save_access(
             required.label()
         )));
     }
+    let target = sub_account(&state, account_id, id).await?;
+    let before = repo::permissions_of(&state.pool, id).await?;
     found(repo::save_permissions(&state.pool, account_id, id, set).await?)?;
-    tracing::info!(
-        owner = viewer.user_id,
-        sub_account = id,
-        granted = set.len(),
-        "permissions saved"
-    );
+    let added = set
+        .iter()
+        .filter(|p| !before.contains(*p))
+        .map(|p| format!("+{}", p.key()));
+    let removed = before
+        .iter()
+        .filter(|p| !set.contains(*p))
+        .map(|p| format!("-{}", p.key()));
+    let change = added.chain(removed).collect::<Vec<_>>().join(" ");
+    audit(
+        &state,
+        &viewer,
+        "permissions_changed",
+        &target.login,
+        change,
+    )
+    .await;
     leptos_axum::redirect(&format!("/settings/sub-accounts/{id}/access?saved=1"));
     Ok(set)
 }

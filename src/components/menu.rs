@@ -65,11 +65,18 @@ pub const MENU: &[MenuGroup] = &[
     },
     MenuGroup {
         label: "Setting",
-        items: &[MenuItem {
-            label: "Sub Accounts",
-            href: "/settings/sub-accounts",
-            access: Access::SubAccounts,
-        }],
+        items: &[
+            MenuItem {
+                label: "Sub Accounts",
+                href: "/settings/sub-accounts",
+                access: Access::SubAccounts,
+            },
+            MenuItem {
+                label: "Audit log",
+                href: "/settings/audit-log",
+                access: Access::AuditLog,
+            },
+        ],
     },
     MenuGroup {
         label: "Manager",

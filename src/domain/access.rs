@@ -12,6 +12,8 @@ pub enum Access {
     SubAccounts,
     /// The account owner only (the API key).
     Owner,
+    /// The audit log: owners (their account) and managers (every account).
+    AuditLog,
     /// An owner, or a sub-user granted this permission.
     Permission(Permission),
 }
@@ -23,6 +25,7 @@ impl Access {
             Access::Manager => viewer.role == Role::Manager,
             Access::SubAccounts => viewer.may_manage_sub_accounts(),
             Access::Owner => viewer.role == Role::Owner,
+            Access::AuditLog => matches!(viewer.role, Role::Owner | Role::Manager),
             Access::Permission(permission) => viewer.has(permission),
         }
     }

@@ -23,7 +23,11 @@ pub fn AnalyticsSummaryPage() -> impl IntoView {
 
 /// The date range form, shared by both analytics pages.
 #[component]
-fn RangeForm(from: String, to: String, #[prop(optional)] children: Option<Children>) -> impl IntoView {
+fn RangeForm(
+    from: String,
+    to: String,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
     view! {
         <form method="get" class="filters">
             <div class="field">

@@ -12,7 +12,7 @@ use futures::TryStreamExt;
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
-use super::{analytics, auth::AuthSession, inbox, AppState};
+use super::{analytics, audit, auth::AuthSession, inbox, AppState};
 use crate::{
     api::{
         analytics::MessageRow,
@@ -32,8 +32,12 @@ pub const EXPORTS: [(&str, Permission); 3] = [
     ("/export/blocked.csv", Permission::BlockedSmsExport),
 ];
 
+/// The audit log's export (owners and managers, like its page).
+pub const AUDIT_EXPORT: &str = "/export/audit-log.csv";
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route(AUDIT_EXPORT, get(audit_log))
         .route(EXPORTS[0].0, get(analytics_details))
         .route(EXPORTS[1].0, get(incoming))
         .route(EXPORTS[2].0, get(blocked))
@@ -47,7 +51,14 @@ impl IntoResponse for AppError {
     }
 }
 
-fn require(auth: &AuthSession, access: Access) -> Result<(Viewer, i64), AppError> {
+/// Checks the caller of an export; records refusals and downloads in the audit log.
+async fn require(
+    auth: &AuthSession,
+    state: &AppState,
+    origin: &audit::Origin,
+    access: Access,
+    what: &'static str,
+) -> Result<Viewer, AppError> {
     let viewer = auth
         .user
         .as_ref()
@@ -55,10 +66,18 @@ fn require(auth: &AuthSession, access: Access) -> Result<(Viewer, i64), AppError
         .ok_or(AppError::Unauthenticated)?;
     if !access.allows(&viewer) {
         tracing::warn!(user = viewer.user_id, ?access, "export refused");
+        let entry = audit::Entry::by(&viewer, "access_refused")
+            .detail(format!("{access:?} at export {what}"));
+        audit::record(&state.pool, origin, entry).await;
         return Err(AppError::Forbidden);
     }
-    let account_id = viewer.account_id.ok_or(AppError::Forbidden)?;
-    Ok((viewer, account_id))
+    audit::record(
+        &state.pool,
+        origin,
+        audit::Entry::by(&viewer, "export_downloaded").detail(what),
+    )
+    .await;
+    Ok(viewer)
 }
 
 /// Neutralises spreadsheet formulas (CSV injection): a cell starting with
@@ -88,7 +107,7 @@ fn stream_csv<T>(
     header: &'static [&'static str],
     sql: String,
     binds: Vec<Option<String>>,
-    account_id: i64,
+    account_id: Option<i64>,
     line: impl Fn(T) -> Vec<u8> + Send + 'static,
 ) -> Response
 where
@@ -156,12 +175,13 @@ struct DetailsQuery {
 async fn analytics_details(
     auth: AuthSession,
     State(state): State<AppState>,
+    parts: http::request::Parts,
     Query(query): Query<DetailsQuery>,
 ) -> Result<Response, AppError> {
-    let (viewer, account_id) = require(
-        &auth,
-        Access::Permission(Permission::AnalyticsDetailsExport),
-    )?;
+    let origin = audit::Origin::of(&parts);
+    let access = Access::Permission(EXPORTS[0].1);
+    let viewer = require(&auth, &state, &origin, access, "analytics details").await?;
+    let account_id = viewer.account_id;
     let filter = analytics::DetailsFilter::parse(
         &viewer,
         &query.from,
@@ -226,9 +246,14 @@ struct SearchQuery {
 async fn incoming(
     auth: AuthSession,
     State(state): State<AppState>,
+    parts: http::request::Parts,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, AppError> {
-    let (_, account_id) = require(&auth, Access::Permission(EXPORTS[1].1))?;
+    let origin = audit::Origin::of(&parts);
+    let access = Access::Permission(EXPORTS[1].1);
+    let account_id = require(&auth, &state, &origin, access, "incoming SMS")
+        .await?
+        .account_id;
     let sql = format!(
         "SELECT {} FROM incoming_messages WHERE {} ORDER BY received_at, id",
         inbox::INCOMING_COLUMNS,
@@ -249,9 +274,14 @@ async fn incoming(
 async fn blocked(
     auth: AuthSession,
     State(state): State<AppState>,
+    parts: http::request::Parts,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, AppError> {
-    let (_, account_id) = require(&auth, Access::Permission(EXPORTS[2].1))?;
+    let origin = audit::Origin::of(&parts);
+    let access = Access::Permission(EXPORTS[2].1);
+    let account_id = require(&auth, &state, &origin, access, "blocked SMS")
+        .await?
+        .account_id;
     let sql = format!(
         "SELECT {} FROM blocked_messages WHERE {} ORDER BY created_at, id",
         inbox::BLOCKED_COLUMNS,
@@ -272,6 +302,53 @@ async fn blocked(
                 &row.recipient,
                 &row.text,
                 &row.reason,
+            ])
+        },
+    ))
+}
+
+async fn audit_log(
+    auth: AuthSession,
+    State(state): State<AppState>,
+    parts: http::request::Parts,
+    Query(query): Query<SearchQuery>,
+) -> Result<Response, AppError> {
+    let origin = audit::Origin::of(&parts);
+    // A manager has no account (NULL): they export every account's entries.
+    let viewer = require(&auth, &state, &origin, Access::AuditLog, "audit log").await?;
+    let sql = format!(
+        "SELECT {} FROM {} ORDER BY l.id",
+        audit::LIST_COLUMNS,
+        audit::LIST_FROM
+    );
+    let header: &'static [&'static str] = &[
+        "time_utc",
+        "account",
+        "who",
+        "on_whom",
+        "action",
+        "detail",
+        "ip",
+        "user_agent",
+    ];
+    let pattern = super::inbox::like_pattern(&query.search);
+    Ok(stream_csv(
+        state.pool,
+        "audit-log.csv",
+        header,
+        sql,
+        vec![Some(pattern)],
+        viewer.account_id,
+        |row: crate::api::audit::AuditRow| {
+            csv_line(&[
+                &row.at,
+                row.account.as_deref().unwrap_or(""),
+                row.actor_login.as_deref().unwrap_or(""),
+                &row.subject,
+                &row.action,
+                &row.detail,
+                row.ip.as_deref().unwrap_or(""),
+                row.user_agent.as_deref().unwrap_or(""),
             ])
         },
     ))

@@ -38,6 +38,12 @@ pub async fn require(access: Access) -> Result<Viewer, AppError> {
         Ok(viewer)
     } else {
         tracing::warn!(user = viewer.user_id, ?access, "authorization refused");
+        let path = use_context::<http::request::Parts>()
+            .map(|parts| parts.uri.path().to_owned())
+            .unwrap_or_default();
+        let entry = super::audit::Entry::by(&viewer, "access_refused")
+            .detail(format!("{access:?} at {path}"));
+        super::audit::note(&state()?.pool, entry).await;
         Err(AppError::Forbidden)
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod analytics;
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod contacts;
@@ -19,6 +20,7 @@ pub mod security;
 pub mod sending;
 pub mod state;
 pub mod sub_accounts;
+pub mod throttle;
 pub mod users;
 
 #[cfg(test)]

@@ -145,6 +145,16 @@ pub async fn list_accounts(pool: &SqlitePool) -> Result<Vec<AccountSummary>, sql
     .await
 }
 
+/// The account of the user with this login, if any (for auditing failures).
+pub async fn account_of_login(pool: &SqlitePool, login: &str) -> Result<Option<i64>, sqlx::Error> {
+    let account: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT account_id FROM users WHERE login = ?1")
+            .bind(login)
+            .fetch_optional(pool)
+            .await?;
+    Ok(account.flatten())
+}
+
 pub async fn record_login(pool: &SqlitePool, user_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE users SET last_login_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1",

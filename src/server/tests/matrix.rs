@@ -24,6 +24,8 @@ enum Rule {
     SubAccountById,
     /// Account owners only, whatever their options.
     Owner,
+    /// Owners (their account) and managers (every account).
+    AuditLog,
     /// Owners, and sub-users granted this permission.
     Permission(Permission),
     /// As `Permission`, acting on one record: another account's owner gets 404.
@@ -82,6 +84,10 @@ impl Rule {
             (Rule::SubAccounts | Rule::SubAccountById, _) => refused(StatusCode::FORBIDDEN),
             (Rule::Owner, OwnerOptionOn | OwnerOptionOff | OtherAccountOwner) => Outcome::Allowed,
             (Rule::Owner, _) => refused(StatusCode::FORBIDDEN),
+            (Rule::AuditLog, OwnerOptionOn | OwnerOptionOff | OtherAccountOwner | Manager) => {
+                Outcome::Allowed
+            }
+            (Rule::AuditLog, _) => refused(StatusCode::FORBIDDEN),
             (Rule::Permission(_) | Rule::PermissionById(_), OwnerOptionOn) => Outcome::Allowed,
             (Rule::Permission(_), OwnerOptionOff) => Outcome::Allowed,
             (
@@ -445,6 +451,7 @@ fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
             },
         ),
         ("profile/api-key", Rule::Owner, none),
+        ("audit/list", Rule::AuditLog, none),
     ]
 }
 
@@ -485,6 +492,46 @@ fn pages(world: &World) -> Vec<(String, Rule)> {
             format!("/settings/sub-accounts/{id}/delete"),
             Rule::SubAccountById,
         ),
+        (
+            "/sending/bulk".into(),
+            Rule::Permission(Permission::SendBulk),
+        ),
+        (
+            "/sending/database".into(),
+            Rule::Permission(Permission::UseDatabase),
+        ),
+        (
+            format!("/sending/database/{}", world.lists[0]),
+            Rule::PermissionById(Permission::UseDatabase),
+        ),
+        (
+            "/sending/senders".into(),
+            Rule::Permission(Permission::SenderView),
+        ),
+        (
+            "/analytics".into(),
+            Rule::Permission(Permission::UseAnalytics),
+        ),
+        (
+            "/analytics/details".into(),
+            Rule::Permission(Permission::UseAnalyticsDetails),
+        ),
+        (
+            "/incoming".into(),
+            Rule::Permission(Permission::SeeIncomingSms),
+        ),
+        (
+            "/blocked".into(),
+            Rule::Permission(Permission::SeeBlockedSms),
+        ),
+        ("/prices".into(), Rule::Permission(Permission::SeePrices)),
+        ("/finance".into(), Rule::Permission(Permission::SeeFinance)),
+        (
+            "/finance/top-up".into(),
+            Rule::Permission(Permission::TopUp),
+        ),
+        ("/profile".into(), Rule::Permission(Permission::ProfileEdit)),
+        ("/settings/audit-log".into(), Rule::AuditLog),
     ]
 }
 
@@ -565,6 +612,20 @@ async fn every_page_allows_exactly_its_viewers() {
                 "GET {path} as {caller:?}: {status}"
             );
         }
+    }
+}
+
+#[tokio::test]
+async fn the_audit_export_allows_owners_and_managers_only() {
+    let world = World::new(None).await;
+    let path = crate::server::export::AUDIT_EXPORT;
+    for (caller, session) in &world.sessions {
+        let (got, status) = get_outcome(&world, session.as_ref(), path).await;
+        assert_eq!(
+            got,
+            Rule::AuditLog.expected(*caller),
+            "GET {path} as {caller:?}: {status}"
+        );
     }
 }
 

@@ -1,0 +1,137 @@
+//! The audit log: who did what to whom, when and from where. Entries are
+//! only ever inserted; the database refuses UPDATE and DELETE on the table.
+
+use leptos::prelude::use_context;
+use sqlx::SqlitePool;
+
+use crate::domain::Viewer;
+
+/// Where a request came from: the peer address and the browser.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl Origin {
+    pub fn of(parts: &http::request::Parts) -> Self {
+        let ip = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip().to_string());
+        let user_agent = parts
+            .headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.chars().take(300).collect());
+        Self { ip, user_agent }
+    }
+
+    /// The origin of the request a server function is serving.
+    pub fn current() -> Self {
+        use_context::<http::request::Parts>()
+            .map(|parts| Self::of(&parts))
+            .unwrap_or_default()
+    }
+}
+
+/// One entry, before it is written.
+pub struct Entry<'a> {
+    pub account_id: Option<i64>,
+    pub actor: Option<&'a Viewer>,
+    pub subject: String,
+    pub action: &'static str,
+    pub detail: String,
+}
+
+impl<'a> Entry<'a> {
+    /// An action of `actor` in their own account.
+    pub fn by(actor: &'a Viewer, action: &'static str) -> Self {
+        Self {
+            account_id: actor.account_id,
+            actor: Some(actor),
+            subject: String::new(),
+            action,
+            detail: String::new(),
+        }
+    }
+
+    pub fn on(mut self, subject: impl Into<String>) -> Self {
+        self.subject = subject.into();
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+
+    pub fn in_account(mut self, account_id: Option<i64>) -> Self {
+        self.account_id = account_id;
+        self
+    }
+}
+
+/// Writes an entry. A failure is logged, never shown to the user: the
+/// action it records has already happened.
+pub async fn record(pool: &SqlitePool, origin: &Origin, entry: Entry<'_>) {
+    let result = sqlx::query(
+        "INSERT INTO audit_log (account_id, actor_id, actor_login, subject, action, detail, ip, user_agent) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )
+    .bind(entry.account_id)
+    .bind(entry.actor.map(|a| a.user_id))
+    .bind(entry.actor.map(|a| a.login.as_str()))
+    .bind(&entry.subject)
+    .bind(entry.action)
+    .bind(&entry.detail)
+    .bind(&origin.ip)
+    .bind(&origin.user_agent)
+    .execute(pool)
+    .await;
+    if let Err(error) = result {
+        tracing::error!(%error, action = entry.action, "audit entry not written");
+    }
+}
+
+/// Records an entry for the request a server function is serving.
+pub async fn note(pool: &SqlitePool, entry: Entry<'_>) {
+    record(pool, &Origin::current(), entry).await;
+}
+
+/// The columns and filter of the audit page and its export: ?1 account (NULL
+/// for a manager, who sees every account), ?2 a LIKE pattern.
+pub const LIST_COLUMNS: &str = "l.id, l.at, a.name AS account, l.actor_login, l.subject, l.action, l.detail, l.ip, l.user_agent";
+pub const LIST_FROM: &str = "audit_log l LEFT JOIN accounts a ON a.id = l.account_id \
+    WHERE (?1 IS NULL OR l.account_id = ?1) \
+    AND (l.action LIKE ?2 OR l.subject LIKE ?2 OR l.actor_login LIKE ?2 OR l.detail LIKE ?2 OR l.ip LIKE ?2)";
+
+pub async fn list(
+    pool: &SqlitePool,
+    account_id: Option<i64>,
+    search: &str,
+    page: i64,
+) -> Result<crate::api::Page<crate::api::audit::AuditRow>, sqlx::Error> {
+    use crate::api::{Page, PER_PAGE};
+    let pattern = super::inbox::like_pattern(search);
+    let total = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {LIST_FROM}"))
+        .bind(account_id)
+        .bind(&pattern)
+        .fetch_one(pool)
+        .await?;
+    let items = sqlx::query_as(&format!(
+        "SELECT {LIST_COLUMNS} FROM {LIST_FROM} ORDER BY l.id DESC LIMIT ?3 OFFSET ?4"
+    ))
+    .bind(account_id)
+    .bind(&pattern)
+    .bind(PER_PAGE)
+    .bind((page - 1) * PER_PAGE)
+    .fetch_all(pool)
+    .await?;
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page: PER_PAGE,
+    })
+}

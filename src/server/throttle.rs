@@ -1,0 +1,99 @@
+//! Failed-login throttling per login name (ASVS 2.2.1). After 5 failures
+//! within an hour each further attempt waits twice as long (1 s, 2 s, … at
+//! most 15 min); 100 failures block the name until the hour is over. A
+//! success clears the count, so a real user is never locked out for long.
+//! Unknown names are counted too, so the answer reveals nothing.
+
+use sqlx::SqlitePool;
+
+use super::db::begin_write;
+
+pub const FREE_FAILURES: i64 = 5;
+pub const HOURLY_LIMIT: i64 = 100;
+pub const MAX_DELAY: i64 = 15 * 60;
+const WINDOW: i64 = 60 * 60;
+
+/// The key under which a typed login is counted.
+pub fn key(login: &str) -> String {
+    login
+        .trim()
+        .to_ascii_lowercase()
+        .chars()
+        .take(128)
+        .collect()
+}
+
+/// The wait after `failures` failures within the window that began at `window_start`.
+pub fn delay(failures: i64, now: i64, window_start: i64) -> i64 {
+    if failures >= HOURLY_LIMIT {
+        (window_start + WINDOW - now).max(0)
+    } else if failures >= FREE_FAILURES {
+        (1_i64 << (failures - FREE_FAILURES).min(20)).min(MAX_DELAY)
+    } else {
+        0
+    }
+}
+
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Seconds this login must still wait before trying again, if any.
+pub async fn wait(pool: &SqlitePool, key: &str) -> Result<Option<i64>, sqlx::Error> {
+    let until: Option<i64> =
+        sqlx::query_scalar("SELECT blocked_until FROM login_failures WHERE login_key = ?1")
+            .bind(key)
+            .fetch_optional(pool)
+            .await?;
+    let now = now();
+    Ok(until.filter(|until| *until > now).map(|until| until - now))
+}
+
+pub async fn record_failure(pool: &SqlitePool, key: &str) -> Result<(), sqlx::Error> {
+    let now = now();
+    let mut tx = begin_write(pool).await?;
+    let current: Option<(i64, i64)> =
+        sqlx::query_as("SELECT failures, window_start FROM login_failures WHERE login_key = ?1")
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (failures, window_start) = match current {
+        Some((failures, start)) if now - start < WINDOW => (failures + 1, start),
+        _ => (1, now),
+    };
+    sqlx::query(
+        "INSERT INTO login_failures (login_key, failures, window_start, blocked_until) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (login_key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start, \
+         blocked_until = excluded.blocked_until",
+    )
+    .bind(key)
+    .bind(failures)
+    .bind(window_start)
+    .bind(now + delay(failures, now, window_start))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+pub async fn clear(pool: &SqlitePool, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE login_key = ?1")
+        .bind(key)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_grow_exponentially_then_cap() {
+        assert_eq!(delay(4, 0, 0), 0);
+        assert_eq!(delay(5, 0, 0), 1);
+        assert_eq!(delay(6, 0, 0), 2);
+        assert_eq!(delay(10, 0, 0), 32);
+        assert_eq!(delay(40, 0, 0), MAX_DELAY);
+        assert_eq!(delay(100, 600, 0), 3000, "blocked until the hour is over");
+    }
+}

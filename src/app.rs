@@ -31,6 +31,8 @@ use crate::{
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::security::content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

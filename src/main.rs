@@ -37,10 +37,20 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
     let options = get_configuration(None)?.leptos_options;
     let address = options.site_addr;
     let pool = db::connect(database_url).await?;
+    let minutes = |name: &str, default: i64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
     let config = HttpConfig {
         secure_cookies: std::env::var("SMS_PORTAL_SECURE_COOKIES")
             .is_ok_and(|v| v == "1" || v == "true"),
-        ..HttpConfig::default()
+        idle_timeout: time::Duration::minutes(minutes("SMS_PORTAL_IDLE_MINUTES", 30)),
+        absolute_timeout: time::Duration::minutes(minutes(
+            "SMS_PORTAL_SESSION_MAX_MINUTES",
+            12 * 60,
+        )),
     };
     let (app, sessions) = router(pool.clone(), options, &config).await?;
     let dispatcher = gateway::spawn_dispatcher(

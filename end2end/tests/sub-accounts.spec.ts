@@ -226,3 +226,23 @@ test('every user can change their own password', async ({ page }) => {
   await page.getByRole('button', { name: 'Log out' }).click();
   await logIn(page, { login: owner.login, password: 'my new passphrase' });
 });
+
+test('the owner signs a sub-user out everywhere, and the audit log shows who did what @nojs', async ({ page, browser }) => {
+  const owner = createOwner({ canAddSubaccount: true });
+  await logIn(page, owner);
+  const sub = await createSubAccount(page);
+  const subPage = await newPage(browser);
+  await logIn(subPage, sub);
+
+  await rowAction(page, sub.login, 'Sign out everywhere');
+  await open(subPage, '/');
+  await expect(subPage).toHaveURL(/\/login/);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+  await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+  const entries = page.getByRole('table');
+  await expect(entries.getByRole('row').filter({ hasText: 'sub account signed out' }).filter({ hasText: sub.login })).toHaveCount(1);
+  await expect(entries.getByRole('row').filter({ hasText: 'sub account created' }).filter({ hasText: owner.login })).toHaveCount(1);
+  const logins = entries.getByRole('row').filter({ has: page.getByRole('cell', { name: 'login', exact: true }) });
+  await expect(logins.filter({ hasText: sub.login })).not.toHaveCount(0);
+});

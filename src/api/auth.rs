@@ -62,6 +62,11 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
         .await
         .map_err(|_| AppError::Internal)?;
     auth.login(&user).await.map_err(|_| AppError::Internal)?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    auth.session
+        .insert(crate::server::security::LOGGED_IN_AT, now)
+        .await
+        .map_err(|_| AppError::Internal)?;
     users::record_login(&state.pool, user.viewer.user_id).await?;
     audit::note(&state.pool, Entry::by(&user.viewer, "login")).await;
     leptos_axum::redirect(&local_path(next.as_deref()));

@@ -206,6 +206,24 @@ pub async fn set_sub_account_enabled(
     Ok(())
 }
 
+/// Ends every open session of a sub-user without changing anything else.
+#[server(endpoint = "sub-accounts/sign-out")]
+pub async fn sign_out_sub_account(id: i64) -> Result<(), AppError> {
+    use ssr::*;
+    let (viewer, account_id, state) = owner_account().await?;
+    let target = sub_account(&state, account_id, id).await?;
+    found(repo::end_sessions(&state.pool, account_id, id).await?)?;
+    audit(
+        &state,
+        &viewer,
+        "sub_account_signed_out",
+        &target.login,
+        String::new(),
+    )
+    .await;
+    Ok(())
+}
+
 #[server(endpoint = "sub-accounts/delete")]
 pub async fn delete_sub_account(id: i64) -> Result<(), AppError> {
     use ssr::*;

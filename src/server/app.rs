@@ -30,6 +30,8 @@ pub struct HttpConfig {
     pub secure_cookies: bool,
     /// A session ends after this long without a request.
     pub idle_timeout: time::Duration,
+    /// A session ends this long after the login, however active.
+    pub absolute_timeout: time::Duration,
 }
 
 impl Default for HttpConfig {
@@ -37,6 +39,7 @@ impl Default for HttpConfig {
         Self {
             secure_cookies: false,
             idle_timeout: time::Duration::minutes(30),
+            absolute_timeout: time::Duration::hours(12),
         }
     }
 }
@@ -80,10 +83,22 @@ pub async fn router(
         .merge(super::export::routes())
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(error_status))
+        .layer(middleware::from_fn_with_state(
+            config.absolute_timeout,
+            security::absolute_timeout,
+        ))
         .layer(auth_layer)
         .layer(middleware::from_fn(security::reject_cross_site));
     for (name, value) in security::security_headers() {
         app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    }
+    if config.secure_cookies {
+        // Served over TLS: browsers must never fall back to plain HTTP.
+        let hsts = http::HeaderValue::from_static("max-age=31536000; includeSubDomains");
+        app = app.layer(SetResponseHeaderLayer::if_not_present(
+            http::header::STRICT_TRANSPORT_SECURITY,
+            hsts,
+        ));
     }
     let app = app.layer(TraceLayer::new_for_http()).with_state(state);
     Ok((app, session_store))

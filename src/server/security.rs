@@ -7,6 +7,35 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
+/// The session key holding the Unix time of the login.
+pub const LOGGED_IN_AT: &str = "logged_in_at";
+
+/// Ends sessions older than `max_age` whatever their activity (the idle
+/// timeout is the session store's): the request is answered as anonymous.
+pub async fn absolute_timeout(
+    axum::extract::State(max_age): axum::extract::State<time::Duration>,
+    session: tower_sessions::Session,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    if let Ok(Some(started)) = session.get::<i64>(LOGGED_IN_AT).await {
+        if now - started > max_age.whole_seconds() {
+            let _ = session.flush().await;
+            return if request.method() == Method::GET {
+                axum::response::Redirect::to("/login").into_response()
+            } else {
+                (
+                    StatusCode::UNAUTHORIZED,
+                    "Your session has expired. Please log in again.",
+                )
+                    .into_response()
+            };
+        }
+    }
+    next.run(request).await
+}
+
 /// Refuses state-changing requests sent by another site (ASVS 4.2.2): the
 /// browser's `Sec-Fetch-Site`, or failing that `Origin`, must name this site.
 /// Requests without either header do not come from a browser page, so they
@@ -40,6 +69,26 @@ fn is_same_site(headers: &HeaderMap) -> bool {
                 .is_some_and(|origin_host| origin_host.eq_ignore_ascii_case(host))
         }
         (Some(_), None) => false,
+    }
+}
+
+/// Sets the page's Content-Security-Policy: scripts only with this
+/// response's nonce (Leptos puts it on its hydration scripts) and what they
+/// load; wasm compilation allowed; nothing inline otherwise.
+pub fn content_security_policy() {
+    use leptos::prelude::use_context;
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

@@ -104,6 +104,22 @@ pub async fn reset_password(
     .map(changed_one)
 }
 
+/// Ends the sub-user's open sessions (their stored auth hash no longer matches).
+pub async fn end_sessions(
+    pool: &SqlitePool,
+    account_id: i64,
+    id: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query(&format!(
+        "UPDATE users SET session_epoch = session_epoch + 1 {WHERE_SUB}"
+    ))
+    .bind(account_id)
+    .bind(id)
+    .execute(pool)
+    .await
+    .map(changed_one)
+}
+
 /// Disabling ends the open sessions; enabling does not bring them back.
 pub async fn set_disabled(
     pool: &SqlitePool,

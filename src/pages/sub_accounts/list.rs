@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
-    api::sub_accounts::{list_sub_accounts, SetSubAccountEnabled, SubAccount},
+    api::sub_accounts::{list_sub_accounts, SetSubAccountEnabled, SignOutSubAccount, SubAccount},
     components::{form::FormError, guard::Guarded},
     domain::Access,
 };
@@ -85,6 +85,7 @@ impl Column {
 #[component]
 fn SubAccountsList() -> impl IntoView {
     let set_enabled = ServerAction::<SetSubAccountEnabled>::new();
+    let sign_out = ServerAction::<SignOutSubAccount>::new();
     let rows = Resource::new(move || set_enabled.version().get(), |_| list_sub_accounts());
     let query = use_query_map();
     let sort = Memo::new(move |_| {
@@ -113,6 +114,10 @@ fn SubAccountsList() -> impl IntoView {
             <A href="/settings/sub-accounts/new" attr:class="btn primary">"Create"</A>
         </header>
         <FormError action=set_enabled />
+        <FormError action=sign_out />
+        {move || matches!(sign_out.value().get(), Some(Ok(()))).then(|| view! {
+            <p role="status" class="status ok">"Signed out everywhere. They must log in again."</p>
+        })}
         <section class="card table-card has-menus">
             <Transition fallback=|| view! { <p class="loading">"Loading sub-accounts…"</p> }>
                 {move || Suspend::new(async move {
@@ -144,7 +149,7 @@ fn SubAccountsList() -> impl IntoView {
                                     </tr>
                                 </thead>
                                 <tbody>
-                                    {shown.into_iter().map(|row| view! { <SubAccountRow row set_enabled /> }).collect_view()}
+                                    {shown.into_iter().map(|row| view! { <SubAccountRow row set_enabled sign_out /> }).collect_view()}
                                 </tbody>
                             </table>
                             <Pager page pages total sort=(column, descending) />
@@ -201,6 +206,7 @@ fn Pager(page: usize, pages: usize, total: usize, sort: (Column, bool)) -> impl 
 fn SubAccountRow(
     row: SubAccount,
     set_enabled: ServerAction<SetSubAccountEnabled>,
+    sign_out: ServerAction<SignOutSubAccount>,
 ) -> impl IntoView {
     let base = format!("/settings/sub-accounts/{}", row.id);
     let status = if row.disabled { "Disabled" } else { "Active" };
@@ -225,6 +231,10 @@ fn SubAccountRow(
                             <input type="hidden" name="id" value=row.id />
                             <input type="hidden" name="enabled" value=if row.disabled { "true" } else { "false" } />
                             <button type="submit">{toggle_label}</button>
+                        </ActionForm>
+                        <ActionForm action=sign_out>
+                            <input type="hidden" name="id" value=row.id />
+                            <button type="submit">"Sign out everywhere"</button>
                         </ActionForm>
                         <a class="danger" href=format!("{base}/delete")>"Delete"</a>
                     </div>

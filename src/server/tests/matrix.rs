@@ -298,6 +298,7 @@ fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
                 ]
             },
         ),
+        ("sub-accounts/sign-out", Rule::SubAccountById, target),
         ("sub-accounts/delete", Rule::SubAccountById, target),
         (
             "sending/senders",

@@ -6,3 +6,4 @@ mod matrix;
 mod repositories;
 mod sections;
 mod support;
+mod trust;

@@ -1,0 +1,288 @@
+//! Proofs of trust: the audit log, throttling, secrets and concurrent writes.
+
+use reqwest::StatusCode;
+use std::sync::{Arc, Mutex};
+
+use super::support::{TestApp, PASSWORD};
+use crate::domain::{Money, PermissionSet};
+
+#[tokio::test]
+async fn the_audit_log_refuses_updates_and_deletes() {
+    let app = TestApp::spawn().await;
+    app.account("olivia", true).await;
+    app.login("olivia").await;
+    let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(entries, 1, "the login is recorded");
+    for tampering in [
+        "UPDATE audit_log SET action = 'nothing'",
+        "DELETE FROM audit_log",
+    ] {
+        let error = sqlx::query(tampering).execute(&app.pool).await.unwrap_err();
+        assert!(
+            error.to_string().contains("append-only"),
+            "{tampering}: {error}"
+        );
+    }
+}
+
+/// account, actor, subject, action, detail
+type AuditLine = (Option<i64>, Option<String>, String, String, String);
+
+#[tokio::test]
+async fn failed_logins_and_permission_changes_are_audited_with_their_difference() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    let id = app
+        .sub_account(&account, "sam", PermissionSet::empty())
+        .await;
+    assert!(app.try_login("sam", "wrong password here").await.is_err());
+    let owner = app.login("olivia").await;
+    let form = vec![
+        ("id", id.to_string()),
+        ("permissions[]", "see_prices".into()),
+    ];
+    assert_eq!(
+        app.call(Some(&owner), "sub-accounts/access/save", form)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let rows: Vec<AuditLine> = sqlx::query_as(
+        "SELECT account_id, actor_login, subject, action, detail FROM audit_log ORDER BY id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows[0],
+        (
+            Some(account.id),
+            None,
+            "sam".into(),
+            "login_failed".into(),
+            String::new()
+        )
+    );
+    assert_eq!(
+        rows.last().unwrap(),
+        &(
+            Some(account.id),
+            Some("olivia".into()),
+            "sam".into(),
+            "permissions_changed".into(),
+            "+see_prices".into()
+        )
+    );
+    // The owner reads their account's entries through the audit page's server function.
+    let listed: serde_json::Value = app
+        .call(Some(&owner), "audit/list", vec![])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["total"], 3);
+}
+
+#[tokio::test]
+async fn repeated_failures_throttle_the_login_but_not_others() {
+    let app = TestApp::spawn().await;
+    app.account("olivia", true).await;
+    app.account("oscar", true).await;
+    for _ in 0..5 {
+        let refused = app
+            .try_login("olivia", "not the password!")
+            .await
+            .unwrap_err();
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    }
+    let throttled = app.try_login("olivia", PASSWORD).await.unwrap_err();
+    assert_eq!(throttled.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(throttled
+        .text()
+        .await
+        .unwrap()
+        .contains("Too many failed attempts"));
+    app.login("oscar").await;
+    // Unknown logins are throttled alike, so throttling reveals nothing.
+    for _ in 0..5 {
+        assert!(app.try_login("nobody", "whatever it is").await.is_err());
+    }
+    assert_eq!(
+        app.try_login("nobody", "whatever it is")
+            .await
+            .unwrap_err()
+            .status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}
+
+/// Collects every log line written while it is the thread's subscriber.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn passwords_never_reach_the_logs_or_the_database_in_clear() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let app = TestApp::spawn().await;
+    app.account("olivia", true).await;
+    let owner = app.login("olivia").await;
+    let secret = "a very memorable secret phrase";
+    let form = vec![
+        ("login", "sam".to_owned()),
+        ("password", secret.to_owned()),
+        ("name", "Sam Sub".into()),
+        ("phone", "+44 20 7946 0001".into()),
+        ("email", "sam@example.com".into()),
+    ];
+    assert_eq!(
+        app.call(Some(&owner), "sub-accounts/create", form)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    app.try_login("sam", secret).await.unwrap();
+    assert!(app.try_login("sam", "a wrong secret phrase").await.is_err());
+
+    let logs = String::from_utf8_lossy(&captured.0.lock().unwrap()).to_string();
+    assert!(!logs.is_empty(), "the logs were captured");
+    for clear in [secret, PASSWORD, "a wrong secret phrase"] {
+        assert!(!logs.contains(clear), "a password appears in the logs");
+    }
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let file: String =
+        sqlx::query_scalar("SELECT file FROM pragma_database_list WHERE name = 'main'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let bytes = std::fs::read(file).unwrap();
+    for clear in [secret, PASSWORD] {
+        assert!(
+            !bytes.windows(clear.len()).any(|w| w == clear.as_bytes()),
+            "a password appears in the database file"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_writes_are_all_kept_and_add_up() {
+    let app = Arc::new(TestApp::spawn().await);
+    let account = app.account("olivia", true).await;
+    let target = app
+        .sub_account(&account, "target", PermissionSet::empty())
+        .await;
+    let mut sessions = Vec::new();
+    for _ in 0..8 {
+        sessions.push(app.login("olivia").await);
+    }
+    let started = std::time::Instant::now();
+    let mut tasks = Vec::new();
+    for n in 0..1000usize {
+        let (app, session) = (app.clone(), sessions[n % sessions.len()].clone());
+        tasks.push(tokio::spawn(async move {
+            let (endpoint, form): (&str, Vec<(&'static str, String)>) = match n % 4 {
+                0 => (
+                    "sub-accounts/create",
+                    vec![
+                        ("login", format!("load-{n}")),
+                        ("password", PASSWORD.into()),
+                        ("name", "Load Test".into()),
+                        ("phone", "+44 20 7946 0002".into()),
+                        ("email", "load@example.com".into()),
+                    ],
+                ),
+                1 => (
+                    "sub-accounts/access/save",
+                    vec![
+                        ("id", target.to_string()),
+                        ("permissions[]", "see_prices".into()),
+                    ],
+                ),
+                2 => ("finance/top-up", vec![("amount", "10".into())]),
+                _ => (
+                    "sending/send",
+                    vec![
+                        ("sender", "INFO".into()),
+                        ("numbers", format!("+4477009{n:05}")),
+                        ("text", "Hi".into()),
+                    ],
+                ),
+            };
+            let status = app.call(Some(&session), endpoint, form).await.status();
+            (n, status)
+        }));
+    }
+    let mut acknowledged = [0usize; 4];
+    for task in tasks {
+        let (n, status) = task.await.unwrap();
+        assert!(
+            !status.is_server_error(),
+            "request {n} failed with {status}"
+        );
+        if status == StatusCode::OK {
+            acknowledged[n % 4] += 1;
+        }
+    }
+    let elapsed = started.elapsed();
+    let count = |sql: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(acknowledged[0], 250, "every creation succeeds");
+    assert_eq!(
+        count("SELECT COUNT(*) FROM users WHERE login LIKE 'load-%'").await,
+        250
+    );
+    assert_eq!(acknowledged[2], 250);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM balance_transactions WHERE kind = 'top_up'").await,
+        250
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM campaigns").await as usize,
+        acknowledged[3]
+    );
+    let balance = count("SELECT balance FROM accounts").await;
+    let ledger = count("SELECT SUM(amount) FROM balance_transactions").await;
+    assert_eq!(
+        balance, ledger,
+        "the balance is exactly the sum of its transactions"
+    );
+    assert!(balance >= 0);
+    assert_eq!(
+        Money(250 * 10 * Money::PER_EURO).0
+            - count(
+                "SELECT -COALESCE(SUM(amount), 0) FROM balance_transactions WHERE kind = 'charge'"
+            )
+            .await,
+        balance
+    );
+    eprintln!("1,000 concurrent writes in {elapsed:.1?}: {acknowledged:?} acknowledged (create, permissions, top-up, send)");
+}

@@ -25,15 +25,16 @@ pub async fn list_audit(
 ) -> Result<Page<AuditRow>, AppError> {
     use crate::{
         domain::Access,
-        server::{audit, guard},
+        server::{guard, search::AUDIT},
     };
     let viewer = guard::require(Access::AuditLog).await?;
     let state = guard::state()?;
-    Ok(audit::list(
-        &state.pool,
-        viewer.account_id,
-        &search,
-        super::page_number(page),
-    )
-    .await?)
+    Ok(AUDIT
+        .page(
+            &state.pool,
+            viewer.account_id,
+            &search,
+            super::page_number(page),
+        )
+        .await?)
 }

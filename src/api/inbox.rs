@@ -38,16 +38,17 @@ pub async fn list_incoming(
 ) -> Result<Inbox<IncomingRow>, AppError> {
     use crate::{
         domain::{Access, Permission},
-        server::{guard, inbox},
+        server::{guard, search::INCOMING},
     };
     let caller = guard::caller(Access::Permission(Permission::SeeIncomingSms)).await?;
-    let rows = inbox::incoming(
-        caller.pool(),
-        caller.account_id,
-        &search,
-        super::page_number(page),
-    )
-    .await?;
+    let rows = INCOMING
+        .page(
+            caller.pool(),
+            Some(caller.account_id),
+            &search,
+            super::page_number(page),
+        )
+        .await?;
     Ok(Inbox {
         rows,
         can_export: caller.viewer.has(Permission::IncomingSmsExport),
@@ -61,16 +62,17 @@ pub async fn list_blocked(
 ) -> Result<Inbox<BlockedRow>, AppError> {
     use crate::{
         domain::{Access, Permission},
-        server::{guard, inbox},
+        server::{guard, search::BLOCKED},
     };
     let caller = guard::caller(Access::Permission(Permission::SeeBlockedSms)).await?;
-    let rows = inbox::blocked(
-        caller.pool(),
-        caller.account_id,
-        &search,
-        super::page_number(page),
-    )
-    .await?;
+    let rows = BLOCKED
+        .page(
+            caller.pool(),
+            Some(caller.account_id),
+            &search,
+            super::page_number(page),
+        )
+        .await?;
     Ok(Inbox {
         rows,
         can_export: caller.viewer.has(Permission::BlockedSmsExport),

@@ -17,7 +17,7 @@ pub struct PriceRow {
 pub async fn list_prices(#[server(default)] search: String) -> Result<Vec<PriceRow>, AppError> {
     use crate::{
         domain::{Access, Permission},
-        server::{guard, inbox::like_pattern},
+        server::{guard, search::like_pattern},
     };
     let caller = guard::caller(Access::Permission(Permission::SeePrices)).await?;
     Ok(sqlx::query_as(

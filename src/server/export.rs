@@ -12,7 +12,7 @@ use futures::TryStreamExt;
 use serde::Deserialize;
 use sqlx::SqlitePool;
 
-use super::{analytics, audit, auth::AuthSession, inbox, AppState};
+use super::{analytics, audit, auth::AuthSession, search, AppState};
 use crate::{
     api::{
         analytics::MessageRow,
@@ -254,18 +254,14 @@ async fn incoming(
     let account_id = require(&auth, &state, &origin, access, "incoming SMS")
         .await?
         .account_id;
-    let sql = format!(
-        "SELECT {} FROM incoming_messages WHERE {} ORDER BY received_at, id",
-        inbox::INCOMING_COLUMNS,
-        inbox::INCOMING_WHERE
-    );
+    let sql = search::INCOMING.export_sql();
     let header: &'static [&'static str] = &["received_utc", "from", "to", "text"];
     Ok(stream_csv(
         state.pool,
         "incoming-sms.csv",
         header,
         sql,
-        vec![Some(inbox::like_pattern(&query.search))],
+        vec![Some(search::like_pattern(&query.search))],
         account_id,
         |row: IncomingRow| csv_line(&[&row.received_at, &row.sender, &row.recipient, &row.text]),
     ))
@@ -282,18 +278,14 @@ async fn blocked(
     let account_id = require(&auth, &state, &origin, access, "blocked SMS")
         .await?
         .account_id;
-    let sql = format!(
-        "SELECT {} FROM blocked_messages WHERE {} ORDER BY created_at, id",
-        inbox::BLOCKED_COLUMNS,
-        inbox::BLOCKED_WHERE
-    );
+    let sql = search::BLOCKED.export_sql();
     let header: &'static [&'static str] = &["time_utc", "sender", "recipient", "text", "reason"];
     Ok(stream_csv(
         state.pool,
         "blocked-sms.csv",
         header,
         sql,
-        vec![Some(inbox::like_pattern(&query.search))],
+        vec![Some(search::like_pattern(&query.search))],
         account_id,
         |row: BlockedRow| {
             csv_line(&[
@@ -316,11 +308,7 @@ async fn audit_log(
     let origin = audit::Origin::of(&parts);
     // A manager has no account (NULL): they export every account's entries.
     let viewer = require(&auth, &state, &origin, Access::AuditLog, "audit log").await?;
-    let sql = format!(
-        "SELECT {} FROM {} ORDER BY l.id",
-        audit::LIST_COLUMNS,
-        audit::LIST_FROM
-    );
+    let sql = search::AUDIT.export_sql();
     let header: &'static [&'static str] = &[
         "time_utc",
         "account",
@@ -331,7 +319,7 @@ async fn audit_log(
         "ip",
         "user_agent",
     ];
-    let pattern = super::inbox::like_pattern(&query.search);
+    let pattern = search::like_pattern(&query.search);
     Ok(stream_csv(
         state.pool,
         "audit-log.csv",

@@ -547,7 +547,7 @@ fn outcome(status: StatusCode) -> Outcome {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_server_function_allows_exactly_its_callers() {
     let mut checked = 0;
     for (path, rule, form) in server_functions() {
@@ -591,7 +591,7 @@ async fn get_outcome(
     (outcome, status)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_allows_exactly_its_viewers() {
     let mut worlds = std::collections::HashMap::new();
     let base = World::new(None).await;
@@ -616,7 +616,7 @@ async fn every_page_allows_exactly_its_viewers() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_audit_export_allows_owners_and_managers_only() {
     let world = World::new(None).await;
     let path = crate::server::export::AUDIT_EXPORT;
@@ -630,7 +630,7 @@ async fn the_audit_export_allows_owners_and_managers_only() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_export_allows_exactly_its_callers() {
     for (path, permission) in EXPORTS {
         let world = World::new(Some(permission)).await;

@@ -61,8 +61,10 @@ impl TestApp {
             .expect("port");
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        // A timeout turns a hung request into a failing test instead of a stalled run.
         let client = reqwest::Client::builder()
             .redirect(redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(20))
             .build()
             .unwrap();
         Self {
@@ -142,7 +144,10 @@ impl TestApp {
         if let Some(session) = session {
             request = request.header(header::COOKIE, &session.cookie);
         }
-        request.send().await.expect("request")
+        request
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("GET {path}: {error}"))
     }
 
     /// Logs in and returns the session, or the refusal's status.

@@ -37,27 +37,28 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
     let options = get_configuration(None)?.leptos_options;
     let address = options.site_addr;
     let pool = db::connect(database_url).await?;
-    let minutes = |name: &str, default: i64| {
+    fn setting<T: std::str::FromStr>(name: &str, default: T) -> T {
         std::env::var(name)
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(default)
-    };
+    }
     let config = HttpConfig {
         secure_cookies: std::env::var("SMS_PORTAL_SECURE_COOKIES")
             .is_ok_and(|v| v == "1" || v == "true"),
-        idle_timeout: time::Duration::minutes(minutes("SMS_PORTAL_IDLE_MINUTES", 30)),
-        absolute_timeout: time::Duration::minutes(minutes(
+        idle_timeout: time::Duration::minutes(setting("SMS_PORTAL_IDLE_MINUTES", 30)),
+        absolute_timeout: time::Duration::minutes(setting(
             "SMS_PORTAL_SESSION_MAX_MINUTES",
             12 * 60,
         )),
+        login_attempts_per_minute: setting("SMS_PORTAL_LOGIN_PER_MINUTE", 20),
     };
     let (app, sessions) = router(pool.clone(), options, &config).await?;
-    let dispatcher = gateway::spawn_dispatcher(
-        pool,
-        Arc::new(gateway::SimulatedGateway),
-        Duration::from_millis(500),
-    );
+    let carrier = match std::env::var_os("SMS_PORTAL_GATEWAY_LOG") {
+        Some(path) => gateway::SimulatedGateway::logging_to(path.into())?,
+        None => gateway::SimulatedGateway::default(),
+    };
+    let dispatcher = gateway::spawn_dispatcher(pool, Arc::new(carrier), Duration::from_millis(500));
     let cleanup =
         tokio::spawn(sessions.continuously_delete_expired(tokio::time::Duration::from_secs(60)));
     let listener = tokio::net::TcpListener::bind(address).await?;
@@ -68,8 +69,10 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    // Requests in flight have been answered; let the delivery round finish too.
+    tracing::info!("shutting down: finishing the delivery round in progress");
+    dispatcher.shutdown().await;
     cleanup.abort();
-    dispatcher.abort();
     Ok(())
 }
 

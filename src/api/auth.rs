@@ -19,12 +19,19 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
     };
 
     let state = guard::state()?;
+    if let Some(ip) = audit::Origin::current().ip {
+        if let Err(wait) = state.login_rate_limit.check(ip) {
+            return Err(AppError::TooManyRequests(format!(
+                "Too many login attempts from your network. Try again in {}.",
+                throttle::in_words(wait.as_secs_f64().ceil() as i64)
+            )));
+        }
+    }
     let key = throttle::key(&login);
     if let Some(wait) = throttle::wait(&state.pool, &key).await? {
-        let minutes = (wait + 59) / 60;
-        return Err(AppError::Rejected(format!(
-            "Too many failed attempts. Try again in {minutes} minute{}.",
-            if minutes == 1 { "" } else { "s" }
+        return Err(AppError::TooManyRequests(format!(
+            "Too many failed attempts. Try again in {}.",
+            throttle::in_words(wait)
         )));
     }
     let mut auth = guard::auth_session().await?;

@@ -24,6 +24,9 @@ pub enum AppError {
     /// A request that is refused as a whole, with the reason.
     #[error("{0}")]
     Rejected(String),
+    /// Too many attempts; the message says how long to wait.
+    #[error("{0}")]
+    TooManyRequests(String),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// Transport and decoding failures reported by the server function layer.
@@ -38,6 +41,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Invalid(_) | AppError::Rejected(_) => 422,
+            AppError::TooManyRequests(_) => 429,
             AppError::Internal => 500,
             AppError::Request(_) => 400,
         }

@@ -104,12 +104,32 @@ impl Password {
         if len > Self::MAX {
             return Err(FieldError("A password has at most 128 characters."));
         }
+        if is_common_password(raw) {
+            return Err(FieldError(
+                "This password is among the most common ones. Choose another.",
+            ));
+        }
         Ok(Self(raw.to_owned()))
     }
 
     pub fn expose(&self) -> &str {
         &self.0
     }
+}
+
+/// Whether `raw` is on the shipped list of the ~100,000 most common
+/// passwords (ASVS 2.1.7), in any letter case. Server only: the list is a
+/// megabyte, far too big for the browser, which checks the length alone and
+/// shows the server's answer next to the field.
+#[cfg(feature = "ssr")]
+fn is_common_password(raw: &str) -> bool {
+    use passwords::analyzer::is_common_password as listed;
+    listed(raw) || listed(raw.to_lowercase())
+}
+
+#[cfg(not(feature = "ssr"))]
+fn is_common_password(_: &str) -> bool {
+    false
 }
 
 /// A person's first and last name, 1–100 characters after trimming.
@@ -290,11 +310,31 @@ mod tests {
     #[test]
     fn password_length_bounds_count_characters_not_bytes() {
         assert!(Password::parse(&"x".repeat(11)).is_err());
-        assert!(Password::parse(&"x".repeat(12)).is_ok());
+        assert!(Password::parse(&"xy".repeat(6)).is_ok());
         assert!(Password::parse(&"é".repeat(12)).is_ok());
         assert!(Password::parse(&"x".repeat(128)).is_ok());
         assert!(Password::parse(&"x".repeat(129)).is_err());
         assert_eq!(Password::parse("").unwrap_err().0, "Enter a password.");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn common_passwords_are_refused_in_any_case() {
+        for common in [
+            "password1234",
+            "PassWord1234",
+            "123456789012",
+            "iloveyou1234",
+        ] {
+            assert!(
+                Password::parse(common)
+                    .unwrap_err()
+                    .0
+                    .contains("most common"),
+                "{common}"
+            );
+        }
+        assert!(Password::parse("correct horse battery staple").is_ok());
     }
 
     #[test]

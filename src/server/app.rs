@@ -15,7 +15,7 @@ use tower_http::{set_header::SetResponseHeaderLayer, trace::TraceLayer};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
-use super::{auth::Backend, password::Passwords, security, AppState};
+use super::{auth::Backend, password::Passwords, rate_limit::LoginRateLimit, security, AppState};
 use crate::{
     api::AppError,
     app::{shell, App},
@@ -32,6 +32,8 @@ pub struct HttpConfig {
     pub idle_timeout: time::Duration,
     /// A session ends this long after the login, however active.
     pub absolute_timeout: time::Duration,
+    /// Login attempts allowed per client address and minute; 0 for no limit.
+    pub login_attempts_per_minute: u32,
 }
 
 impl Default for HttpConfig {
@@ -40,6 +42,7 @@ impl Default for HttpConfig {
             secure_cookies: false,
             idle_timeout: time::Duration::minutes(30),
             absolute_timeout: time::Duration::hours(12),
+            login_attempts_per_minute: 20,
         }
     }
 }
@@ -55,6 +58,7 @@ pub async fn router(
         leptos_options,
         pool: pool.clone(),
         passwords: passwords.clone(),
+        login_rate_limit: LoginRateLimit::per_minute(config.login_attempts_per_minute),
     };
 
     let session_store = SqliteStore::new(pool.clone());

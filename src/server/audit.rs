@@ -9,7 +9,7 @@ use crate::domain::Viewer;
 /// Where a request came from: the peer address and the browser.
 #[derive(Debug, Clone, Default)]
 pub struct Origin {
-    pub ip: Option<String>,
+    pub ip: Option<std::net::IpAddr>,
     pub user_agent: Option<String>,
 }
 
@@ -18,7 +18,7 @@ impl Origin {
         let ip = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|info| info.0.ip().to_string());
+            .map(|info| info.0.ip());
         let user_agent = parts
             .headers
             .get(http::header::USER_AGENT)
@@ -85,7 +85,7 @@ pub async fn record(pool: &SqlitePool, origin: &Origin, entry: Entry<'_>) {
     .bind(&entry.subject)
     .bind(entry.action)
     .bind(&entry.detail)
-    .bind(&origin.ip)
+    .bind(origin.ip.map(|ip| ip.to_string()))
     .bind(&origin.user_agent)
     .execute(pool)
     .await;

@@ -1,10 +1,21 @@
 //! Delivery. There is no real carrier: a `Gateway` decides each message's
 //! fate, and the dispatcher moves messages queued → sent → delivered/failed
-//! over a few seconds, refunding failed parts. Every step is one guarded
-//! UPDATE, so a restart resumes where it stopped and never sends twice.
+//! over a few seconds, refunding failed parts. Every step is a guarded
+//! UPDATE in one transaction, so a restart resumes where it stopped; at
+//! shutdown the dispatcher finishes its current round and starts no other,
+//! so nothing is handed to the carrier without being recorded. (Only a hard
+//! kill between handing over a batch and committing it can repeat that
+//! batch; the message id goes with each message as the carrier's client
+//! reference, by which carriers drop such repeats.)
 
 use sqlx::SqlitePool;
-use std::{sync::Arc, time::Duration};
+use std::{
+    io::Write,
+    path::PathBuf,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+use tokio::sync::watch;
 
 use super::db::begin_write;
 
@@ -26,14 +37,31 @@ impl Outcome {
 /// A carrier connection.
 pub trait Gateway: Send + Sync + 'static {
     /// Hands one message to the carrier; the outcome is reported back later.
-    fn submit(&self, recipient: &str, sender: &str, text: &str) -> Outcome;
+    /// `reference` identifies the message to the carrier across retries.
+    fn submit(&self, reference: i64, recipient: &str, sender: &str, text: &str) -> Outcome;
 }
 
 /// Delivers about 96% of messages; which ones fail depends only on the
-/// number, so a test can count on it.
-pub struct SimulatedGateway;
+/// number, so a test can count on it. It can keep the carrier's side of
+/// the story, one line per hand-over in a file, so a test run across
+/// restarts can prove no message was handed over twice.
+#[derive(Default)]
+pub struct SimulatedGateway {
+    handed_over: Option<Mutex<std::fs::File>>,
+}
 
 impl SimulatedGateway {
+    /// Appends the reference of every message handed over to `path`.
+    pub fn logging_to(path: PathBuf) -> std::io::Result<Self> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        Ok(Self {
+            handed_over: Some(Mutex::new(file)),
+        })
+    }
+
     pub fn fails(recipient: &str) -> bool {
         let sum: u32 = recipient
             .bytes()
@@ -45,7 +73,13 @@ impl SimulatedGateway {
 }
 
 impl Gateway for SimulatedGateway {
-    fn submit(&self, recipient: &str, _sender: &str, _text: &str) -> Outcome {
+    fn submit(&self, reference: i64, recipient: &str, _sender: &str, _text: &str) -> Outcome {
+        if let Some(file) = &self.handed_over {
+            let mut file = file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if let Err(error) = writeln!(file, "{reference}") {
+                tracing::error!(%error, "simulated carrier log not written");
+            }
+        }
         if Self::fails(recipient) {
             Outcome::Failed
         } else {
@@ -56,22 +90,40 @@ impl Gateway for SimulatedGateway {
 
 const BATCH: i64 = 500;
 
-/// Runs the delivery loop until the process ends.
-pub fn spawn_dispatcher(
-    pool: SqlitePool,
-    gateway: Arc<dyn Gateway>,
-    tick: Duration,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
+/// The running delivery loop.
+pub struct Dispatcher {
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Dispatcher {
+    /// Finishes the round in progress, if any, and ends the loop.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        if let Err(error) = self.task.await {
+            tracing::error!(%error, "dispatcher ended abnormally");
+        }
+    }
+}
+
+/// Runs the delivery loop, one round per `tick`, until `shutdown`.
+pub fn spawn_dispatcher(pool: SqlitePool, gateway: Arc<dyn Gateway>, tick: Duration) -> Dispatcher {
+    let (stop, mut stopped) = watch::channel(false);
+    let task = tokio::spawn(async move {
         let mut interval = tokio::time::interval(tick);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            interval.tick().await;
+            tokio::select! {
+                _ = interval.tick() => {}
+                _ = stopped.changed() => return,
+            }
+            // A round is never cut short: the stop is only seen between rounds.
             if let Err(error) = step(&pool, gateway.as_ref()).await {
                 tracing::error!(%error, "dispatcher step failed");
             }
         }
-    })
+    });
+    Dispatcher { stop, task }
 }
 
 /// One round: report deliveries of sent messages, submit queued ones, close
@@ -103,7 +155,7 @@ async fn submit_queued(pool: &SqlitePool, gateway: &dyn Gateway) -> Result<usize
     let mut tx = begin_write(pool).await?;
     let mut moved = 0;
     for (id, recipient, sender, text) in queued {
-        let outcome = gateway.submit(&recipient, &sender, &text);
+        let outcome = gateway.submit(id, &recipient, &sender, &text);
         moved += sqlx::query(
             "UPDATE messages SET status = 'sent', outcome = ?2, sent_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') \
              WHERE id = ?1 AND status = 'queued'",

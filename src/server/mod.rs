@@ -15,6 +15,7 @@ pub mod gateway;
 pub mod guard;
 pub mod password;
 pub mod profile;
+pub mod rate_limit;
 pub mod search;
 pub mod security;
 pub mod sending;

@@ -2,7 +2,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
 
-use super::password::Passwords;
+use super::{password::Passwords, rate_limit::LoginRateLimit};
 
 /// Everything a request handler or a server function may need.
 #[derive(Clone, FromRef)]
@@ -10,4 +10,5 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: SqlitePool,
     pub passwords: Passwords,
+    pub login_rate_limit: LoginRateLimit,
 }

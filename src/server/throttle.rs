@@ -34,6 +34,16 @@ pub fn delay(failures: i64, now: i64, window_start: i64) -> i64 {
     }
 }
 
+/// "42 seconds", "1 minute", "15 minutes": a wait, rounded up, for people.
+pub fn in_words(seconds: i64) -> String {
+    let (n, unit) = if seconds < 60 {
+        (seconds.max(1), "second")
+    } else {
+        ((seconds + 59) / 60, "minute")
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
 fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }

@@ -50,7 +50,7 @@ async fn a_campaign_is_charged_delivered_and_failed_parts_refunded() {
         Money(Money::euros(10).0 - 2 * unit)
     );
 
-    let gateway = SimulatedGateway;
+    let gateway = SimulatedGateway::default();
     assert_eq!(
         gateway::step(&app.pool, &gateway).await.unwrap(),
         2,

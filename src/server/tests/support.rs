@@ -45,7 +45,17 @@ fn contact(name: &str) -> ContactForm {
 }
 
 impl TestApp {
+    /// The application with its default settings, but no per-address login
+    /// limit: every test client comes from 127.0.0.1.
     pub async fn spawn() -> Self {
+        Self::spawn_with(HttpConfig {
+            login_attempts_per_minute: 0,
+            ..HttpConfig::default()
+        })
+        .await
+    }
+
+    pub async fn spawn_with(config: HttpConfig) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}/test.db", dir.path().display());
         let pool = db::connect(&url).await.expect("database");
@@ -53,13 +63,14 @@ impl TestApp {
             .output_name("sms-portal")
             .site_root("target/site")
             .build();
-        let (app, _) = router(pool.clone(), options, &HttpConfig::default())
+        let (app, _) = router(pool.clone(), options, &config)
             .await
             .expect("router");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("port");
         let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         // A timeout turns a hung request into a failing test instead of a stalled run.
         let client = reqwest::Client::builder()

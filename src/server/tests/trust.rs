@@ -87,6 +87,29 @@ async fn failed_logins_and_permission_changes_are_audited_with_their_difference(
 }
 
 #[tokio::test]
+async fn one_address_is_limited_to_its_login_attempts_per_minute() {
+    let app = TestApp::spawn_with(crate::server::app::HttpConfig {
+        login_attempts_per_minute: 3,
+        ..Default::default()
+    })
+    .await;
+    app.account("olivia", true).await;
+    for login in ["nobody-1", "nobody-2", "nobody-3"] {
+        let refused = app.try_login(login, "not the password!").await.unwrap_err();
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Spraying other names from the same address does not get around it,
+    // and even the right password waits: the limit counts attempts.
+    let limited = app.try_login("olivia", PASSWORD).await.unwrap_err();
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited
+        .text()
+        .await
+        .unwrap()
+        .contains("Too many login attempts from your network. Try again in 20 seconds."));
+}
+
+#[tokio::test]
 async fn repeated_failures_throttle_the_login_but_not_others() {
     let app = TestApp::spawn().await;
     app.account("olivia", true).await;
@@ -99,7 +122,7 @@ async fn repeated_failures_throttle_the_login_but_not_others() {
         assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     }
     let throttled = app.try_login("olivia", PASSWORD).await.unwrap_err();
-    assert_eq!(throttled.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(throttled
         .text()
         .await
@@ -115,7 +138,7 @@ async fn repeated_failures_throttle_the_login_but_not_others() {
             .await
             .unwrap_err()
             .status(),
-        StatusCode::UNPROCESSABLE_ENTITY
+        StatusCode::TOO_MANY_REQUESTS
     );
 }
 

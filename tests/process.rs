@@ -1,0 +1,500 @@
+//! Proofs against the real server process: killed with SIGKILL in the middle
+//! of a write load, it loses nothing it acknowledged and its database stays
+//! intact; stopped with SIGTERM, it finishes the requests in flight and the
+//! campaign it was sending, and after a restart it hands no message to the
+//! carrier twice.
+
+use reqwest::{header, redirect, StatusCode};
+use sms_portal::{
+    domain::{ContactForm, Money, NewUser},
+    server::{db, demo_volume, finance, password::Passwords, users},
+};
+use sqlx::SqlitePool;
+use std::{
+    collections::HashSet,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc,
+    },
+    time::{Duration, Instant},
+};
+use tempfile::TempDir;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// A temp database with one account ("olivia", sub-accounts on).
+struct Fixture {
+    dir: TempDir,
+    account_id: i64,
+    owner_id: i64,
+}
+
+impl Fixture {
+    async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let fixture = Self {
+            dir,
+            account_id: 0,
+            owner_id: 0,
+        };
+        let pool = fixture.pool().await;
+        let contact = ContactForm {
+            name: "Olivia Owner".into(),
+            phone: "+44 20 7946 0958".into(),
+            email: "olivia@example.com".into(),
+            company: String::new(),
+        };
+        let owner = NewUser::parse("olivia", PASSWORD, &contact).unwrap();
+        let account_id = users::create_account(&pool, &Passwords::new(), &owner, true)
+            .await
+            .unwrap();
+        let owner_id = sqlx::query_scalar("SELECT id FROM users WHERE login = 'olivia'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        Self {
+            account_id,
+            owner_id,
+            ..fixture
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("sqlite://{}/portal.db", self.dir.path().display())
+    }
+
+    fn carrier_log(&self) -> PathBuf {
+        self.dir.path().join("carrier.log")
+    }
+
+    async fn pool(&self) -> SqlitePool {
+        db::connect(&self.url()).await.unwrap()
+    }
+
+    /// The references the simulated carrier was handed, in order.
+    fn handed_over(&self) -> Vec<i64> {
+        std::fs::read_to_string(self.carrier_log())
+            .unwrap_or_default()
+            .lines()
+            .map(|line| line.parse().unwrap())
+            .collect()
+    }
+}
+
+/// The `sms-portal` binary serving the fixture's database.
+struct Server {
+    child: Child,
+    base: String,
+    client: reqwest::Client,
+}
+
+impl Server {
+    async fn start(fixture: &Fixture) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/site");
+        let child = Command::new(env!("CARGO_BIN_EXE_sms-portal"))
+            .env("DATABASE_URL", fixture.url())
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("LEPTOS_SITE_ROOT", site)
+            .env("LEPTOS_OUTPUT_NAME", "sms-portal")
+            .env("SMS_PORTAL_LOGIN_PER_MINUTE", "0")
+            .env("SMS_PORTAL_GATEWAY_LOG", fixture.carrier_log())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("the server binary starts");
+        let server = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            client: reqwest::Client::builder()
+                .redirect(redirect::Policy::none())
+                .timeout(Duration::from_secs(60))
+                .build()
+                .unwrap(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while server.get(None, "/login").await.is_err() {
+            assert!(Instant::now() < deadline, "the server did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        server
+    }
+
+    async fn get(&self, cookie: Option<&str>, path: &str) -> reqwest::Result<reqwest::Response> {
+        let mut request = self.client.get(format!("{}{path}", self.base));
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        request.send().await
+    }
+
+    async fn call(
+        &self,
+        cookie: Option<&str>,
+        endpoint: &str,
+        form: &[(&str, String)],
+    ) -> reqwest::Result<reqwest::Response> {
+        let body = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let mut request = self
+            .client
+            .post(format!("{}/api/{endpoint}", self.base))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .body(body);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        request.send().await
+    }
+
+    /// Logs olivia in; returns the session cookie.
+    async fn login(&self) -> String {
+        let response = self
+            .call(
+                None,
+                "session/login",
+                &[("login", "olivia".into()), ("password", PASSWORD.into())],
+            )
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+        cookie.split(';').next().unwrap().to_owned()
+    }
+
+    fn pid(&self) -> String {
+        self.child.id().to_string()
+    }
+
+    /// SIGTERM, then waits for the process to end on its own.
+    fn terminate(mut self) -> std::process::ExitStatus {
+        let sent = Command::new("kill").args(["-TERM", &self.pid()]).status();
+        assert!(sent.unwrap().success());
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // SIGKILL: a no-op when the process has already ended.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+/// One request of the write mix, numbered `n`: create a sub-account, save
+/// permissions, top up, send a campaign.
+fn write(n: usize, target: i64) -> (&'static str, Vec<(&'static str, String)>) {
+    match n % 4 {
+        0 => (
+            "sub-accounts/create",
+            vec![
+                ("login", format!("load-{n}")),
+                ("password", PASSWORD.into()),
+                ("name", "Load Test".into()),
+                ("phone", "+44 20 7946 0002".into()),
+                ("email", "load@example.com".into()),
+            ],
+        ),
+        1 => (
+            "sub-accounts/access/save",
+            vec![
+                ("id", target.to_string()),
+                ("permissions[]", "see_prices".into()),
+            ],
+        ),
+        2 => ("finance/top-up", vec![("amount", "10".into())]),
+        _ => (
+            "sending/send",
+            vec![
+                ("sender", "INFO".into()),
+                ("numbers", format!("+4477009{n:05}")),
+                ("text", "Hi".into()),
+            ],
+        ),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_during_a_write_load_loses_no_acknowledged_write() {
+    let fixture = Fixture::new().await;
+    let server = Arc::new(Server::start(&fixture).await);
+    let owner = server.login().await;
+    let created = server
+        .call(
+            Some(&owner),
+            "sub-accounts/create",
+            &write(0, 0)
+                .1
+                .iter()
+                .map(|(k, v)| (*k, v.replace("load-0", "target")))
+                .collect::<Vec<_>>(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::OK);
+    let target: i64 = {
+        let pool = fixture.pool().await;
+        scalar(&pool, "SELECT id FROM users WHERE login = 'target'").await
+    };
+    let mut sessions = vec![owner];
+    for _ in 0..7 {
+        sessions.push(server.login().await);
+    }
+
+    let started = Instant::now();
+    let answered = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for n in 0..1000usize {
+        let (server, session) = (server.clone(), sessions[n % sessions.len()].clone());
+        let answered = answered.clone();
+        tasks.push(tokio::spawn(async move {
+            let (endpoint, form) = write(n, target);
+            let status = server
+                .call(Some(&session), endpoint, &form)
+                .await
+                .map(|r| r.status());
+            answered.fetch_add(1, Ordering::Relaxed);
+            (n, status)
+        }));
+    }
+    // Kill it in the middle of the load: about 400 of the 1,000 answered.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while answered.load(Ordering::Relaxed) < 400 {
+        assert!(Instant::now() < deadline, "the load did not progress");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let killed_after = started.elapsed();
+    let killed = Command::new("kill")
+        .args(["-KILL", &server.pid()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+
+    let mut acknowledged: Vec<usize> = Vec::new();
+    let mut cut_off = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            (n, Ok(status)) => {
+                assert!(!status.is_server_error(), "request {n} answered {status}");
+                if status == StatusCode::OK {
+                    acknowledged.push(n);
+                }
+            }
+            (_, Err(_)) => cut_off += 1,
+        }
+    }
+    let kinds = |kind: usize| acknowledged.iter().filter(|n| *n % 4 == kind).count() as i64;
+    assert!(
+        !acknowledged.is_empty() && cut_off > 0,
+        "the kill must fall inside the load"
+    );
+
+    let pool = fixture.pool().await;
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    for n in acknowledged.iter().filter(|n| *n % 4 == 0) {
+        let present = scalar(
+            &pool,
+            &format!("SELECT COUNT(*) FROM users WHERE login = 'load-{n}'"),
+        )
+        .await;
+        assert_eq!(present, 1, "acknowledged sub-account load-{n} is missing");
+    }
+    let top_ups = scalar(
+        &pool,
+        "SELECT COUNT(*) FROM balance_transactions WHERE kind = 'top_up'",
+    )
+    .await;
+    assert!(
+        top_ups >= kinds(2),
+        "{top_ups} top-ups kept, {} acknowledged",
+        kinds(2)
+    );
+    let campaigns = scalar(&pool, "SELECT COUNT(*) FROM campaigns").await;
+    assert!(
+        campaigns >= kinds(3),
+        "{campaigns} campaigns kept, {} acknowledged",
+        kinds(3)
+    );
+    let balance = scalar(&pool, "SELECT balance FROM accounts").await;
+    let ledger = scalar(&pool, "SELECT SUM(amount) FROM balance_transactions").await;
+    assert_eq!(
+        balance, ledger,
+        "the balance is the sum of its transactions"
+    );
+    pool.close().await;
+    drop(server);
+
+    // It starts again on the same file and serves.
+    let restarted = Server::start(&fixture).await;
+    let session = restarted.login().await;
+    let page = restarted
+        .get(Some(&session), "/settings/sub-accounts")
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    eprintln!(
+        "SIGKILL after {killed_after:.1?}: {} writes acknowledged ({} create, {} permissions, {} top-up, {} send), \
+         {cut_off} cut off; integrity ok, 0 acknowledged writes lost",
+        acknowledged.len(),
+        kinds(0),
+        kinds(1),
+        kinds(2),
+        kinds(3)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_in_flight_work_and_sending_resumes_without_repeats() {
+    const RECIPIENTS: usize = 3000;
+    let fixture = Fixture::new().await;
+    {
+        let pool = fixture.pool().await;
+        // Enough history for a CSV export that is still streaming at the signal.
+        demo_volume::seed_history(&pool, fixture.account_id, fixture.owner_id, 30_000)
+            .await
+            .unwrap();
+        finance::top_up(
+            &pool,
+            fixture.account_id,
+            fixture.owner_id,
+            Money::euros(5000),
+        )
+        .await
+        .unwrap();
+        pool.close().await;
+    }
+    let server = Server::start(&fixture).await;
+    let session = server.login().await;
+    let numbers: Vec<String> = (0..RECIPIENTS).map(|n| format!("+4477009{n:05}")).collect();
+    let sent = server
+        .call(
+            Some(&session),
+            "sending/send",
+            &[
+                ("sender", "INFO".into()),
+                ("numbers", numbers.join("\n")),
+                ("text", "Your order has shipped".into()),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        sent.status(),
+        StatusCode::OK,
+        "{}",
+        sent.text().await.unwrap()
+    );
+    let (campaign, campaign_messages) = {
+        let pool = fixture.pool().await;
+        let campaign = scalar(&pool, "SELECT MAX(id) FROM campaigns").await;
+        let queued = scalar(
+            &pool,
+            &format!("SELECT COUNT(*) FROM messages WHERE campaign_id = {campaign}"),
+        )
+        .await;
+        pool.close().await;
+        (campaign, queued as usize)
+    };
+    assert!(
+        campaign_messages > RECIPIENTS / 2,
+        "{campaign_messages} queued"
+    );
+
+    // An export in flight: its first bytes have arrived when the signal comes.
+    let mut export = server
+        .get(Some(&session), "/export/analytics-details.csv")
+        .await
+        .unwrap();
+    assert_eq!(export.status(), StatusCode::OK);
+    let mut body = export.chunk().await.unwrap().unwrap().to_vec();
+    // …and the dispatcher has handed over some messages, not all.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while fixture.handed_over().is_empty() {
+        assert!(Instant::now() < deadline, "sending did not start");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let pid = server.pid();
+    let terminate = tokio::task::spawn_blocking(move || server.terminate());
+    while let Some(chunk) = export.chunk().await.expect("the export completes") {
+        body.extend_from_slice(&chunk);
+    }
+    let status = terminate.await.unwrap();
+    assert!(status.success(), "process {pid} ended with {status}");
+    let rows = body.iter().filter(|b| **b == b'\n').count() - 1;
+    let before_restart = fixture.handed_over();
+    {
+        let pool = fixture.pool().await;
+        let exported_total = scalar(&pool, "SELECT COUNT(*) FROM messages").await as usize;
+        // Streamed to its end: many rows, the last one complete.
+        assert!(
+            body.ends_with(b"\n") && rows > 10_000 && rows <= exported_total,
+            "{rows} rows exported"
+        );
+        // Whatever was handed over was recorded before the process ended.
+        let recorded = scalar(
+            &pool,
+            &format!("SELECT COUNT(*) FROM messages WHERE campaign_id = {campaign} AND status <> 'queued'"),
+        )
+        .await;
+        assert_eq!(recorded as usize, before_restart.len());
+        pool.close().await;
+    }
+    assert!(
+        before_restart.len() < campaign_messages,
+        "the signal must come before the campaign is through"
+    );
+
+    let restarted = Server::start(&fixture).await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while fixture.handed_over().len() < campaign_messages {
+        assert!(Instant::now() < deadline, "sending did not resume");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    drop(restarted);
+    let handed_over = fixture.handed_over();
+    let distinct: HashSet<i64> = handed_over.iter().copied().collect();
+    assert_eq!(
+        handed_over.len(),
+        campaign_messages,
+        "no message is handed over twice"
+    );
+    assert_eq!(distinct.len(), campaign_messages);
+    eprintln!(
+        "SIGTERM: export of {rows} rows completed, process {status}; {} of {campaign_messages} messages handed over before, \
+         the rest after the restart, 0 twice",
+        before_restart.len()
+    );
+}

@@ -105,19 +105,31 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     use crate::{
         domain::{Access, FormErrors, Password},
-        server::{guard, users},
+        server::{guard, throttle, users},
     };
     use axum_login::AuthnBackend;
 
     let viewer = guard::require(Access::Authenticated).await?;
     let state = guard::state()?;
+    // A wrong current password counts as a failed login of this user: a
+    // stolen session must not become a way to guess the password quickly.
+    let key = throttle::key(&viewer.login);
+    if let Some(wait) = throttle::wait(&state.pool, &key).await? {
+        return Err(AppError::TooManyRequests(format!(
+            "Too many failed attempts. Try again in {}.",
+            throttle::in_words(wait)
+        )));
+    }
     let mut errors = FormErrors::default();
     let stored = users::password_hash(&state.pool, viewer.user_id).await?;
-    if !state
+    if state
         .passwords
         .verify(&current_password, stored.as_deref())
         .await
     {
+        throttle::clear(&state.pool, &key).await?;
+    } else {
+        throttle::record_failure(&state.pool, &key).await?;
         errors.add("current_password", "This is not your current password.");
     }
     let new_password = errors.check("new_password", Password::parse(&new_password));

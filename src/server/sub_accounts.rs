@@ -42,6 +42,7 @@ pub async fn create(
     account_id: i64,
     user: &NewUser,
 ) -> Result<i64, CreateError> {
+    super::users::ensure_login_free(pool, user.login.as_str()).await?;
     let hash = passwords.hash(&user.password).await;
     let contact = &user.contact;
     sqlx::query_scalar(

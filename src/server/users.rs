@@ -32,6 +32,23 @@ pub fn login_conflict(error: sqlx::Error, login: &str) -> CreateError {
     }
 }
 
+/// Refuses a login that exists already, before any password is hashed: a
+/// doomed request must not cost a hash. (The UNIQUE constraint still
+/// decides races, through `login_conflict`.)
+pub async fn ensure_login_free(pool: &SqlitePool, login: &str) -> Result<(), CreateError> {
+    let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE login = ?1)")
+        .bind(login)
+        .fetch_one(pool)
+        .await?;
+    if taken {
+        let mut errors = FormErrors::default();
+        errors.keep("login", login);
+        errors.add("login", LOGIN_TAKEN);
+        return Err(CreateError::Invalid(errors));
+    }
+    Ok(())
+}
+
 pub async fn create_manager(
     pool: &SqlitePool,
     passwords: &Passwords,
@@ -39,6 +56,7 @@ pub async fn create_manager(
     name: &str,
     password: &Password,
 ) -> Result<i64, CreateError> {
+    ensure_login_free(pool, login.as_str()).await?;
     let hash = passwords.hash(password).await;
     sqlx::query_scalar(
         "INSERT INTO users (role, login, password_hash, name) VALUES ('manager', ?1, ?2, ?3) RETURNING id",
@@ -58,6 +76,7 @@ pub async fn create_account(
     owner: &NewUser,
     can_add_subaccount: bool,
 ) -> Result<i64, CreateError> {
+    ensure_login_free(pool, owner.login.as_str()).await?;
     let hash = passwords.hash(&owner.password).await;
     let contact = &owner.contact;
     let account_name = contact

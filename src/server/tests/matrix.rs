@@ -12,7 +12,7 @@ use crate::{
 
 /// Who may call an endpoint.
 #[derive(Clone, Copy, Debug)]
-enum Rule {
+pub(super) enum Rule {
     /// Anyone; answers `null` to anonymous callers.
     Public,
     /// Any logged-in user.
@@ -33,7 +33,7 @@ enum Rule {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Caller {
+pub(super) enum Caller {
     Anonymous,
     Manager,
     OwnerOptionOn,
@@ -49,7 +49,7 @@ enum Caller {
 }
 
 /// Refusals first and the allowed owner last, since some calls delete their target.
-const CALLERS: [Caller; 10] = [
+pub(super) const CALLERS: [Caller; 10] = [
     Caller::Anonymous,
     Caller::DisabledSubUser,
     Caller::SubUserWithout,
@@ -113,11 +113,11 @@ impl Rule {
 
 /// The world every row runs in: account A (option on) with its sub-users,
 /// account B (option off), account C (option on, "another account").
-struct World {
-    app: TestApp,
-    target: i64,
-    account_b: Account,
-    sessions: Vec<(Caller, Option<Session>)>,
+pub(super) struct World {
+    pub app: TestApp,
+    pub target: i64,
+    pub account_b: Account,
+    pub sessions: Vec<(Caller, Option<Session>)>,
     /// One contact list and one contact per caller, so destructive calls never share a target.
     lists: Vec<i64>,
     contacts: Vec<i64>,
@@ -126,8 +126,12 @@ struct World {
 }
 
 impl World {
-    async fn new(required: Option<Permission>) -> Self {
-        let app = TestApp::spawn().await;
+    pub async fn new(required: Option<Permission>) -> Self {
+        Self::on(TestApp::spawn().await, required).await
+    }
+
+    /// The same world on an application started by the caller.
+    pub async fn on(app: TestApp, required: Option<Permission>) -> Self {
         app.manager("morgan").await;
         let a = app.account("olivia", true).await;
         let account_b = app.account("oscar", false).await;
@@ -205,12 +209,12 @@ impl World {
     }
 }
 
-type Form = Vec<(&'static str, String)>;
+pub(super) type Form = Vec<(&'static str, String)>;
 /// Builds a well-formed request; `n` numbers the caller, for unique logins.
-type FormFor = fn(&World, usize) -> Form;
+pub(super) type FormFor = fn(&World, usize) -> Form;
 
 /// Every server function with its rule and a well-formed request.
-fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
+pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
     fn none(_: &World, _: usize) -> Form {
         vec![]
     }

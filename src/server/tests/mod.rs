@@ -2,6 +2,7 @@
 //! over real HTTP on a random port.
 
 mod auth_http;
+mod hostile;
 mod matrix;
 mod repositories;
 mod sections;

@@ -110,6 +110,34 @@ async fn one_address_is_limited_to_its_login_attempts_per_minute() {
 }
 
 #[tokio::test]
+async fn guessing_the_current_password_is_throttled_like_a_login() {
+    let app = TestApp::spawn().await;
+    app.account("olivia", true).await;
+    let session = app.login("olivia").await;
+    let change = |current: &str| {
+        vec![
+            ("current_password", current.to_owned()),
+            ("new_password", "a new passphrase".to_owned()),
+            ("confirm_password", "a new passphrase".to_owned()),
+        ]
+    };
+    for _ in 0..5 {
+        let refused = app
+            .call(Some(&session), "account/password", change("a wrong guess"))
+            .await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let throttled = app
+        .call(Some(&session), "account/password", change(PASSWORD))
+        .await;
+    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        app.try_login("olivia", PASSWORD).await.is_err(),
+        "the login waits too"
+    );
+}
+
+#[tokio::test]
 async fn repeated_failures_throttle_the_login_but_not_others() {
     let app = TestApp::spawn().await;
     app.account("olivia", true).await;

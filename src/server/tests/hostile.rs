@@ -1,0 +1,414 @@
+//! Hostile input, generated: every server function receives `FUZZ_CASES`
+//! (500 in the everyday suite; the README's proof command sends 10,000) mutations of its well-formed request — overlong,
+//! unicode, control characters, SQL and HTML payloads, wrong types, missing,
+//! duplicated and extra fields such as `account_id` or `role`, and raw
+//! garbage bodies. No answer may be a 5xx, a refusal may not write anything,
+//! no request may reach another account or raise a role, and whatever text
+//! was stored renders inert.
+
+use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
+use reqwest::{header, StatusCode};
+use sqlx::SqlitePool;
+
+use super::{
+    matrix::{server_functions, Caller, Form, Rule, World},
+    support::{encode_form, Session, TestApp},
+};
+use crate::server::app::HttpConfig;
+
+/// Stored text that would run if it reached the page unescaped.
+const MARKUP: &[&str] = &[
+    "<script>alert(1)</script>",
+    "\"><img src=x onerror=alert(1)>",
+    "</script><script>alert(2)</script>",
+    "<svg/onload=alert(3)>",
+    "javascript:alert(4)",
+    "'><iframe src=//evil.example>",
+];
+
+const SQL: &[&str] = &[
+    "' OR '1'='1",
+    "'; DROP TABLE users; --",
+    "1; UPDATE accounts SET balance = 99999999",
+    "\" OR 1=1 --",
+    "1 UNION SELECT password_hash FROM users",
+    "%' AND 1=0 UNION SELECT 1 --",
+];
+
+const WRONG_TYPES: &[&str] = &[
+    "",
+    " ",
+    "abc",
+    "-1",
+    "0",
+    "1e309",
+    "NaN",
+    "-0",
+    "99999999999999999999",
+    "1.5",
+    "0x10",
+    "true",
+    "null",
+    "[]",
+    "{}",
+    "maybe",
+    "+",
+    "--1",
+    "\u{0}",
+];
+
+const ODDITIES: &[&str] = &[
+    "%s%n%x",
+    "../../etc/passwd",
+    "%00",
+    "${jndi:ldap://x}",
+    "{{7*7}}",
+    "=HYPERLINK(\"http://x\")",
+    "+1+1",
+    "@SUM(A1)",
+    "\u{202E}gnp.exe",
+    "\u{200B}",
+    "\u{FEFF}admin",
+    "ａｄｍｉｎ",
+];
+
+/// Fields a request must never be able to set.
+const PRIVILEGED: &[&str] = &[
+    "account_id",
+    "role",
+    "user_id",
+    "owner_id",
+    "is_owner",
+    "is_manager",
+    "can_add_subaccount",
+    "balance",
+    "permissions[]",
+    "status",
+    "created_by",
+    "session_epoch",
+];
+
+fn unicode_soup(rng: &mut StdRng) -> String {
+    const CHARS: &[char] = &[
+        'é',
+        'ß',
+        'ü',
+        '漢',
+        '字',
+        '🙂',
+        '👩',
+        '\u{200D}',
+        '\u{202E}',
+        '\u{200B}',
+        '\u{FEFF}',
+        '\u{0301}',
+        '\u{FFFD}',
+        'ｱ',
+        '\u{10FFFF}',
+        'Ω',
+        '\u{2028}',
+        'a',
+        '1',
+        '+',
+    ];
+    let len = rng.gen_range(1..80);
+    (0..len).map(|_| *CHARS.choose(rng).unwrap()).collect()
+}
+
+fn control_characters(rng: &mut StdRng) -> String {
+    let len = rng.gen_range(1..40);
+    (0..len)
+        .map(|_| match rng.gen_range(0..3) {
+            0 => char::from(rng.gen_range(0u8..32)),
+            1 => '\u{7f}',
+            _ => char::from(rng.gen_range(b'a'..=b'z')),
+        })
+        .collect()
+}
+
+fn hostile_value(rng: &mut StdRng, original: &str) -> String {
+    let pick = |rng: &mut StdRng, list: &[&str]| (*list.choose(rng).unwrap()).to_owned();
+    match rng.gen_range(0..9) {
+        0 => {
+            let unit = ["x", "é", "🙂", "9", "<"].choose(rng).unwrap().to_string();
+            unit.repeat(rng.gen_range(129..20_000))
+        }
+        1 => unicode_soup(rng),
+        2 => control_characters(rng),
+        3 => pick(rng, SQL),
+        4 => pick(rng, MARKUP),
+        5 => pick(rng, WRONG_TYPES),
+        6 => pick(rng, ODDITIES),
+        7 => format!("{original}{}", pick(rng, MARKUP)),
+        _ => format!("{original}{}", control_characters(rng)),
+    }
+}
+
+/// A request body and its content type.
+struct Request {
+    content_type: &'static str,
+    body: Vec<u8>,
+}
+
+fn mutate(rng: &mut StdRng, mut form: Vec<(String, String)>, other_account: i64) -> Request {
+    let form_request = |form: &[(String, String)]| {
+        let pairs: Vec<(&str, String)> =
+            form.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        Request {
+            content_type: "application/x-www-form-urlencoded",
+            body: encode_form(&pairs).into_bytes(),
+        }
+    };
+    match rng.gen_range(0..20) {
+        // Hostile values in one to three fields.
+        0..=11 if !form.is_empty() => {
+            for _ in 0..rng.gen_range(1..=3) {
+                let i = rng.gen_range(0..form.len());
+                form[i].1 = hostile_value(rng, &form[i].1);
+            }
+            form_request(&form)
+        }
+        // A missing field.
+        12 if !form.is_empty() => {
+            form.remove(rng.gen_range(0..form.len()));
+            form_request(&form)
+        }
+        // A field given twice.
+        13 if !form.is_empty() => {
+            let (name, _) = form[rng.gen_range(0..form.len())].clone();
+            form.push((name, hostile_value(rng, "")));
+            form_request(&form)
+        }
+        // Raw garbage: bytes, broken escapes, JSON where a form is expected.
+        14 => Request {
+            content_type: "application/x-www-form-urlencoded",
+            body: (0..rng.gen_range(0..300)).map(|_| rng.gen()).collect(),
+        },
+        15 => Request {
+            content_type: "application/x-www-form-urlencoded",
+            body: b"%%%=%zz&=&&name=%E0%A4%A".to_vec(),
+        },
+        16 => Request {
+            content_type: *["application/json", "text/plain", "multipart/form-data"]
+                .choose(rng)
+                .unwrap(),
+            body: br#"{"account_id": 1, "role": "manager", "id": [1, 2]}"#.to_vec(),
+        },
+        // A well-formed request plus fields nobody may set (mass assignment).
+        _ => {
+            let name = *PRIVILEGED.choose(rng).unwrap();
+            let value = match name {
+                "account_id" | "owner_id" | "user_id" | "created_by" => other_account.to_string(),
+                "role" => "manager".into(),
+                "permissions[]" => "top_up".into(),
+                "status" => "approved".into(),
+                "balance" => "99999999".into(),
+                _ => "true".into(),
+            };
+            form.push((name.into(), value));
+            if rng.gen_bool(0.5) {
+                form.push((hostile_value(rng, "x"), hostile_value(rng, "")));
+            }
+            form_request(&form)
+        }
+    }
+}
+
+/// Counts every row a request inserts, updates or deletes, by triggers added
+/// to this test's database only. Sessions, the audit log and the
+/// failed-login counter are left out: refusals are recorded there by design.
+async fn count_writes(pool: &SqlitePool) {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+         AND name NOT IN ('_sqlx_migrations', 'tower_sessions', 'audit_log', 'login_failures') ORDER BY name",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    sqlx::query("CREATE TABLE fuzz_writes (n INTEGER NOT NULL)")
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO fuzz_writes VALUES (0)")
+        .execute(pool)
+        .await
+        .unwrap();
+    for table in tables {
+        for event in ["INSERT", "UPDATE", "DELETE"] {
+            sqlx::query(&format!(
+                "CREATE TRIGGER fuzz_{table}_{event} AFTER {event} ON \"{table}\" \
+                 BEGIN UPDATE fuzz_writes SET n = n + 1; END"
+            ))
+            .execute(pool)
+            .await
+            .unwrap();
+        }
+    }
+}
+
+async fn writes(pool: &SqlitePool) -> i64 {
+    sqlx::query_scalar("SELECT n FROM fuzz_writes")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// What no request may ever change: one manager, the owner stays owner,
+/// nobody of account A moved elsewhere, the balance is its ledger.
+async fn invariants(pool: &SqlitePool, endpoint: &str) {
+    let one = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        one("SELECT COUNT(*) FROM users WHERE role = 'manager'").await,
+        1,
+        "{endpoint}: a new manager"
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM users WHERE login = 'olivia' AND role = 'owner'").await,
+        1,
+        "{endpoint}: the owner lost their role"
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM accounts a WHERE a.balance <> (SELECT COALESCE(SUM(amount), 0) FROM balance_transactions t WHERE t.account_id = a.id)").await,
+        0,
+        "{endpoint}: a balance differs from its ledger"
+    );
+    assert_eq!(
+        one("SELECT COUNT(*) FROM users WHERE role = 'sub' AND account_id <> (SELECT account_id FROM users WHERE login = 'olivia')").await,
+        0,
+        "{endpoint}: a sub-account landed in another account"
+    );
+}
+
+fn cases() -> usize {
+    std::env::var("FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_input_never_errs_writes_on_refusal_or_escalates() {
+    let cases = cases();
+    // Production settings, the per-address login limit included.
+    let world = World::on(TestApp::spawn_with(HttpConfig::default()).await, None).await;
+    let session = |wanted: Caller| -> Option<Session> {
+        world
+            .sessions
+            .iter()
+            .find(|(caller, _)| *caller == wanted)
+            .and_then(|(_, s)| s.clone())
+    };
+    let other_account = world.account_b.id;
+    count_writes(&world.app.pool).await;
+    let client = reqwest::Client::new();
+    let started = std::time::Instant::now();
+    let mut total = 0;
+    let mut accepted = 0;
+    for (index, (endpoint, rule, well_formed)) in server_functions().into_iter().enumerate() {
+        // The most powerful caller the function allows; logout and login anonymously.
+        let caller = match rule {
+            Rule::Public => None,
+            Rule::Manager => session(Caller::Manager),
+            _ => session(Caller::OwnerOptionOn),
+        };
+        let seed = 0x5eed_0000 + index as u64;
+        let mut rng = StdRng::seed_from_u64(seed);
+        let form: Form = well_formed(&world, 0);
+        let form: Vec<(String, String)> =
+            form.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let mut before = writes(&world.app.pool).await;
+        for case in 0..cases {
+            let request = mutate(&mut rng, form.clone(), other_account);
+            let mut call = client
+                .post(format!("{}/api/{endpoint}", world.app.base))
+                .header(header::CONTENT_TYPE, request.content_type)
+                .header(header::ACCEPT, "application/json")
+                .body(request.body.clone());
+            if let Some(caller) = &caller {
+                call = call.header(header::COOKIE, &caller.cookie);
+            }
+            let response = call.send().await.expect("the server answers");
+            let status = response.status();
+            let shown = String::from_utf8_lossy(&request.body)
+                .chars()
+                .take(300)
+                .collect::<String>();
+            assert!(
+                !status.is_server_error(),
+                "{endpoint} case {case} (seed {seed:#x}) answered {status} to {shown:?}"
+            );
+            let after = writes(&world.app.pool).await;
+            if status == StatusCode::OK || status == StatusCode::FOUND {
+                accepted += 1;
+            } else {
+                assert_eq!(
+                    before, after,
+                    "{endpoint} case {case} (seed {seed:#x}) was refused with {status} but wrote {} rows\n\
+                     request: {shown:?}",
+                    after - before
+                );
+            }
+            before = after;
+            total += 1;
+        }
+        invariants(&world.app.pool, endpoint).await;
+        if std::env::var_os("FUZZ_TIMES").is_some() {
+            eprintln!("{endpoint}: {:.1?}", started.elapsed());
+        }
+    }
+    eprintln!(
+        "{total} hostile requests ({cases} per server function × {} functions) in {:.1?}: \
+         0 × 5xx, {accepted} accepted, every refusal wrote nothing",
+        server_functions().len(),
+        started.elapsed()
+    );
+
+    // Whatever was stored renders as text: no page carries a payload verbatim.
+    let owner = session(Caller::OwnerOptionOn).unwrap();
+    let mut pages = vec![
+        "/settings/sub-accounts".to_owned(),
+        "/sending/database".into(),
+        "/profile".into(),
+        "/settings/audit-log".into(),
+        "/finance".into(),
+    ];
+    let lists: Vec<i64> = sqlx::query_scalar("SELECT id FROM contact_lists")
+        .fetch_all(&world.app.pool)
+        .await
+        .unwrap();
+    pages.extend(lists.iter().map(|id| format!("/sending/database/{id}")));
+    let stored: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM contacts WHERE name LIKE '%<%') + (SELECT COUNT(*) FROM contact_lists WHERE name LIKE '%<%') \
+         + (SELECT COUNT(*) FROM users WHERE name LIKE '%<%')",
+    )
+    .fetch_one(&world.app.pool)
+    .await
+    .unwrap();
+    for page in &pages {
+        let html = world
+            .app
+            .get(Some(&owner), page)
+            .await
+            .text()
+            .await
+            .unwrap();
+        for payload in MARKUP.iter().filter(|p| p.contains('<')) {
+            assert!(
+                !html.contains(payload),
+                "{page} carries {payload:?} verbatim"
+            );
+        }
+    }
+    eprintln!(
+        "{stored} stored records hold markup; {} pages render them inert",
+        pages.len()
+    );
+}

@@ -17,14 +17,8 @@ pub struct PriceRow {
 pub async fn list_prices(#[server(default)] search: String) -> Result<Vec<PriceRow>, AppError> {
     use crate::{
         domain::{Access, Permission},
-        server::{guard, search::like_pattern},
+        server::{guard, prices},
     };
     let caller = guard::caller(Access::Permission(Permission::SeePrices)).await?;
-    Ok(sqlx::query_as(
-        "SELECT country_code, country, dial_prefix, network, price FROM prices \
-         WHERE country LIKE ?1 OR country_code LIKE ?1 OR dial_prefix LIKE ?1 ORDER BY country, network",
-    )
-    .bind(like_pattern(&search))
-    .fetch_all(caller.pool())
-    .await?)
+    Ok(prices::list(caller.pool(), &search).await?)
 }

@@ -14,6 +14,7 @@ pub mod finance;
 pub mod gateway;
 pub mod guard;
 pub mod password;
+pub mod prices;
 pub mod profile;
 pub mod rate_limit;
 pub mod search;

@@ -1,0 +1,720 @@
+//! The benchmark of sms-portal: `scripts/bench` (or `cargo bench --features
+//! ssr --bench portal`). It seeds a fresh database, serves it from a child
+//! process running the portal's own router (this program re-run as
+//! `serve`), loads it with a Rust HTTP client and prints a table and JSON.
+//!
+//! Only this program registers the unguarded twin of a server function that
+//! the guard-overhead row compares against; the `sms-portal` binary has no
+//! such route. `--tiny` runs every measurement briefly on little data: the
+//! test suite does so to prove the benchmark still works.
+
+use leptos::prelude::*;
+use reqwest::{header, redirect, Client, StatusCode};
+use serde_json::{json, Value};
+use sms_portal::{
+    api::{prices::PriceRow, AppError},
+    domain::{ContactForm, Money, NewUser, Permission, PermissionSet},
+    server::{app, db, demo_volume, finance, password::Passwords, sub_accounts, users},
+};
+use std::{
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// The guarded `prices/list` minus its guard: the same query and encoding.
+#[server(endpoint = "bench/unguarded-prices")]
+async fn unguarded_prices(#[server(default)] search: String) -> Result<Vec<PriceRow>, AppError> {
+    let state = use_context::<sms_portal::server::AppState>().ok_or(AppError::Internal)?;
+    Ok(sms_portal::server::prices::list(&state.pool, &search).await?)
+}
+
+struct Volume {
+    messages: i64,
+    sub_accounts: i64,
+    /// How long each throughput measurement runs.
+    window: Duration,
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("serve") {
+        return serve(&args[2], &args[3]).await;
+    }
+    let tiny = args.iter().any(|a| a == "--tiny");
+    let volume = if tiny {
+        Volume {
+            messages: 20_000,
+            sub_accounts: 60,
+            window: Duration::from_millis(400),
+        }
+    } else {
+        Volume {
+            messages: 1_000_000,
+            sub_accounts: 1_000,
+            window: Duration::from_secs(5),
+        }
+    };
+    let report = run(&volume, tiny).await;
+    print_table(&report);
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    std::fs::create_dir_all(&out).unwrap();
+    let file = out.join(if tiny {
+        "report-tiny.json"
+    } else {
+        "report.json"
+    });
+    std::fs::write(&file, serde_json::to_string_pretty(&report).unwrap()).unwrap();
+    println!("{}", serde_json::to_string(&report).unwrap());
+    println!("JSON written to {}", file.display());
+}
+
+/// The child: the portal's router on the given database and port.
+async fn serve(database_url: &str, port: &str) {
+    let pool = db::connect(database_url).await.expect("database");
+    let options = LeptosOptions::builder()
+        .output_name("sms-portal")
+        .site_root(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/site")
+                .to_string_lossy()
+                .to_string(),
+        )
+        .site_addr(
+            format!("127.0.0.1:{port}")
+                .parse::<std::net::SocketAddr>()
+                .unwrap(),
+        )
+        .build();
+    let config = app::HttpConfig {
+        // Twenty clients log in from one address on purpose.
+        login_attempts_per_minute: 0,
+        ..app::HttpConfig::default()
+    };
+    let (router, _) = app::router(pool, options, &config).await.expect("router");
+    let listener = tokio::net::TcpListener::bind(format!("127.0.0.1:{port}"))
+        .await
+        .expect("port");
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .await
+    .unwrap();
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Peak and current resident memory of the child, in KiB.
+    fn memory(&self) -> (u64, u64) {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        (field("VmHWM:"), field("VmRSS:"))
+    }
+}
+
+struct Seeded {
+    _dir: tempfile::TempDir,
+    url: String,
+    sub_user: &'static str,
+    seconds: f64,
+}
+
+async fn seed(volume: &Volume) -> Seeded {
+    let started = Instant::now();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/bench.db", dir.path().display());
+    let pool = db::connect(&url).await.unwrap();
+    let passwords = Passwords::new();
+    let contact = |name: &str| ContactForm {
+        name: name.into(),
+        phone: "+44 20 7946 0958".into(),
+        email: "bench@example.com".into(),
+        company: String::new(),
+    };
+    let owner = NewUser::parse("olivia", PASSWORD, &contact("Olivia Owner")).unwrap();
+    let account = users::create_account(&pool, &passwords, &owner, true)
+        .await
+        .unwrap();
+    let owner_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'olivia'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    demo_volume::seed_history(&pool, account, owner_id, volume.messages)
+        .await
+        .unwrap();
+    finance::top_up(&pool, account, owner_id, Money::euros(100))
+        .await
+        .unwrap();
+    // A sub-user whose grants every request must check.
+    let sam = NewUser::parse("sam", PASSWORD, &contact("Sam Sub")).unwrap();
+    let sam_id = sub_accounts::create(&pool, &passwords, account, &sam)
+        .await
+        .unwrap();
+    let grants = PermissionSet::empty()
+        .with_granted(Permission::SeePrices)
+        .with_granted(Permission::UseAnalyticsDetails);
+    sub_accounts::save_permissions(&pool, account, sam_id, grants)
+        .await
+        .unwrap();
+    // The team: one stored hash for all, since only the list is measured.
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?1")
+        .bind(sam_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO users (account_id, role, login, password_hash, name, phone, email) \
+         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?3) \
+         SELECT ?1, 'sub', 'team-' || n, ?2, 'Team Member ' || n, '+4420794' || printf('%05d', n), 'team' || n || '@example.com' FROM seq",
+    )
+    .bind(account)
+    .bind(&hash)
+    .bind(volume.sub_accounts - 1)
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    Seeded {
+        _dir: dir,
+        url,
+        sub_user: "sam",
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+async fn start(url: &str) -> Server {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(std::env::current_exe().unwrap())
+        .args(["serve", url, &port.to_string()])
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let client = client();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while client
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "the server did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server
+}
+
+/// The `sms-portal` binary built by `cargo leptos build` (`--release` for
+/// the full run), on the seeded database.
+async fn start_portal(url: &str, tiny: bool) -> Server {
+    let profile = if tiny { "debug" } else { "release" };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(root.join("target").join(profile).join("sms-portal"))
+        .env("DATABASE_URL", url)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ROOT", root.join("target/site"))
+        .env("LEPTOS_OUTPUT_NAME", "sms-portal")
+        .env("SMS_PORTAL_LOGIN_PER_MINUTE", "0")
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("target/<profile>/sms-portal exists: run `cargo leptos build` first");
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let client = client();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while client
+        .get(format!("{}/login", server.base))
+        .send()
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "the portal did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server
+}
+
+fn client() -> Client {
+    Client::builder()
+        .redirect(redirect::Policy::none())
+        .timeout(Duration::from_secs(300))
+        .build()
+        .unwrap()
+}
+
+async fn login(client: &Client, base: &str, login: &str) -> String {
+    let response = client
+        .post(format!("{base}/api/session/login"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(format!(
+            "login={login}&password={}",
+            PASSWORD.replace(' ', "+")
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "login of {login}");
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+/// One request of a measurement.
+#[derive(Clone)]
+struct Call {
+    post: bool,
+    path: String,
+    body: String,
+    cookie: Option<String>,
+}
+
+impl Call {
+    fn get(path: &str, cookie: &str) -> Self {
+        Self {
+            post: false,
+            path: path.into(),
+            body: String::new(),
+            cookie: Some(cookie.into()),
+        }
+    }
+
+    fn post(path: &str, body: &str, cookie: Option<&str>) -> Self {
+        Self {
+            post: true,
+            path: path.into(),
+            body: body.into(),
+            cookie: cookie.map(str::to_owned),
+        }
+    }
+
+    async fn send(&self, client: &Client, base: &str) -> StatusCode {
+        let url = format!("{base}{}", self.path);
+        let mut request = if self.post {
+            client
+                .post(url)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::ACCEPT, "application/json")
+                .body(self.body.clone())
+        } else {
+            client.get(url)
+        };
+        if let Some(cookie) = &self.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let _ = response.bytes().await;
+        status
+    }
+}
+
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+struct Stats {
+    requests: usize,
+    per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+fn stats(mut latencies: Vec<Duration>, elapsed: Duration) -> Stats {
+    latencies.sort();
+    let at = |q: f64| {
+        let i = ((latencies.len() as f64 * q).ceil() as usize).clamp(1, latencies.len()) - 1;
+        latencies[i].as_secs_f64() * 1000.0
+    };
+    Stats {
+        requests: latencies.len(),
+        per_second: latencies.len() as f64 / elapsed.as_secs_f64(),
+        p50_ms: at(0.50),
+        p99_ms: at(0.99),
+    }
+}
+
+/// `concurrency` clients repeat `call` for `window`; every answer must be 200.
+async fn load(base: &str, call: &Call, concurrency: usize, window: Duration) -> Stats {
+    let latencies = Arc::new(Mutex::new(Vec::new()));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..concurrency {
+        let (call, base, latencies) = (call.clone(), base.to_owned(), latencies.clone());
+        workers.push(tokio::spawn(async move {
+            let client = client();
+            let mut own = Vec::new();
+            while started.elapsed() < window {
+                let sent = Instant::now();
+                let status = call.send(&client, &base).await;
+                assert_eq!(status, StatusCode::OK, "{}", call.path);
+                own.push(sent.elapsed());
+            }
+            latencies.lock().unwrap().extend(own);
+        }));
+    }
+    for worker in workers {
+        worker.await.unwrap();
+    }
+    let elapsed = started.elapsed();
+    let latencies = std::mem::take(&mut *latencies.lock().unwrap());
+    stats(latencies, elapsed)
+}
+
+/// Sequential timings of one request: the median of `times` runs, in ms.
+async fn median_ms(base: &str, call: &Call, times: usize) -> f64 {
+    let client = client();
+    call.send(&client, base).await; // warm the cache and the connection
+    let mut samples = Vec::new();
+    for _ in 0..times {
+        let sent = Instant::now();
+        let status = call.send(&client, base).await;
+        assert_eq!(status, StatusCode::OK, "{}", call.path);
+        samples.push(sent.elapsed());
+    }
+    stats(samples, Duration::from_secs(1)).p50_ms
+}
+
+async fn run(volume: &Volume, tiny: bool) -> Value {
+    let seeded = seed(volume).await;
+    let server = start(&seeded.url).await;
+    let base = server.base.clone();
+    let http = client();
+    let owner = login(&http, &base, "olivia").await;
+    let sub = login(&http, &base, seeded.sub_user).await;
+    let window = volume.window;
+
+    // 1. Guard overhead, side by side: a server function and an SSR page.
+    let guarded_owner = load(
+        &base,
+        &Call::post("/api/prices/list", "", Some(&owner)),
+        8,
+        window,
+    )
+    .await;
+    let guarded_sub = load(
+        &base,
+        &Call::post("/api/prices/list", "", Some(&sub)),
+        8,
+        window,
+    )
+    .await;
+    let unguarded = load(
+        &base,
+        &Call::post("/api/bench/unguarded-prices", "", Some(&sub)),
+        8,
+        window,
+    )
+    .await;
+    let page_owner = load(&base, &Call::get("/prices", &owner), 8, window).await;
+    let page_sub = load(&base, &Call::get("/prices", &sub), 8, window).await;
+    let guard_ratio = guarded_sub.per_second / unguarded.per_second;
+
+    // 2. Logins do not starve the rest: a cheap page alone, then beside 20 login loops.
+    let cheap = Call::post("/api/session/viewer", "", Some(&owner));
+    let alone = load(&base, &cheap, 2, window * 2).await;
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let logins_done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut loggers = Vec::new();
+    for _ in 0..20 {
+        let (base, stop, done) = (base.clone(), stop.clone(), logins_done.clone());
+        loggers.push(tokio::spawn(async move {
+            let client = client();
+            let body = format!("login=olivia&password={}", PASSWORD.replace(' ', "+"));
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let status = Call::post("/api/session/login", &body, None)
+                    .send(&client, &base)
+                    .await;
+                assert_eq!(status, StatusCode::OK);
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let login_started = Instant::now();
+    let logins_before = logins_done.load(std::sync::atomic::Ordering::Relaxed);
+    let beside_logins = load(&base, &cheap, 2, window * 2).await;
+    let logins_per_second = (logins_done.load(std::sync::atomic::Ordering::Relaxed) - logins_before)
+        as f64
+        / login_started.elapsed().as_secs_f64();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for logger in loggers {
+        logger.await.unwrap();
+    }
+    let starvation_ratio = beside_logins.p99_ms / alone.p99_ms;
+
+    // 3. Data volume.
+    let samples = if tiny { 3 } else { 20 };
+    let today = time::OffsetDateTime::now_utc().date();
+    let day = |back: i64| {
+        let d = today - time::Duration::days(back);
+        format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    };
+    let all = format!("from={}&to={}", day(89), day(0));
+    let summary_ms = median_ms(
+        &base,
+        &Call::post("/api/analytics/summary", &all, Some(&owner)),
+        samples,
+    )
+    .await;
+    // A window of days holding about a tenth of the messages: 100,000 of 1,000,000.
+    let window_days = format!("from={}&to={}", day(8), day(0));
+    let filtered: i64 = {
+        let pool = db::connect(&seeded.url).await.unwrap();
+        let (from, to) = (format!("{}T00:00:00Z", day(8)), format!("{}T99", day(0)));
+        let n = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM messages WHERE created_at >= ?1 AND created_at < ?2",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        n
+    };
+    let last_page = (filtered + 49) / 50;
+    let details_first_ms = median_ms(
+        &base,
+        &Call::post(
+            "/api/analytics/details",
+            &format!("{window_days}&page=1"),
+            Some(&owner),
+        ),
+        samples,
+    )
+    .await;
+    let details_deep_ms = median_ms(
+        &base,
+        &Call::post(
+            "/api/analytics/details",
+            &format!("{window_days}&page={last_page}"),
+            Some(&owner),
+        ),
+        samples,
+    )
+    .await;
+    let sub_accounts_ms =
+        median_ms(&base, &Call::get("/settings/sub-accounts", &owner), samples).await;
+    let (_, rss_before_export) = server.memory();
+    let export_started = Instant::now();
+    // 18 of the 90 days: about 200,000 of 1,000,000 messages.
+    let export_days = format!("from={}&to={}", day(17), day(0));
+    let export = http
+        .get(format!("{base}/export/analytics-details.csv?{export_days}"))
+        .header(header::COOKIE, &owner)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(export.status(), StatusCode::OK);
+    let body = export.bytes().await.unwrap();
+    let export_seconds = export_started.elapsed().as_secs_f64();
+    let exported_rows = body
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        .saturating_sub(1);
+    let (peak_rss, rss_after_export) = server.memory();
+
+    // 4. The client: what the browser downloads, and how fast the page is
+    // ready, served by the `sms-portal` binary that cargo-leptos built with
+    // this wasm (its views are compiled with the same settings).
+    drop(server);
+    let wasm = client_size();
+    let portal = start_portal(&seeded.url, tiny).await;
+    let browser = browser_timings(&portal.base, tiny);
+
+    json!({
+        "volume": {
+            "messages": volume.messages,
+            "sub_accounts": volume.sub_accounts,
+            "seeding_seconds": seeded.seconds,
+            "window_seconds": window.as_secs_f64(),
+        },
+        "guard": {
+            "server_function_owner": guarded_owner,
+            "server_function_sub_user": guarded_sub,
+            "server_function_unguarded": unguarded,
+            "ssr_page_owner": page_owner,
+            "ssr_page_sub_user": page_sub,
+            "guarded_to_unguarded": guard_ratio,
+        },
+        "login": {
+            "cheap_alone": alone,
+            "cheap_beside_20_logins": beside_logins,
+            "logins_per_second": logins_per_second,
+            "p99_ratio": starvation_ratio,
+        },
+        "data": {
+            "summary_over_messages_ms": summary_ms,
+            "details_filtered_rows": filtered,
+            "details_page_1_ms": details_first_ms,
+            "details_last_page": last_page,
+            "details_last_page_ms": details_deep_ms,
+            "sub_accounts_ssr_ms": sub_accounts_ms,
+            "export_rows": exported_rows,
+            "export_bytes": body.len(),
+            "export_seconds": export_seconds,
+            "rss_before_export_kib": rss_before_export,
+            "rss_after_export_kib": rss_after_export,
+            "peak_rss_kib": peak_rss,
+        },
+        "client": { "wasm": wasm, "browser": browser },
+    })
+}
+
+/// The wasm the browser downloads, raw and gzip -9.
+fn client_size() -> Value {
+    let pkg = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/site/pkg");
+    let Some(wasm) = std::fs::read_dir(&pkg)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "wasm"))
+    else {
+        return json!(null);
+    };
+    let raw = std::fs::metadata(&wasm).map(|m| m.len()).unwrap_or(0);
+    let gzip = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(&wasm)
+        .output()
+        .map(|o| o.stdout.len())
+        .unwrap_or(0);
+    json!({ "file": wasm.display().to_string(), "raw_bytes": raw, "gzip_bytes": gzip })
+}
+
+/// Navigation → hydrated and LCP of the Sub Accounts page in headless
+/// Chromium, by `end2end/bench-client.mjs`.
+fn browser_timings(base: &str, tiny: bool) -> Value {
+    let script: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("end2end/bench-client.mjs");
+    let output = Command::new("node")
+        .arg(script)
+        .args([base, "olivia", PASSWORD, if tiny { "2" } else { "10" }])
+        .stderr(Stdio::inherit())
+        .output();
+    match output {
+        Ok(output) if output.status.success() => {
+            serde_json::from_slice(&output.stdout).unwrap_or(Value::Null)
+        }
+        _ => panic!("the browser measurement failed"),
+    }
+}
+
+fn print_table(report: &Value) {
+    let f = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    let row = |name: &str, s: &Value| {
+        println!(
+            "| {name:<42} | {:>9.0} req/s | p50 {:>7.2} ms | p99 {:>7.2} ms |",
+            f(&s["per_second"]),
+            f(&s["p50_ms"]),
+            f(&s["p99_ms"])
+        )
+    };
+    let g = &report["guard"];
+    println!("\n## Guard overhead (8 clients)");
+    row("prices/list as owner", &g["server_function_owner"]);
+    row(
+        "prices/list as sub-user (grants checked)",
+        &g["server_function_sub_user"],
+    );
+    row(
+        "prices/list, guard bypassed",
+        &g["server_function_unguarded"],
+    );
+    row("GET /prices (SSR) as owner", &g["ssr_page_owner"]);
+    row("GET /prices (SSR) as sub-user", &g["ssr_page_sub_user"]);
+    println!(
+        "guarded / unguarded throughput: {:.2} (budget ≥ 0.90)",
+        f(&g["guarded_to_unguarded"])
+    );
+    let l = &report["login"];
+    println!("\n## Login does not starve the server (2 clients on session/viewer)");
+    row("alone", &l["cheap_alone"]);
+    row("beside 20 clients logging in", &l["cheap_beside_20_logins"]);
+    println!(
+        "logins/s meanwhile: {:.1}; p99 ratio {:.2} (budget < 2)",
+        f(&l["logins_per_second"]),
+        f(&l["p99_ratio"])
+    );
+    let d = &report["data"];
+    let v = &report["volume"];
+    println!(
+        "\n## Data volume ({} messages, {} sub-accounts)",
+        v["messages"], v["sub_accounts"]
+    );
+    println!(
+        "| analytics summary, 90 days           | {:>8.2} ms (budget 100) |",
+        f(&d["summary_over_messages_ms"])
+    );
+    println!(
+        "| details page 1 of {:>7} rows        | {:>8.2} ms (budget 20)  |",
+        d["details_filtered_rows"],
+        f(&d["details_page_1_ms"])
+    );
+    println!(
+        "| details page {:>5} (last)              | {:>8.2} ms (budget 20)  |",
+        d["details_last_page"],
+        f(&d["details_last_page_ms"])
+    );
+    println!(
+        "| Sub Accounts list SSR                 | {:>8.2} ms (budget 10)  |",
+        f(&d["sub_accounts_ssr_ms"])
+    );
+    println!(
+        "| export {:>7} rows, {:>5.1} MB           | {:>8.2} s, RSS {} → {} KiB, peak {} KiB |",
+        d["export_rows"],
+        f(&d["export_bytes"]) / 1e6,
+        f(&d["export_seconds"]),
+        d["rss_before_export_kib"],
+        d["rss_after_export_kib"],
+        d["peak_rss_kib"]
+    );
+    let c = &report["client"];
+    println!("\n## Client");
+    println!(
+        "wasm {} bytes raw, {} bytes gzip (budget 204,800 gzip)",
+        c["wasm"]["raw_bytes"], c["wasm"]["gzip_bytes"]
+    );
+    println!(
+        "Sub Accounts: navigation → hydrated p50 {} ms, LCP p50 {} ms",
+        c["browser"]["hydrated_ms_p50"], c["browser"]["lcp_ms_p50"]
+    );
+}

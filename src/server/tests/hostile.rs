@@ -189,7 +189,7 @@ fn mutate(rng: &mut StdRng, mut form: Vec<(String, String)>, other_account: i64)
             body: b"%%%=%zz&=&&name=%E0%A4%A".to_vec(),
         },
         16 => Request {
-            content_type: *["application/json", "text/plain", "multipart/form-data"]
+            content_type: ["application/json", "text/plain", "multipart/form-data"]
                 .choose(rng)
                 .unwrap(),
             body: br#"{"account_id": 1, "role": "manager", "id": [1, 2]}"#.to_vec(),

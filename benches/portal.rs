@@ -120,6 +120,26 @@ impl Drop for Server {
 }
 
 impl Server {
+    /// Waits until the child on `port` answers.
+    async fn ready(child: Child, port: u16) -> Self {
+        let server = Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let client = client();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while client
+            .get(format!("{}/login", server.base))
+            .send()
+            .await
+            .is_err()
+        {
+            assert!(Instant::now() < deadline, "the server did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        server
+    }
+
     /// Peak and current resident memory of the child, in KiB.
     fn memory(&self) -> (u64, u64) {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
@@ -218,22 +238,7 @@ async fn start(url: &str) -> Server {
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
-    let server = Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    let client = client();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while client
-        .get(format!("{}/login", server.base))
-        .send()
-        .await
-        .is_err()
-    {
-        assert!(Instant::now() < deadline, "the server did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    server
+    Server::ready(child, port).await
 }
 
 /// The `sms-portal` binary built by `cargo leptos build` (`--release` for
@@ -256,22 +261,7 @@ async fn start_portal(url: &str, tiny: bool) -> Server {
         .stdout(Stdio::null())
         .spawn()
         .expect("target/<profile>/sms-portal exists: run `cargo leptos build` first");
-    let server = Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    let client = client();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while client
-        .get(format!("{}/login", server.base))
-        .send()
-        .await
-        .is_err()
-    {
-        assert!(Instant::now() < deadline, "the portal did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    server
+    Server::ready(child, port).await
 }
 
 fn client() -> Client {

@@ -51,7 +51,7 @@ async function subUserWith(request: APIRequestContext, owner: Credentials, grant
   });
   expect(created.ok()).toBe(true);
   const list = await (await request.post('/api/sub-accounts/list')).json();
-  const id = list.find((s: { login: string }) => s.login === creds.login).id;
+  const id = list.items.find((s: { login: string }) => s.login === creds.login).id;
   const body = new URLSearchParams({ id: String(id) });
   for (const key of grants) body.append('permissions[]', key);
   const saved = await request.post('/api/sub-accounts/access/save', {

@@ -19,6 +19,79 @@ pub struct SubAccount {
     pub created_at: String,
 }
 
+/// The sortable columns of the Sub Accounts list, by their `?sort=` key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubAccountSort {
+    Login,
+    Name,
+    Phone,
+    Email,
+    Company,
+    Status,
+    LastLogin,
+}
+
+impl SubAccountSort {
+    pub const ALL: [SubAccountSort; 7] = [
+        SubAccountSort::Login,
+        SubAccountSort::Name,
+        SubAccountSort::Phone,
+        SubAccountSort::Email,
+        SubAccountSort::Company,
+        SubAccountSort::Status,
+        SubAccountSort::LastLogin,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            SubAccountSort::Login => "login",
+            SubAccountSort::Name => "name",
+            SubAccountSort::Phone => "phone",
+            SubAccountSort::Email => "email",
+            SubAccountSort::Company => "company",
+            SubAccountSort::Status => "status",
+            SubAccountSort::LastLogin => "last_login",
+        }
+    }
+
+    /// The column of `key`; anything unknown sorts by login.
+    pub fn from_key(key: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.key() == key)
+            .unwrap_or(SubAccountSort::Login)
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            SubAccountSort::Login => "Login",
+            SubAccountSort::Name => "Name",
+            SubAccountSort::Phone => "Phone",
+            SubAccountSort::Email => "Email",
+            SubAccountSort::Company => "Company name",
+            SubAccountSort::Status => "Status",
+            SubAccountSort::LastLogin => "Last login",
+        }
+    }
+
+    /// The SQL expression the list is ordered by.
+    #[cfg(feature = "ssr")]
+    pub fn order_by(self) -> &'static str {
+        match self {
+            SubAccountSort::Login => "login COLLATE NOCASE",
+            SubAccountSort::Name => "name COLLATE NOCASE",
+            SubAccountSort::Phone => "phone",
+            SubAccountSort::Email => "email",
+            SubAccountSort::Company => "COALESCE(company, '') COLLATE NOCASE",
+            SubAccountSort::Status => "disabled",
+            SubAccountSort::LastLogin => "last_login_at",
+        }
+    }
+}
+
+/// Rows per page of the Sub Accounts list.
+pub const SUB_ACCOUNTS_PER_PAGE: i64 = 20;
+
 /// The Access page: whose grants, and which.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessOfSubAccount {
@@ -79,11 +152,19 @@ mod ssr {
     }
 }
 
+/// One page of the caller's sub-accounts, sorted by `sort` (a column key)
+/// ascending, or descending when `dir` is `desc`.
 #[server(endpoint = "sub-accounts/list")]
-pub async fn list_sub_accounts() -> Result<Vec<SubAccount>, AppError> {
+pub async fn list_sub_accounts(
+    #[server(default)] sort: String,
+    #[server(default)] dir: String,
+    #[server(default)] page: Option<i64>,
+) -> Result<super::Page<SubAccount>, AppError> {
     use ssr::*;
     let (_, account_id, state) = owner_account().await?;
-    Ok(repo::list(&state.pool, account_id).await?)
+    let sort = SubAccountSort::from_key(&sort);
+    let page = super::page_number(page);
+    Ok(repo::page(&state.pool, account_id, sort, dir == "desc", page).await?)
 }
 
 #[server(endpoint = "sub-accounts/get")]

@@ -211,20 +211,21 @@ pub async fn details(
 ) -> Result<Page<MessageRow>, sqlx::Error> {
     let (start, end) = filter.range.timestamps();
     let condition = filter.condition();
-    let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM messages m WHERE {condition}"
-    ))
-    .bind(account_id)
-    .bind(&start)
-    .bind(&end)
-    .bind(&filter.status)
-    .bind(&filter.recipient)
-    .fetch_one(pool)
-    .await?;
+    let total = details_count(pool, account_id, filter).await?;
+    let offset = (page - 1) * PER_PAGE;
+    // Skipping rows costs one index step each, so a page in the older half
+    // is counted from the oldest end: the last page is as quick as the first.
+    let (order, skip, take) = if offset > total / 2 {
+        let on_page = (total - offset).clamp(0, PER_PAGE);
+        ("ASC", (total - offset - PER_PAGE).max(0), on_page)
+    } else {
+        ("DESC", offset, PER_PAGE)
+    };
     // Page through the index first, then fetch only the rows of the page.
     let rows: Vec<MessageRow> = sqlx::query_as(&format!(
         "SELECT {DETAILS_COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.user_id \
-         WHERE m.id IN (SELECT m.id FROM messages m WHERE {condition} ORDER BY m.created_at DESC, m.id DESC LIMIT ?6 OFFSET ?7) \
+         WHERE m.id IN (SELECT m.id FROM messages m WHERE {condition} \
+                        ORDER BY m.created_at {order}, m.id {order} LIMIT ?6 OFFSET ?7) \
          ORDER BY m.created_at DESC, m.id DESC"
     ))
     .bind(account_id)
@@ -232,8 +233,8 @@ pub async fn details(
     .bind(&end)
     .bind(&filter.status)
     .bind(&filter.recipient)
-    .bind(PER_PAGE)
-    .bind((page - 1) * PER_PAGE)
+    .bind(take)
+    .bind(skip)
     .fetch_all(pool)
     .await?;
     let items = rows.into_iter().map(|row| filter.present(row)).collect();
@@ -243,6 +244,39 @@ pub async fn details(
         page,
         per_page: PER_PAGE,
     })
+}
+
+/// How many messages match: from the per-day totals when the filter is whole
+/// days and a status (they hold exactly those counts), by counting otherwise.
+async fn details_count(
+    pool: &SqlitePool,
+    account_id: i64,
+    filter: &DetailsFilter,
+) -> Result<i64, sqlx::Error> {
+    if filter.recipient.is_none() {
+        return sqlx::query_scalar(
+            "SELECT COALESCE(SUM(messages), 0) FROM message_daily \
+             WHERE account_id = ?1 AND day BETWEEN ?2 AND ?3 AND (?4 IS NULL OR status = ?4)",
+        )
+        .bind(account_id)
+        .bind(&filter.range.from)
+        .bind(&filter.range.to)
+        .bind(&filter.status)
+        .fetch_one(pool)
+        .await;
+    }
+    let (start, end) = filter.range.timestamps();
+    sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM messages m WHERE {}",
+        filter.condition()
+    ))
+    .bind(account_id)
+    .bind(&start)
+    .bind(&end)
+    .bind(&filter.status)
+    .bind(&filter.recipient)
+    .fetch_one(pool)
+    .await
 }
 
 #[cfg(test)]

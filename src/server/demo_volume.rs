@@ -309,10 +309,13 @@ pub async fn seed_history(
                 'Weekend sale! 20% off everything in store and online until Sunday. Reply STOP to opt out', \
                 CASE n % 10 WHEN 0 THEN 'spam_filter' WHEN 1 THEN 'invalid_number' WHEN 4 THEN 'invalid_number' WHEN 7 THEN 'no_route' ELSE 'stop_list' END, \
                 strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || (abs(random()) % 7776000) || ' seconds') FROM seq",
-        // Money: a top-up at the start of each month, a charge per campaign, refunds of failed parts.
+        // Money: a top-up at the start of each month (at least €6,000, and two
+        // fifths of all charges, rounded up to €100, so the balance never dips
+        // below zero at any volume), a charge per campaign, refunds of failed parts.
         "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id, user_id, created_at) \
          WITH RECURSIVE month(m) AS (SELECT 0 UNION ALL SELECT m + 1 FROM month WHERE m < 3) \
-         SELECT ?1, 'top_up', 60000000, 0, 'Bank transfer', NULL, ?2, strftime('%Y-%m-%dT08:00:00Z', 'now', '-' || (92 - m * 30) || ' days') FROM month",
+         SELECT ?1, 'top_up', MAX(60000000, ((SELECT COALESCE(SUM(cost), 0) FROM campaigns WHERE account_id = ?1) * 2 / 5 / 1000000 + 1) * 1000000), \
+                0, 'Bank transfer', NULL, ?2, strftime('%Y-%m-%dT08:00:00Z', 'now', '-' || (92 - m * 30) || ' days') FROM month",
         "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id, user_id, created_at) \
          SELECT ?1, 'charge', -cost, 0, 'Campaign #' || id || ': ' || recipients || ' recipients', id, user_id, created_at FROM campaigns WHERE account_id = ?1",
         "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id, user_id, created_at) \

@@ -9,7 +9,10 @@ use super::{
     users::{login_conflict, CreateError},
 };
 use crate::{
-    api::sub_accounts::SubAccount,
+    api::{
+        sub_accounts::{SubAccount, SubAccountSort, SUB_ACCOUNTS_PER_PAGE},
+        Page,
+    },
     domain::{ContactDetails, NewUser, Permission, PermissionSet},
 };
 
@@ -17,11 +20,37 @@ const SELECT: &str =
     "SELECT id, login, name, phone, email, company, disabled, last_login_at, created_at \
     FROM users WHERE role = 'sub' AND account_id = ?1";
 
-pub async fn list(pool: &SqlitePool, account_id: i64) -> Result<Vec<SubAccount>, sqlx::Error> {
-    sqlx::query_as(&format!("{SELECT} ORDER BY login COLLATE NOCASE"))
-        .bind(account_id)
-        .fetch_all(pool)
-        .await
+/// One page of an account's sub-accounts; a page past the end is the last.
+pub async fn page(
+    pool: &SqlitePool,
+    account_id: i64,
+    sort: SubAccountSort,
+    descending: bool,
+    page: i64,
+) -> Result<Page<SubAccount>, sqlx::Error> {
+    let total: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'sub' AND account_id = ?1")
+            .bind(account_id)
+            .fetch_one(pool)
+            .await?;
+    let per_page = SUB_ACCOUNTS_PER_PAGE;
+    let page = page.min((total + per_page - 1) / per_page).max(1);
+    let dir = if descending { "DESC" } else { "ASC" };
+    let items = sqlx::query_as(&format!(
+        "{SELECT} ORDER BY {} {dir}, id {dir} LIMIT ?2 OFFSET ?3",
+        sort.order_by()
+    ))
+    .bind(account_id)
+    .bind(per_page)
+    .bind((page - 1) * per_page)
+    .fetch_all(pool)
+    .await?;
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
 pub async fn find(

@@ -3,12 +3,12 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
-    api::sub_accounts::{list_sub_accounts, SetSubAccountEnabled, SignOutSubAccount, SubAccount},
+    api::sub_accounts::{
+        list_sub_accounts, SetSubAccountEnabled, SignOutSubAccount, SubAccount, SubAccountSort,
+    },
     components::{form::FormError, guard::Guarded},
     domain::Access,
 };
-
-const PAGE_SIZE: usize = 20;
 
 #[component]
 pub fn SubAccountsPage() -> impl IntoView {
@@ -20,90 +20,25 @@ pub fn SubAccountsPage() -> impl IntoView {
     }
 }
 
-/// The sortable columns, by their `?sort=` key.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Column {
-    Login,
-    Name,
-    Phone,
-    Email,
-    Company,
-    Status,
-    LastLogin,
-}
-
-impl Column {
-    const ALL: [Column; 7] = [
-        Column::Login,
-        Column::Name,
-        Column::Phone,
-        Column::Email,
-        Column::Company,
-        Column::Status,
-        Column::LastLogin,
-    ];
-
-    fn key(self) -> &'static str {
-        match self {
-            Column::Login => "login",
-            Column::Name => "name",
-            Column::Phone => "phone",
-            Column::Email => "email",
-            Column::Company => "company",
-            Column::Status => "status",
-            Column::LastLogin => "last_login",
-        }
-    }
-
-    fn title(self) -> &'static str {
-        match self {
-            Column::Login => "Login",
-            Column::Name => "Name",
-            Column::Phone => "Phone",
-            Column::Email => "Email",
-            Column::Company => "Company name",
-            Column::Status => "Status",
-            Column::LastLogin => "Last login",
-        }
-    }
-
-    fn sort(self, rows: &mut [SubAccount]) {
-        match self {
-            Column::Login => rows.sort_by_key(|r| r.login.to_lowercase()),
-            Column::Name => rows.sort_by_key(|r| r.name.to_lowercase()),
-            Column::Phone => rows.sort_by(|a, b| a.phone.cmp(&b.phone)),
-            Column::Email => rows.sort_by(|a, b| a.email.cmp(&b.email)),
-            Column::Company => {
-                rows.sort_by_key(|r| r.company.clone().unwrap_or_default().to_lowercase())
-            }
-            Column::Status => rows.sort_by_key(|r| r.disabled),
-            Column::LastLogin => rows.sort_by(|a, b| a.last_login_at.cmp(&b.last_login_at)),
-        }
-    }
-}
-
 #[component]
 fn SubAccountsList() -> impl IntoView {
     let set_enabled = ServerAction::<SetSubAccountEnabled>::new();
     let sign_out = ServerAction::<SignOutSubAccount>::new();
-    let rows = Resource::new(move || set_enabled.version().get(), |_| list_sub_accounts());
     let query = use_query_map();
     let sort = Memo::new(move |_| {
         let q = query.read();
-        let column = q
-            .get("sort")
-            .and_then(|k| Column::ALL.into_iter().find(|c| c.key() == k))
-            .unwrap_or(Column::Login);
+        let column = SubAccountSort::from_key(q.get("sort").as_deref().unwrap_or_default());
         (column, q.get("dir").as_deref() == Some("desc"))
     });
-    let page = Memo::new(move |_| {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<usize>().ok())
-            .unwrap_or(1)
-            .max(1)
-    });
+    let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<i64>().ok()));
+    // Sorted and paged on the server: a page carries 20 rows, not the whole team.
+    let rows = Resource::new(
+        move || (set_enabled.version().get(), sort.get(), page.get()),
+        |(_, (column, descending), page)| {
+            let dir = if descending { "desc" } else { "asc" };
+            list_sub_accounts(column.key().to_owned(), dir.to_owned(), page)
+        },
+    );
 
     view! {
         <header class="page-header">
@@ -121,8 +56,8 @@ fn SubAccountsList() -> impl IntoView {
         <section class="card table-card has-menus">
             <Transition fallback=|| view! { <p class="loading">"Loading sub-accounts…"</p> }>
                 {move || Suspend::new(async move {
-                    rows.await.map(|mut rows| {
-                        if rows.is_empty() {
+                    rows.await.map(|listed| {
+                        if listed.total == 0 {
                             return view! {
                                 <div class="empty-state">
                                     <h2>"No sub-accounts yet"</h2>
@@ -132,27 +67,20 @@ fn SubAccountsList() -> impl IntoView {
                             }.into_any();
                         }
                         let (column, descending) = sort.get();
-                        column.sort(&mut rows);
-                        if descending {
-                            rows.reverse();
-                        }
-                        let total = rows.len();
-                        let pages = total.div_ceil(PAGE_SIZE);
-                        let page = page.get().min(pages);
-                        let shown: Vec<_> = rows.into_iter().skip((page - 1) * PAGE_SIZE).take(PAGE_SIZE).collect();
+                        let pages = listed.pages();
                         view! {
                             <table class="data-table">
                                 <thead>
                                     <tr>
-                                        {Column::ALL.into_iter().map(|c| view! { <SortHeader column=c current=(column, descending) /> }).collect_view()}
+                                        {SubAccountSort::ALL.into_iter().map(|c| view! { <SortHeader column=c current=(column, descending) /> }).collect_view()}
                                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                                     </tr>
                                 </thead>
                                 <tbody>
-                                    {shown.into_iter().map(|row| view! { <SubAccountRow row set_enabled sign_out /> }).collect_view()}
+                                    {listed.items.into_iter().map(|row| view! { <SubAccountRow row set_enabled sign_out /> }).collect_view()}
                                 </tbody>
                             </table>
-                            <Pager page pages total sort=(column, descending) />
+                            <Pager page=listed.page pages total=listed.total sort=(column, descending) />
                         }.into_any()
                     })
                 })}
@@ -161,7 +89,7 @@ fn SubAccountsList() -> impl IntoView {
     }
 }
 
-fn list_href(column: Column, descending: bool, page: usize) -> String {
+fn list_href(column: SubAccountSort, descending: bool, page: i64) -> String {
     let dir = if descending { "desc" } else { "asc" };
     format!(
         "/settings/sub-accounts?sort={}&dir={dir}&page={page}",
@@ -170,7 +98,7 @@ fn list_href(column: Column, descending: bool, page: usize) -> String {
 }
 
 #[component]
-fn SortHeader(column: Column, current: (Column, bool)) -> impl IntoView {
+fn SortHeader(column: SubAccountSort, current: (SubAccountSort, bool)) -> impl IntoView {
     let active = current.0 == column;
     let next_descending = active && !current.1;
     let aria_sort = active.then_some(if current.1 { "descending" } else { "ascending" });
@@ -192,7 +120,7 @@ fn SortHeader(column: Column, current: (Column, bool)) -> impl IntoView {
 }
 
 #[component]
-fn Pager(page: usize, pages: usize, total: usize, sort: (Column, bool)) -> impl IntoView {
+fn Pager(page: i64, pages: i64, total: i64, sort: (SubAccountSort, bool)) -> impl IntoView {
     (pages > 1).then(|| view! {
         <nav class="pager" aria-label="Pages">
             <span>{format!("Page {page} of {pages} · {total} sub-accounts")}</span>

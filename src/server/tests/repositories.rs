@@ -2,6 +2,7 @@
 
 use super::support::{TestApp, PASSWORD};
 use crate::{
+    api::sub_accounts::SubAccountSort,
     domain::{ContactForm, NewUser, PermissionSet},
     server::{
         sub_accounts,
@@ -80,7 +81,10 @@ async fn another_accounts_sub_account_is_invisible_and_untouchable() {
         .await
         .unwrap()
         .is_none());
-    assert!(sub_accounts::list(pool, mine.id).await.unwrap().is_empty());
+    let listed = sub_accounts::page(pool, mine.id, SubAccountSort::Login, false, 1)
+        .await
+        .unwrap();
+    assert!(listed.items.is_empty() && listed.total == 0);
     assert!(!sub_accounts::set_disabled(pool, mine.id, id, true)
         .await
         .unwrap());
@@ -141,4 +145,49 @@ async fn deleting_a_sub_account_removes_its_grants() {
             .await
             .unwrap();
     assert_eq!(grants, 0);
+}
+
+#[tokio::test]
+async fn sub_accounts_are_sorted_and_paged_on_the_server() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    let hash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$aGFzaA";
+    for n in 0..45 {
+        sqlx::query(
+            "INSERT INTO users (account_id, role, login, password_hash, name, phone, email, disabled) \
+             VALUES (?1, 'sub', ?2, ?3, ?4, '+442079460000', 'x@example.com', ?5)",
+        )
+        .bind(account.id)
+        .bind(format!("member-{n:02}"))
+        .bind(hash)
+        .bind(format!("Name {}", 44 - n))
+        .bind(n % 3 == 0)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    }
+    let page = |sort, descending, page| {
+        let pool = app.pool.clone();
+        async move {
+            sub_accounts::page(&pool, account.id, sort, descending, page)
+                .await
+                .unwrap()
+        }
+    };
+    let first = page(SubAccountSort::Login, false, 1).await;
+    assert_eq!((first.total, first.items.len(), first.pages()), (45, 20, 3));
+    assert_eq!(first.items[0].login, "member-00");
+    let last = page(SubAccountSort::Login, false, 3).await;
+    assert_eq!(last.items.len(), 5);
+    assert_eq!(last.items[4].login, "member-44");
+    // Past the end shows the last page.
+    assert_eq!(page(SubAccountSort::Login, false, 99).await.page, 3);
+    let by_name = page(SubAccountSort::Name, true, 1).await;
+    assert_eq!(
+        by_name.items[0].name, "Name 9",
+        "text sorts as text, descending"
+    );
+    let by_status = page(SubAccountSort::Status, true, 1).await;
+    let disabled = by_status.items.iter().take_while(|s| s.disabled).count();
+    assert_eq!(disabled, 15, "the 15 disabled ones first, then active ones");
 }

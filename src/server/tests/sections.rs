@@ -247,3 +247,63 @@ async fn an_import_counts_duplicates_and_keeps_its_report() {
         Err(AppError::NotFound)
     ));
 }
+
+#[tokio::test]
+async fn details_pages_from_either_end_list_every_message_once_in_order() {
+    use crate::{
+        domain::{PermissionSet, Role, Viewer},
+        server::{analytics, demo_volume},
+    };
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    demo_volume::seed_history(&app.pool, account.id, 1, 1_234)
+        .await
+        .unwrap();
+    let owner = Viewer {
+        user_id: 1,
+        login: "olivia".into(),
+        name: "Olivia".into(),
+        role: Role::Owner,
+        account_id: Some(account.id),
+        account_name: None,
+        can_add_subaccount: true,
+        permissions: PermissionSet::all(),
+        balance: None,
+    };
+    for (status, recipient) in [("", ""), ("failed", ""), ("", "7")] {
+        let filter = analytics::DetailsFilter::parse(&owner, "", "", status, recipient).unwrap();
+        let (start, end) = filter.range.timestamps();
+        let expected: Vec<i64> = sqlx::query_scalar(&format!(
+            "SELECT m.id FROM messages m WHERE {} ORDER BY m.created_at DESC, m.id DESC",
+            filter.condition()
+        ))
+        .bind(account.id)
+        .bind(&start)
+        .bind(&end)
+        .bind(&filter.status)
+        .bind(&filter.recipient)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        let mut listed = Vec::new();
+        for page in 1.. {
+            let found = analytics::details(&app.pool, account.id, &filter, page)
+                .await
+                .unwrap();
+            assert_eq!(
+                found.total as usize,
+                expected.len(),
+                "{status:?} {recipient:?}"
+            );
+            if found.items.is_empty() {
+                break;
+            }
+            listed.extend(found.items.iter().map(|row| row.id));
+        }
+        assert!(
+            expected.len() > 10,
+            "the filter {status:?} {recipient:?} matches"
+        );
+        assert_eq!(listed, expected, "{status:?} {recipient:?}");
+    }
+}

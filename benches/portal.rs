@@ -6,7 +6,8 @@
 //! Only this program registers the unguarded twin of a server function that
 //! the guard-overhead row compares against; the `sms-portal` binary has no
 //! such route. `--tiny` runs every measurement briefly on little data: the
-//! test suite does so to prove the benchmark still works.
+//! test suite does so to prove the benchmark still works. `--only login,data`
+//! runs just the named sections (guard, login, data, client).
 
 use leptos::prelude::*;
 use reqwest::{header, redirect, Client, StatusCode};
@@ -46,6 +47,13 @@ async fn main() {
         return serve(&args[2], &args[3]).await;
     }
     let tiny = args.iter().any(|a| a == "--tiny");
+    // `--only login,client`: just those sections (guard, login, data, client).
+    let only: Vec<String> = args
+        .iter()
+        .skip_while(|a| *a != "--only")
+        .nth(1)
+        .map(|list| list.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
     let volume = if tiny {
         Volume {
             messages: 20_000,
@@ -59,7 +67,7 @@ async fn main() {
             window: Duration::from_secs(5),
         }
     };
-    let report = run(&volume, tiny).await;
+    let report = run(&volume, tiny, &only).await;
     print_table(&report);
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
     std::fs::create_dir_all(&out).unwrap();
@@ -401,44 +409,118 @@ async fn median_ms(base: &str, call: &Call, times: usize) -> f64 {
     stats(samples, Duration::from_secs(1)).p50_ms
 }
 
-async fn run(volume: &Volume, tiny: bool) -> Value {
+/// What every section measures against: the seeded database served by a
+/// child process, and the two users logged in.
+struct Bench {
+    seeded: Seeded,
+    server: Server,
+    base: String,
+    http: Client,
+    owner: String,
+    sub: String,
+    window: Duration,
+    tiny: bool,
+}
+
+/// Runs every section, or only those named in `only`.
+async fn run(volume: &Volume, tiny: bool, only: &[String]) -> Value {
     let seeded = seed(volume).await;
     let server = start(&seeded.url).await;
     let base = server.base.clone();
     let http = client();
     let owner = login(&http, &base, "olivia").await;
     let sub = login(&http, &base, seeded.sub_user).await;
-    let window = volume.window;
+    let bench = Bench {
+        seeded,
+        server,
+        base,
+        http,
+        owner,
+        sub,
+        window: volume.window,
+        tiny,
+    };
+    let wanted = |section: &str| only.is_empty() || only.iter().any(|o| o == section);
+    let mut report = json!({
+        "volume": {
+            "messages": volume.messages,
+            "sub_accounts": volume.sub_accounts,
+            "seeding_seconds": bench.seeded.seconds,
+            "window_seconds": volume.window.as_secs_f64(),
+        },
+    });
+    if wanted("guard") {
+        report["guard"] = guard_overhead(&bench).await;
+    }
+    if wanted("login") {
+        report["login"] = login_starvation(&bench).await;
+    }
+    if wanted("data") {
+        report["data"] = data_volume(&bench).await;
+    }
+    if wanted("client") {
+        report["client"] = client_side(bench).await;
+    }
+    report
+}
 
-    // 1. Guard overhead, side by side: a server function and an SSR page.
+/// Section 1, guard overhead, side by side: a server function and an SSR page.
+async fn guard_overhead(bench: &Bench) -> Value {
+    let Bench {
+        base,
+        owner,
+        sub,
+        window,
+        ..
+    } = bench;
+    let (base, window) = (base.as_str(), *window);
     let guarded_owner = load(
-        &base,
-        &Call::post("/api/prices/list", "", Some(&owner)),
+        base,
+        &Call::post("/api/prices/list", "", Some(owner)),
         8,
         window,
     )
     .await;
     let guarded_sub = load(
-        &base,
-        &Call::post("/api/prices/list", "", Some(&sub)),
+        base,
+        &Call::post("/api/prices/list", "", Some(sub)),
         8,
         window,
     )
     .await;
     let unguarded = load(
-        &base,
-        &Call::post("/api/bench/unguarded-prices", "", Some(&sub)),
+        base,
+        &Call::post("/api/bench/unguarded-prices", "", Some(sub)),
         8,
         window,
     )
     .await;
-    let page_owner = load(&base, &Call::get("/prices", &owner), 8, window).await;
-    let page_sub = load(&base, &Call::get("/prices", &sub), 8, window).await;
+    let page_owner = load(base, &Call::get("/prices", owner), 8, window).await;
+    let page_sub = load(base, &Call::get("/prices", sub), 8, window).await;
     let guard_ratio = guarded_sub.per_second / unguarded.per_second;
 
-    // 2. Logins do not starve the rest: a cheap page alone, then beside 20 login loops.
-    let cheap = Call::post("/api/session/viewer", "", Some(&owner));
-    let alone = load(&base, &cheap, 2, window * 2).await;
+    json!({
+        "server_function_owner": guarded_owner,
+        "server_function_sub_user": guarded_sub,
+        "server_function_unguarded": unguarded,
+        "ssr_page_owner": page_owner,
+        "ssr_page_sub_user": page_sub,
+        "guarded_to_unguarded": guard_ratio,
+    })
+}
+
+/// Section 2, logins do not starve the rest: a cheap request alone, then beside 20
+/// clients logging in without pause.
+async fn login_starvation(bench: &Bench) -> Value {
+    let Bench {
+        base,
+        owner,
+        window,
+        ..
+    } = bench;
+    let window = *window;
+    let cheap = Call::post("/api/session/viewer", "", Some(owner));
+    let alone = load(base, &cheap, 2, window * 2).await;
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let logins_done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut loggers = Vec::new();
@@ -459,7 +541,7 @@ async fn run(volume: &Volume, tiny: bool) -> Value {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let login_started = Instant::now();
     let logins_before = logins_done.load(std::sync::atomic::Ordering::Relaxed);
-    let beside_logins = load(&base, &cheap, 2, window * 2).await;
+    let beside_logins = load(base, &cheap, 2, window * 2).await;
     let logins_per_second = (logins_done.load(std::sync::atomic::Ordering::Relaxed) - logins_before)
         as f64
         / login_started.elapsed().as_secs_f64();
@@ -469,8 +551,27 @@ async fn run(volume: &Volume, tiny: bool) -> Value {
     }
     let starvation_ratio = beside_logins.p99_ms / alone.p99_ms;
 
-    // 3. Data volume.
-    let samples = if tiny { 3 } else { 20 };
+    json!({
+        "cheap_alone": alone,
+        "cheap_beside_20_logins": beside_logins,
+        "logins_per_second": logins_per_second,
+        "p99_ratio": starvation_ratio,
+    })
+}
+
+/// Section 3, data volume: analytics, the Sub Accounts page and a streamed export.
+async fn data_volume(bench: &Bench) -> Value {
+    let Bench {
+        seeded,
+        server,
+        base,
+        http,
+        owner,
+        tiny,
+        ..
+    } = bench;
+    let base = base.as_str();
+    let samples = if *tiny { 3 } else { 20 };
     let today = time::OffsetDateTime::now_utc().date();
     let day = |back: i64| {
         let d = today - time::Duration::days(back);
@@ -478,8 +579,8 @@ async fn run(volume: &Volume, tiny: bool) -> Value {
     };
     let all = format!("from={}&to={}", day(89), day(0));
     let summary_ms = median_ms(
-        &base,
-        &Call::post("/api/analytics/summary", &all, Some(&owner)),
+        base,
+        &Call::post("/api/analytics/summary", &all, Some(owner)),
         samples,
     )
     .await;
@@ -501,34 +602,34 @@ async fn run(volume: &Volume, tiny: bool) -> Value {
     };
     let last_page = (filtered + 49) / 50;
     let details_first_ms = median_ms(
-        &base,
+        base,
         &Call::post(
             "/api/analytics/details",
             &format!("{window_days}&page=1"),
-            Some(&owner),
+            Some(owner),
         ),
         samples,
     )
     .await;
     let details_deep_ms = median_ms(
-        &base,
+        base,
         &Call::post(
             "/api/analytics/details",
             &format!("{window_days}&page={last_page}"),
-            Some(&owner),
+            Some(owner),
         ),
         samples,
     )
     .await;
     let sub_accounts_ms =
-        median_ms(&base, &Call::get("/settings/sub-accounts", &owner), samples).await;
+        median_ms(base, &Call::get("/settings/sub-accounts", owner), samples).await;
     let (_, rss_before_export) = server.memory();
     let export_started = Instant::now();
     // 18 of the 90 days: about 200,000 of 1,000,000 messages.
     let export_days = format!("from={}&to={}", day(17), day(0));
     let export = http
         .get(format!("{base}/export/analytics-details.csv?{export_days}"))
-        .header(header::COOKIE, &owner)
+        .header(header::COOKIE, owner)
         .send()
         .await
         .unwrap();
@@ -542,51 +643,31 @@ async fn run(volume: &Volume, tiny: bool) -> Value {
         .saturating_sub(1);
     let (peak_rss, rss_after_export) = server.memory();
 
-    // 4. The client: what the browser downloads, and how fast the page is
-    // ready, served by the `sms-portal` binary that cargo-leptos built with
-    // this wasm (its views are compiled with the same settings).
-    drop(server);
-    let wasm = client_size();
-    let portal = start_portal(&seeded.url, tiny).await;
-    let browser = browser_timings(&portal.base, tiny);
-
     json!({
-        "volume": {
-            "messages": volume.messages,
-            "sub_accounts": volume.sub_accounts,
-            "seeding_seconds": seeded.seconds,
-            "window_seconds": window.as_secs_f64(),
-        },
-        "guard": {
-            "server_function_owner": guarded_owner,
-            "server_function_sub_user": guarded_sub,
-            "server_function_unguarded": unguarded,
-            "ssr_page_owner": page_owner,
-            "ssr_page_sub_user": page_sub,
-            "guarded_to_unguarded": guard_ratio,
-        },
-        "login": {
-            "cheap_alone": alone,
-            "cheap_beside_20_logins": beside_logins,
-            "logins_per_second": logins_per_second,
-            "p99_ratio": starvation_ratio,
-        },
-        "data": {
-            "summary_over_messages_ms": summary_ms,
-            "details_filtered_rows": filtered,
-            "details_page_1_ms": details_first_ms,
-            "details_last_page": last_page,
-            "details_last_page_ms": details_deep_ms,
-            "sub_accounts_ssr_ms": sub_accounts_ms,
-            "export_rows": exported_rows,
-            "export_bytes": body.len(),
-            "export_seconds": export_seconds,
-            "rss_before_export_kib": rss_before_export,
-            "rss_after_export_kib": rss_after_export,
-            "peak_rss_kib": peak_rss,
-        },
-        "client": { "wasm": wasm, "browser": browser },
+        "summary_over_messages_ms": summary_ms,
+        "details_filtered_rows": filtered,
+        "details_page_1_ms": details_first_ms,
+        "details_last_page": last_page,
+        "details_last_page_ms": details_deep_ms,
+        "sub_accounts_ssr_ms": sub_accounts_ms,
+        "export_rows": exported_rows,
+        "export_bytes": body.len(),
+        "export_seconds": export_seconds,
+        "rss_before_export_kib": rss_before_export,
+        "rss_after_export_kib": rss_after_export,
+        "peak_rss_kib": peak_rss,
     })
+}
+
+/// Section 4, the client: what the browser downloads, and how fast the page is
+/// ready, served by the `sms-portal` binary that cargo-leptos built with
+/// this wasm (its views are compiled with the same settings).
+async fn client_side(bench: Bench) -> Value {
+    drop(bench.server);
+    let wasm = client_size();
+    let portal = start_portal(&bench.seeded.url, bench.tiny).await;
+    let browser = browser_timings(&portal.base, bench.tiny);
+    json!({ "wasm": wasm, "browser": browser })
 }
 
 /// The wasm the browser downloads, raw and gzip -9.
@@ -638,73 +719,77 @@ fn print_table(report: &Value) {
             f(&s["p99_ms"])
         )
     };
-    let g = &report["guard"];
-    println!("\n## Guard overhead (8 clients)");
-    row("prices/list as owner", &g["server_function_owner"]);
-    row(
-        "prices/list as sub-user (grants checked)",
-        &g["server_function_sub_user"],
-    );
-    row(
-        "prices/list, guard bypassed",
-        &g["server_function_unguarded"],
-    );
-    row("GET /prices (SSR) as owner", &g["ssr_page_owner"]);
-    row("GET /prices (SSR) as sub-user", &g["ssr_page_sub_user"]);
-    println!(
-        "guarded / unguarded throughput: {:.2} (budget ≥ 0.90)",
-        f(&g["guarded_to_unguarded"])
-    );
-    let l = &report["login"];
-    println!("\n## Login does not starve the server (2 clients on session/viewer)");
-    row("alone", &l["cheap_alone"]);
-    row("beside 20 clients logging in", &l["cheap_beside_20_logins"]);
-    println!(
-        "logins/s meanwhile: {:.1}; p99 ratio {:.2} (budget < 2)",
-        f(&l["logins_per_second"]),
-        f(&l["p99_ratio"])
-    );
-    let d = &report["data"];
-    let v = &report["volume"];
-    println!(
-        "\n## Data volume ({} messages, {} sub-accounts)",
-        v["messages"], v["sub_accounts"]
-    );
-    println!(
-        "| analytics summary, 90 days           | {:>8.2} ms (budget 100) |",
-        f(&d["summary_over_messages_ms"])
-    );
-    println!(
-        "| details page 1 of {:>7} rows        | {:>8.2} ms (budget 20)  |",
-        d["details_filtered_rows"],
-        f(&d["details_page_1_ms"])
-    );
-    println!(
-        "| details page {:>5} (last)              | {:>8.2} ms (budget 20)  |",
-        d["details_last_page"],
-        f(&d["details_last_page_ms"])
-    );
-    println!(
-        "| Sub Accounts list SSR                 | {:>8.2} ms (budget 10)  |",
-        f(&d["sub_accounts_ssr_ms"])
-    );
-    println!(
-        "| export {:>7} rows, {:>5.1} MB           | {:>8.2} s, RSS {} → {} KiB, peak {} KiB |",
-        d["export_rows"],
-        f(&d["export_bytes"]) / 1e6,
-        f(&d["export_seconds"]),
-        d["rss_before_export_kib"],
-        d["rss_after_export_kib"],
-        d["peak_rss_kib"]
-    );
-    let c = &report["client"];
-    println!("\n## Client");
-    println!(
-        "wasm {} bytes raw, {} bytes gzip (budget 204,800 gzip)",
-        c["wasm"]["raw_bytes"], c["wasm"]["gzip_bytes"]
-    );
-    println!(
-        "Sub Accounts: navigation → hydrated p50 {} ms, LCP p50 {} ms",
-        c["browser"]["hydrated_ms_p50"], c["browser"]["lcp_ms_p50"]
-    );
+    if let Some(g) = report.get("guard") {
+        println!("\n## Guard overhead (8 clients)");
+        row("prices/list as owner", &g["server_function_owner"]);
+        row(
+            "prices/list as sub-user (grants checked)",
+            &g["server_function_sub_user"],
+        );
+        row(
+            "prices/list, guard bypassed",
+            &g["server_function_unguarded"],
+        );
+        row("GET /prices (SSR) as owner", &g["ssr_page_owner"]);
+        row("GET /prices (SSR) as sub-user", &g["ssr_page_sub_user"]);
+        println!(
+            "guarded / unguarded throughput: {:.2} (budget ≥ 0.90)",
+            f(&g["guarded_to_unguarded"])
+        );
+    }
+    if let Some(l) = report.get("login") {
+        println!("\n## Login does not starve the server (2 clients on session/viewer)");
+        row("alone", &l["cheap_alone"]);
+        row("beside 20 clients logging in", &l["cheap_beside_20_logins"]);
+        println!(
+            "logins/s meanwhile: {:.1}; p99 ratio {:.2} (budget < 2)",
+            f(&l["logins_per_second"]),
+            f(&l["p99_ratio"])
+        );
+    }
+    if let Some(d) = report.get("data") {
+        let v = &report["volume"];
+        println!(
+            "\n## Data volume ({} messages, {} sub-accounts)",
+            v["messages"], v["sub_accounts"]
+        );
+        println!(
+            "| analytics summary, 90 days           | {:>8.2} ms (budget 100) |",
+            f(&d["summary_over_messages_ms"])
+        );
+        println!(
+            "| details page 1 of {:>7} rows        | {:>8.2} ms (budget 20)  |",
+            d["details_filtered_rows"],
+            f(&d["details_page_1_ms"])
+        );
+        println!(
+            "| details page {:>5} (last)              | {:>8.2} ms (budget 20)  |",
+            d["details_last_page"],
+            f(&d["details_last_page_ms"])
+        );
+        println!(
+            "| Sub Accounts list SSR                 | {:>8.2} ms (budget 10)  |",
+            f(&d["sub_accounts_ssr_ms"])
+        );
+        println!(
+            "| export {:>7} rows, {:>5.1} MB           | {:>8.2} s, RSS {} → {} KiB, peak {} KiB |",
+            d["export_rows"],
+            f(&d["export_bytes"]) / 1e6,
+            f(&d["export_seconds"]),
+            d["rss_before_export_kib"],
+            d["rss_after_export_kib"],
+            d["peak_rss_kib"]
+        );
+    }
+    if let Some(c) = report.get("client") {
+        println!("\n## Client");
+        println!(
+            "wasm {} bytes raw, {} bytes gzip (budget 204,800 gzip)",
+            c["wasm"]["raw_bytes"], c["wasm"]["gzip_bytes"]
+        );
+        println!(
+            "Sub Accounts: navigation → hydrated p50 {} ms, LCP p50 {} ms",
+            c["browser"]["hydrated_ms_p50"], c["browser"]["lcp_ms_p50"]
+        );
+    }
 }

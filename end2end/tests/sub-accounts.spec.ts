@@ -246,3 +246,22 @@ test('the owner signs a sub-user out everywhere, and the audit log shows who did
   const logins = entries.getByRole('row').filter({ has: page.getByRole('cell', { name: 'login', exact: true }) });
   await expect(logins.filter({ hasText: sub.login })).not.toHaveCount(0);
 });
+
+test('the team list fits a 1280-pixel screen beside the menu, long addresses included', async ({ page }) => {
+  const owner = createOwner({ canAddSubaccount: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await logIn(page, owner);
+  const fields = subAccountFields('wide');
+  const sub = await createSubAccount(page, {
+    ...fields,
+    email: `${fields.login}.with.a.long.address@marketing-department.example.com`,
+    company: 'Northwind Retail and Wholesale International',
+  });
+
+  const card = await page.locator('.table-card').boundingBox();
+  const actions = await page.getByRole('button', { name: `Actions for ${sub.login}` }).boundingBox();
+  expect(card && actions).toBeTruthy();
+  expect(actions!.x + actions!.width).toBeLessThanOrEqual(card!.x + card!.width);
+  await expect(page.getByRole('columnheader', { name: 'Last login' })).toBeInViewport();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+});

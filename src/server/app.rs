@@ -88,8 +88,11 @@ pub async fn router(
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn_with_state(
-            config.absolute_timeout,
-            security::absolute_timeout,
+            security::SessionLimits {
+                idle: config.idle_timeout,
+                absolute: config.absolute_timeout,
+            },
+            security::session_lifetime,
         ))
         .layer(auth_layer)
         .layer(middleware::from_fn(security::reject_cross_site));

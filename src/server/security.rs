@@ -9,18 +9,40 @@ use axum::{
 
 /// The session key holding the Unix time of the login.
 pub const LOGGED_IN_AT: &str = "logged_in_at";
+/// The session key holding the Unix time its idle expiry last moved.
+const RENEWED_AT: &str = "renewed_at";
 
-/// Ends sessions older than `max_age` whatever their activity (the idle
-/// timeout is the session store's): the request is answered as anonymous.
-pub async fn absolute_timeout(
-    axum::extract::State(max_age): axum::extract::State<time::Duration>,
+/// How long a logged-in session lives.
+#[derive(Clone, Copy)]
+pub struct SessionLimits {
+    /// Ends a session this long after its last request.
+    pub idle: time::Duration,
+    /// Ends a session this long after its login, however active.
+    pub absolute: time::Duration,
+}
+
+impl SessionLimits {
+    /// The session store moves a session's idle expiry only when it saves the
+    /// session; saving on every request would turn each page view into a
+    /// database write, so the expiry moves at most this often.
+    fn renew_every(&self) -> i64 {
+        (self.idle / 10_i32)
+            .min(time::Duration::MINUTE)
+            .whole_seconds()
+    }
+}
+
+/// Ends sessions older than the absolute limit (the request is answered as
+/// anonymous) and keeps active ones from reaching the idle limit.
+pub async fn session_lifetime(
+    axum::extract::State(limits): axum::extract::State<SessionLimits>,
     session: tower_sessions::Session,
     request: Request<Body>,
     next: Next,
 ) -> Response {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     if let Ok(Some(started)) = session.get::<i64>(LOGGED_IN_AT).await {
-        if now - started > max_age.whole_seconds() {
+        if now - started > limits.absolute.whole_seconds() {
             let _ = session.flush().await;
             return if request.method() == Method::GET {
                 axum::response::Redirect::to("/login").into_response()
@@ -31,6 +53,11 @@ pub async fn absolute_timeout(
                 )
                     .into_response()
             };
+        }
+        let renewed = session.get::<i64>(RENEWED_AT).await.ok().flatten();
+        if now - renewed.unwrap_or(started) >= limits.renew_every() {
+            // Marks the session modified: it is saved with a fresh expiry.
+            let _ = session.insert(RENEWED_AT, now).await;
         }
     }
     next.run(request).await

@@ -144,7 +144,8 @@ fn SubAccountRow(
             <td class="mono">{row.login.clone()}</td>
             <td>{row.name}</td>
             <td class="mono">{row.phone}</td>
-            <td>{row.email}</td>
+            // A very long address is cut short; the whole of it is its title.
+            <td><span class="clip" title=row.email.clone()>{row.email.clone()}</span></td>
             <td>{row.company.unwrap_or_default()}</td>
             <td><span class="badge" class:ok=!row.disabled class:muted=row.disabled>{status}</span></td>
             <td>{row.last_login_at.map(|t| t.replace('T', " ").trim_end_matches('Z').to_owned()).unwrap_or_else(|| "Never".to_owned())}</td>

@@ -4,6 +4,7 @@ use reqwest::{header, StatusCode};
 
 use super::support::{session_cookie, Session, TestApp, PASSWORD};
 use crate::domain::{Permission, PermissionSet, Role, Viewer};
+use crate::server::app::HttpConfig;
 
 async fn viewer(app: &TestApp, session: &Session) -> Option<Viewer> {
     let response = app.call(Some(session), "session/viewer", vec![]).await;
@@ -70,6 +71,45 @@ async fn the_session_id_changes_at_login_and_the_old_one_is_worthless() {
         "the pre-login id no longer works"
     );
     assert!(viewer(&app, &second).await.is_some());
+}
+
+#[tokio::test]
+async fn an_active_session_outlives_the_idle_timeout_and_an_idle_one_ends() {
+    let app = TestApp::spawn_with(HttpConfig {
+        idle_timeout: time::Duration::seconds(3),
+        login_attempts_per_minute: 0,
+        ..HttpConfig::default()
+    })
+    .await;
+    app.account("olivia", true).await;
+    let session = app.login("olivia").await;
+    for second in 1..=5 {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        assert!(
+            viewer(&app, &session).await.is_some(),
+            "still active {second} s after the login"
+        );
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(4500)).await;
+    assert_eq!(viewer(&app, &session).await, None, "idle past the timeout");
+}
+
+#[tokio::test]
+async fn a_session_ends_at_the_absolute_timeout_however_active() {
+    let app = TestApp::spawn_with(HttpConfig {
+        absolute_timeout: time::Duration::seconds(2),
+        login_attempts_per_minute: 0,
+        ..HttpConfig::default()
+    })
+    .await;
+    app.account("olivia", true).await;
+    let session = app.login("olivia").await;
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    assert!(viewer(&app, &session).await.is_some());
+    tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
+    let expired = app.call(Some(&session), "session/viewer", vec![]).await;
+    assert_eq!(expired.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(viewer(&app, &session).await, None, "the session is gone");
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 // Browser half of the benchmark (benches/portal.rs): logs in, then loads the
 // Sub Accounts page `runs` times in headless Chromium and prints JSON with the
-// time from navigation start to hydrated and the Largest Contentful Paint.
+// time from navigation start to hydrated, the Largest Contentful Paint and
+// the wasm files a first visit downloads (main module and lazy chunks).
 // Usage: node end2end/bench-client.mjs <base-url> <login> <password> <runs>
 import { chromium } from '@playwright/test';
 
@@ -40,6 +41,16 @@ try {
   await page.getByRole('button', { name: 'Log out' }).waitFor();
   await page.close();
 
+  // A first visit with an empty cache: which wasm files does it fetch?
+  const cold = await browser.newContext({ storageState: await context.storageState() });
+  const first = await cold.newPage();
+  await first.goto(`${base}/settings/sub-accounts`);
+  await first.waitForSelector('body[data-hydrated]');
+  const wasm_files = await first.evaluate(() => performance.getEntriesByType('resource')
+    .map((entry) => new URL(entry.name).pathname)
+    .filter((path) => path.endsWith('.wasm')));
+  await cold.close();
+
   const samples = [];
   for (let i = 0; i < Number(runs); i++) {
     const tab = await context.newPage();
@@ -58,6 +69,7 @@ try {
     runs: samples.length,
     hydrated_ms_p50: Math.round(median(hydrated)),
     lcp_ms_p50: lcp.length ? Math.round(median(lcp)) : null,
+    wasm_files,
     samples,
   }));
 } finally {

@@ -11,7 +11,9 @@ use axum_login::AuthManagerLayerBuilder;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::SqlitePool;
-use tower_http::{set_header::SetResponseHeaderLayer, trace::TraceLayer};
+use tower_http::{
+    compression::CompressionLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer,
+};
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
@@ -107,8 +109,34 @@ pub async fn router(
             hsts,
         ));
     }
-    let app = app.layer(TraceLayer::new_for_http()).with_state(state);
+    let app = app
+        .layer(CompressionLayer::new().compress_when(is_static_asset))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state);
     Ok((app, session_store))
+}
+
+/// Only the wasm, JavaScript and CSS are sent compressed (the wasm shrinks
+/// to about a third). Pages and server-function answers are not: compressing
+/// a secret next to text an attacker can reflect leaks it (BREACH).
+fn is_static_asset(
+    _: StatusCode,
+    _: http::Version,
+    headers: &http::HeaderMap,
+    _: &http::Extensions,
+) -> bool {
+    let content_type = headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    [
+        "application/wasm",
+        "text/javascript",
+        "application/javascript",
+        "text/css",
+    ]
+    .iter()
+    .any(|asset| content_type.starts_with(asset))
 }
 
 /// Gives a server function's error the HTTP status it stands for: server_fn

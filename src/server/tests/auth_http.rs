@@ -470,3 +470,24 @@ async fn pages_redirect_anonymous_visitors_and_answer_403_to_the_unauthorised() 
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("Actions for sam"));
 }
+
+#[tokio::test]
+async fn the_wasm_is_sent_compressed_and_pages_are_not() {
+    let app = TestApp::spawn().await;
+    let fetch = |path: &'static str| {
+        app.client
+            .get(format!("{}{path}", app.base))
+            .header(header::ACCEPT_ENCODING, "gzip")
+            .send()
+    };
+    let wasm = fetch("/pkg/sms-portal.wasm").await.unwrap();
+    assert_eq!(
+        wasm.status(),
+        StatusCode::OK,
+        "run `cargo leptos build` first"
+    );
+    assert_eq!(wasm.headers()[header::CONTENT_ENCODING], "gzip");
+    let page = fetch("/login").await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.headers().get(header::CONTENT_ENCODING).is_none());
+}

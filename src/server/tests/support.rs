@@ -21,7 +21,7 @@ pub struct TestApp {
     pub base: String,
     pub pool: SqlitePool,
     pub passwords: Passwords,
-    client: reqwest::Client,
+    pub client: reqwest::Client,
     _dir: TempDir,
 }
 

@@ -13,6 +13,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::SqlitePool;
 use tower_http::{
     compression::CompressionLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer,
+    CompressionLevel,
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
@@ -109,8 +110,18 @@ pub async fn router(
             hsts,
         ));
     }
+    // A debug build's wasm is 15 MB: there, speed matters more than bytes.
+    let level = if cfg!(debug_assertions) {
+        CompressionLevel::Fastest
+    } else {
+        CompressionLevel::Default
+    };
     let app = app
-        .layer(CompressionLayer::new().compress_when(is_static_asset))
+        .layer(
+            CompressionLayer::new()
+                .quality(level)
+                .compress_when(is_static_asset),
+        )
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     Ok((app, session_store))

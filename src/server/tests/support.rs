@@ -59,9 +59,12 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}/test.db", dir.path().display());
         let pool = db::connect(&url).await.expect("database");
+        // Where `cargo leptos build` wrote the site (scripts/env.sh exports it).
+        let site_root =
+            std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".to_owned());
         let options = LeptosOptions::builder()
             .output_name("sms-portal")
-            .site_root("target/site")
+            .site_root(site_root)
             .build();
         let (app, _) = router(pool.clone(), options, &config)
             .await

@@ -589,7 +589,7 @@ async fn data_volume(bench: &Bench) -> Value {
     .await;
     // A window of days holding about a tenth of the messages: 100,000 of 1,000,000.
     let window_days = format!("from={}&to={}", day(8), day(0));
-    let filtered: i64 = {
+    let (filtered, searched_number): (i64, String) = {
         let pool = db::connect(&seeded.url).await.unwrap();
         let (from, to) = (format!("{}T00:00:00Z", day(8)), format!("{}T99", day(0)));
         let n = sqlx::query_scalar(
@@ -600,9 +600,26 @@ async fn data_volume(bench: &Bench) -> Value {
         .fetch_one(&pool)
         .await
         .unwrap();
+        let number: String =
+            sqlx::query_scalar("SELECT recipient FROM messages ORDER BY id LIMIT 1")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
         pool.close().await;
-        n
+        (n, number)
     };
+    // The end of a number people remember, searched over all 90 days.
+    let number_end = &searched_number[searched_number.len() - 6..];
+    let recipient_search_ms = median_ms(
+        base,
+        &Call::post(
+            "/api/analytics/details",
+            &format!("{all}&recipient={number_end}&page=1"),
+            Some(owner),
+        ),
+        samples,
+    )
+    .await;
     let last_page = (filtered + 49) / 50;
     let details_first_ms = median_ms(
         base,
@@ -652,6 +669,7 @@ async fn data_volume(bench: &Bench) -> Value {
         "details_page_1_ms": details_first_ms,
         "details_last_page": last_page,
         "details_last_page_ms": details_deep_ms,
+        "recipient_search_ms": recipient_search_ms,
         "sub_accounts_ssr_ms": sub_accounts_ms,
         "export_rows": exported_rows,
         "export_bytes": body.len(),
@@ -794,6 +812,10 @@ fn print_table(report: &Value) {
             "| details page {:>5} (last)              | {:>8.2} ms (budget 20)  |",
             d["details_last_page"],
             f(&d["details_last_page_ms"])
+        );
+        println!(
+            "| details, recipient ends with 6 digits | {:>8.2} ms (budget 20)  |",
+            f(&d["recipient_search_ms"])
         );
         println!(
             "| Sub Accounts list SSR                 | {:>8.2} ms (budget 10)  |",

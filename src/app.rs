@@ -14,7 +14,7 @@ use crate::{
         account::ChangePasswordPage,
         analytics::{AnalyticsDetailsPage, AnalyticsSummaryPage},
         audit::AuditLogPage,
-        finance::{FinancePage, TopUpPage},
+        finance::{FinancePage, InvoicePage, TopUpPage},
         home::HomePage,
         inbox::{BlockedPage, IncomingPage},
         login::LoginPage,
@@ -23,6 +23,7 @@ use crate::{
         prices::PricesPage,
         profile::ProfilePage,
         sending::{BulkSmsPage, ContactListPage, DatabasePage, SenderNamesPage},
+        stop_list::StopListPage,
         sub_accounts::{
             AccessPage, CreateSubAccountPage, DeleteSubAccountPage, EditSubAccountPage,
             ResetPasswordPage, SubAccountsPage,
@@ -83,9 +84,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/analytics/details") view=AnalyticsDetailsPage ssr=SsrMode::Async />
                         <Route path=path!("/incoming") view=IncomingPage ssr=SsrMode::Async />
                         <Route path=path!("/blocked") view=BlockedPage ssr=SsrMode::Async />
+                        <Route path=path!("/blocked/stop-list") view=StopListPage ssr=SsrMode::Async />
                         <Route path=path!("/prices") view=PricesPage ssr=SsrMode::Async />
                         <Route path=path!("/finance") view=FinancePage ssr=SsrMode::Async />
                         <Route path=path!("/finance/top-up") view=TopUpPage ssr=SsrMode::Async />
+                        <Route path=path!("/finance/invoices/:number") view=InvoicePage ssr=SsrMode::Async />
                         <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async />
                         <Route path=path!("/settings/audit-log") view=AuditLogPage ssr=SsrMode::Async />
                         <Route path=path!("/manager/accounts") view=AccountsPage ssr=SsrMode::Async />

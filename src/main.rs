@@ -1,7 +1,7 @@
 use clap::Parser;
 use leptos::config::get_configuration;
 use sms_portal::server::{
-    app::{router, HttpConfig},
+    app::{router, secure_cookies, HttpConfig},
     cli::{self, Cli, Command},
     db, gateway,
 };
@@ -11,12 +11,18 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() {
+    let cli = Cli::parse();
+    // Commands print their own results; sqlx's slow-statement warnings
+    // (the demo's bulk inserts take seconds on purpose) would bury them.
+    let default_filter = match cli.command {
+        None | Some(Command::Serve) => "info,sqlx=warn",
+        Some(_) => "warn,sqlx=error",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter)),
         )
         .init();
-    let cli = Cli::parse();
     match cli.command {
         None | Some(Command::Serve) => {
             if let Err(error) = serve(&cli.database_url).await {
@@ -44,14 +50,17 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
             .unwrap_or(default)
     }
     let config = HttpConfig {
-        secure_cookies: std::env::var("SMS_PORTAL_SECURE_COOKIES")
-            .is_ok_and(|v| v == "1" || v == "true"),
+        secure_cookies: secure_cookies(
+            address,
+            std::env::var("SMS_PORTAL_SECURE_COOKIES").ok().as_deref(),
+        ),
         idle_timeout: time::Duration::minutes(setting("SMS_PORTAL_IDLE_MINUTES", 30)),
         absolute_timeout: time::Duration::minutes(setting(
             "SMS_PORTAL_SESSION_MAX_MINUTES",
             12 * 60,
         )),
         login_attempts_per_minute: setting("SMS_PORTAL_LOGIN_PER_MINUTE", 20),
+        export_stall: Duration::from_secs(setting("SMS_PORTAL_EXPORT_STALL_SECONDS", 60)),
     };
     let (app, sessions) = router(pool.clone(), options, &config).await?;
     let carrier = match std::env::var_os("SMS_PORTAL_GATEWAY_LOG") {

@@ -230,9 +230,13 @@ fn write(n: usize, target: i64) -> (&'static str, Vec<(&'static str, String)>) {
                 ("permissions[]", "see_prices".into()),
             ],
         ),
-        2 => ("finance/top-up", vec![("amount", "10".into())]),
+        2 => (
+            "finance/top-up",
+            vec![("amount", "10".into()), ("confirmed", "true".into())],
+        ),
+        // A campaign is reviewed, then sent: see `perform`.
         _ => (
-            "sending/send",
+            "sending/review",
             vec![
                 ("sender", "INFO".into()),
                 ("numbers", format!("+4477009{n:05}")),
@@ -240,6 +244,26 @@ fn write(n: usize, target: i64) -> (&'static str, Vec<(&'static str, String)>) {
             ],
         ),
     }
+}
+
+/// Performs write `n` of the mix; a campaign takes its review, then its send.
+async fn perform(
+    server: &Server,
+    cookie: &str,
+    n: usize,
+    target: i64,
+) -> reqwest::Result<StatusCode> {
+    let (endpoint, form) = write(n, target);
+    let response = server.call(Some(cookie), endpoint, &form).await?;
+    if endpoint != "sending/review" || response.status() != StatusCode::OK {
+        return Ok(response.status());
+    }
+    let review: i64 = response.json().await?;
+    let form = [("review", review.to_string())];
+    Ok(server
+        .call(Some(cookie), "sending/send", &form)
+        .await?
+        .status())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -276,11 +300,7 @@ async fn sigkill_during_a_write_load_loses_no_acknowledged_write() {
         let (server, session) = (server.clone(), sessions[n % sessions.len()].clone());
         let answered = answered.clone();
         tasks.push(tokio::spawn(async move {
-            let (endpoint, form) = write(n, target);
-            let status = server
-                .call(Some(&session), endpoint, &form)
-                .await
-                .map(|r| r.status());
+            let status = perform(&server, &session, n, target).await;
             answered.fetch_add(1, Ordering::Relaxed);
             (n, status)
         }));
@@ -398,15 +418,23 @@ async fn sigterm_finishes_in_flight_work_and_sending_resumes_without_repeats() {
     let server = Server::start(&fixture).await;
     let session = server.login().await;
     let numbers: Vec<String> = (0..RECIPIENTS).map(|n| format!("+4477009{n:05}")).collect();
+    let draft = [
+        ("sender", "INFO".into()),
+        ("numbers", numbers.join("\n")),
+        ("text", "Your order has shipped".into()),
+    ];
+    let review: i64 = server
+        .call(Some(&session), "sending/review", &draft)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let sent = server
         .call(
             Some(&session),
             "sending/send",
-            &[
-                ("sender", "INFO".into()),
-                ("numbers", numbers.join("\n")),
-                ("text", "Your order has shipped".into()),
-            ],
+            &[("review", review.to_string())],
         )
         .await
         .unwrap();

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { createOwner, logIn, newPage, open, uniqueLogin, newPassword, type Credentials } from './support';
+import { createOwner, logIn, newPage, open, topUp, uniqueLogin, newPassword, type Credentials } from './support';
 
 /** The permission catalogue: key, exact label, and what it requires. */
 const CATALOGUE: [string, string, string[]][] = [
@@ -100,18 +100,16 @@ test('the owner tops up, sends a campaign to a contact list, watches it reach De
   const owner = createOwner({ canAddSubaccount: false });
   await logIn(page, owner);
 
-  await open(page, '/finance/top-up');
-  await page.getByLabel('Amount (EUR)').fill('25');
-  await page.getByRole('button', { name: 'Pay by card' }).click();
-  await expect(page.getByRole('status')).toContainText('Payment received: €25.00');
+  await topUp(page, '25', '€25.00');
   await expect(page.getByRole('banner')).toContainText('€25.00');
 
   await open(page, '/sending/database');
   await page.getByLabel('List name').fill('Launch guests');
   await page.getByRole('button', { name: 'Create list' }).click();
   await expect(page.getByRole('heading', { name: 'Launch guests' })).toBeVisible();
+  await page.getByText('Or paste rows').click();
   await page.getByLabel('CSV rows').fill('phone,name\n+44 7700 900101,Olivia Smith\n+44 7700 900102,Noah Jones\nnonsense,Bad Row');
-  await page.getByRole('button', { name: 'Import' }).click();
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByText('Imported 2 contact(s)')).toBeVisible();
   await expect(page.getByText('Line 4:')).toBeVisible();
 
@@ -130,7 +128,7 @@ test('the owner tops up, sends a campaign to a contact list, watches it reach De
   await expect(async () => {
     await page.reload();
     await expect(campaigns.getByRole('row').nth(1)).toContainText('delivered', { timeout: 1000 });
-    await expect(campaigns.getByRole('row').nth(1)).toContainText('2 delivered', { timeout: 1000 });
+    await expect(campaigns.getByRole('row').nth(1)).toContainText('2 ✓ / 0 ✗', { timeout: 1000 });
   }).toPass({ timeout: 20_000 });
 
   await open(page, '/analytics');
@@ -149,7 +147,7 @@ test('an export downloads a CSV with the expected header only when granted', asy
   const [download] = await Promise.all([ownerPage.waitForEvent('download'), ownerPage.getByRole('link', { name: 'Export' }).click()]);
   const path = await download.path();
   const text = (await import('node:fs')).readFileSync(path!, 'utf8');
-  expect(text.split('\n')[0]).toBe('received_utc,from,to,text');
+  expect(text.split('\n')[0]).toBe('"received_utc","from","to","text"');
 
   const viewer = await subUserWith(request, owner, ['see_incoming_sms']);
   const page = await newPage(browser);
@@ -165,11 +163,12 @@ test('without “Can See Analytics Details” the report masks numbers and hides
   const owner = createOwner({ canAddSubaccount: true });
   const ownerPage = await newPage(browser);
   await logIn(ownerPage, owner);
-  await open(ownerPage, '/finance/top-up');
-  await ownerPage.getByLabel('Amount (EUR)').fill('10');
-  await ownerPage.getByRole('button', { name: 'Pay by card' }).click();
-  await expect(ownerPage.getByRole('status')).toContainText('Payment received');
-  await open(ownerPage, '/sending/bulk?sender=INFO&numbers=%2B447700900123&text=Secret+code+1234');
+  await topUp(ownerPage, '10', '€10.00');
+  await open(ownerPage, '/sending/bulk');
+  await ownerPage.getByLabel('Sender name').selectOption('INFO');
+  await ownerPage.getByLabel('Phone numbers').fill('+447700900123');
+  await ownerPage.getByLabel('Message').fill('Secret code 1234');
+  await ownerPage.getByRole('button', { name: 'Review' }).click();
   await ownerPage.getByRole('button', { name: 'Send campaign' }).click();
   await expect(ownerPage.getByRole('status')).toContainText('is on its way');
 

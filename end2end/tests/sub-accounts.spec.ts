@@ -235,6 +235,7 @@ test('the owner signs a sub-user out everywhere, and the audit log shows who did
   await logIn(subPage, sub);
 
   await rowAction(page, sub.login, 'Sign out everywhere');
+  await expect(page.getByRole('status')).toContainText(`${sub.login} signed out everywhere`);
   await open(subPage, '/');
   await expect(subPage).toHaveURL(/\/login/);
 

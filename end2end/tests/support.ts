@@ -128,3 +128,14 @@ export async function rowAction(page: Page, login: string, action: string): Prom
   const item = page.getByRole('link', { name: action, exact: true }).or(page.getByRole('button', { name: action, exact: true }));
   await item.click();
 }
+
+/** Tops up through the two steps of the form: the amount, then "Pay €…". */
+export async function topUp(page: Page, typed: string, shown: string): Promise<void> {
+  await open(page, '/finance/top-up');
+  await page.getByLabel('Amount (EUR)').fill(typed);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: `Pay ${shown}?` })).toBeVisible();
+  await waitForHydration(page);
+  await page.getByRole('button', { name: `Pay ${shown}` }).click();
+  await expect(page.getByRole('status')).toContainText(`Payment received: ${shown}`);
+}

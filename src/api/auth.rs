@@ -28,12 +28,9 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
         }
     }
     let key = throttle::key(&login);
-    if let Some(wait) = throttle::wait(&state.pool, &key).await? {
-        return Err(AppError::TooManyRequests(format!(
-            "Too many failed attempts. Try again in {}.",
-            throttle::in_words(wait)
-        )));
-    }
+    throttle::reserve(&state.pool, &key)
+        .await?
+        .map_err(too_many_failures)?;
     let mut auth = guard::auth_session().await?;
     let user = auth
         .authenticate(Credentials {
@@ -46,7 +43,6 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
             AppError::Internal
         })?;
     let Some(user) = user else {
-        throttle::record_failure(&state.pool, &key).await?;
         let account_id = users::account_of_login(&state.pool, &key).await?;
         let typed: String = login.trim().chars().take(64).collect();
         audit::note(
@@ -114,12 +110,9 @@ pub async fn change_password(
     // A wrong current password counts as a failed login of this user: a
     // stolen session must not become a way to guess the password quickly.
     let key = throttle::key(&viewer.login);
-    if let Some(wait) = throttle::wait(&state.pool, &key).await? {
-        return Err(AppError::TooManyRequests(format!(
-            "Too many failed attempts. Try again in {}.",
-            throttle::in_words(wait)
-        )));
-    }
+    throttle::reserve(&state.pool, &key)
+        .await?
+        .map_err(too_many_failures)?;
     let mut errors = FormErrors::default();
     let stored = users::password_hash(&state.pool, viewer.user_id).await?;
     if state
@@ -129,7 +122,6 @@ pub async fn change_password(
     {
         throttle::clear(&state.pool, &key).await?;
     } else {
-        throttle::record_failure(&state.pool, &key).await?;
         errors.add("current_password", "This is not your current password.");
     }
     let new_password = errors.check("new_password", Password::parse(&new_password));
@@ -144,8 +136,13 @@ pub async fn change_password(
     };
     let hash = state.passwords.hash(&new_password).await;
     users::set_password_hash(&state.pool, viewer.user_id, &hash).await?;
-    // The epoch moved on, so re-bind this session to the new hash; others end.
+    // The epoch moved on, so re-bind this session to the new hash; others
+    // end. A new session id, too: a copied cookie must not survive the change.
     let mut auth = guard::auth_session().await?;
+    auth.session
+        .cycle_id()
+        .await
+        .map_err(|_| AppError::Internal)?;
     let user = auth
         .backend
         .get_user(&viewer.user_id)
@@ -158,6 +155,14 @@ pub async fn change_password(
     )
     .await;
     Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn too_many_failures(wait: i64) -> AppError {
+    AppError::TooManyRequests(format!(
+        "Too many failed attempts. Try again in {}.",
+        crate::server::throttle::in_words(wait)
+    ))
 }
 
 /// Where to go after logging in: only a path of this site, never another host.

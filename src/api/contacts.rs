@@ -17,14 +17,32 @@ pub struct ContactListSummary {
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Contact {
     pub id: i64,
+    /// E.164, as stored and edited.
     pub phone: String,
     pub name: String,
+    /// The number grouped as its country writes it (`+44 7700 900201`).
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub phone_display: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactListPage {
     pub list: ContactListSummary,
     pub contacts: Page<Contact>,
+    /// The countries an import may take national numbers from: ISO code
+    /// and name, the account's own country first.
+    pub countries: Vec<(String, String)>,
+}
+
+/// Where the contacts file form posts (a plain axum route: file uploads
+/// are multipart, which the server functions here do not take).
+pub const IMPORT_FILE: &str = "/contacts/import-file";
+
+/// Why a file was not imported, as the upload reports it in `?import_error=`.
+pub mod import_error {
+    pub const NOT_TEXT: &str = "not-text";
+    pub const NO_FILE: &str = "no-file";
+    pub const REFUSED: &str = "refused";
 }
 
 /// The outcome of a CSV import, line by line for the refused rows.
@@ -121,9 +139,14 @@ pub async fn remove_contact(id: i64) -> Result<(), AppError> {
     crate::server::contacts::remove(caller.pool(), caller.account_id, id).await
 }
 
-/// Imports `phone,name` rows; refused rows are reported with their line number.
+/// Imports `phone,name` rows; refused rows are reported with their line
+/// number. Numbers without a country code are read as numbers of `country`.
 #[server(endpoint = "contacts/import")]
-pub async fn import_contacts(list_id: i64, csv: String) -> Result<ImportReport, AppError> {
+pub async fn import_contacts(
+    list_id: i64,
+    csv: String,
+    #[server(default)] country: String,
+) -> Result<ImportReport, AppError> {
     let caller = database().await?;
     let report = crate::server::contacts::import(
         caller.pool(),
@@ -131,6 +154,7 @@ pub async fn import_contacts(list_id: i64, csv: String) -> Result<ImportReport, 
         caller.user_id(),
         list_id,
         &csv,
+        &country,
     )
     .await?;
     leptos_axum::redirect(&format!("/sending/database/{list_id}?import={}", report.id));

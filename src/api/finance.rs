@@ -26,6 +26,24 @@ pub struct Invoice {
     pub issued_at: String,
 }
 
+/// A line of an invoice: a campaign's charge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct InvoiceLine {
+    pub created_at: String,
+    pub description: String,
+    pub amount: i64,
+}
+
+/// An invoice as a document to keep or print.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceDocument {
+    pub invoice: Invoice,
+    pub account: String,
+    pub company: Option<String>,
+    pub lines: Vec<InvoiceLine>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FinanceOverview {
     pub balance: Money,
@@ -45,21 +63,46 @@ pub struct Receipt {
 pub const MIN_TOP_UP: Money = Money(10 * Money::PER_EURO);
 pub const MAX_TOP_UP: Money = Money(10_000 * Money::PER_EURO);
 
+/// The balance, its transactions (all, or those of `from`–`to`) and the invoices.
 #[server(endpoint = "finance/history")]
 pub async fn finance_history(
+    #[server(default)] from: String,
+    #[server(default)] to: String,
     #[server(default)] page: Option<i64>,
 ) -> Result<FinanceOverview, AppError> {
+    use crate::{
+        domain::{Access, Permission},
+        server::{analytics::DateRange, finance, guard},
+    };
+    let caller = guard::caller(Access::Permission(Permission::SeeFinance)).await?;
+    let range = match (from.trim(), to.trim()) {
+        ("", "") => None,
+        _ => Some(DateRange::parse_any(&from, &to)?),
+    };
+    let page = super::page_number(page);
+    Ok(finance::overview(caller.pool(), caller.account_id, range.as_ref(), page).await?)
+}
+
+#[server(endpoint = "finance/invoice")]
+pub async fn get_invoice(number: String) -> Result<InvoiceDocument, AppError> {
     use crate::{
         domain::{Access, Permission},
         server::{finance, guard},
     };
     let caller = guard::caller(Access::Permission(Permission::SeeFinance)).await?;
-    Ok(finance::overview(caller.pool(), caller.account_id, super::page_number(page)).await?)
+    finance::invoice(caller.pool(), caller.account_id, &number)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
-/// A simulated card payment: the balance and its history change together.
+/// A simulated card payment, in two steps that work with and without wasm:
+/// the amount is checked and shown back ("Pay €50.50?"), and only the
+/// confirmed amount is paid. Returns the receipt's id once paid.
 #[server(endpoint = "finance/top-up")]
-pub async fn top_up(amount: String) -> Result<i64, AppError> {
+pub async fn top_up(
+    amount: String,
+    #[server(default)] confirmed: bool,
+) -> Result<Option<i64>, AppError> {
     use crate::{
         domain::{Access, Permission},
         server::{finance, guard},
@@ -72,24 +115,27 @@ pub async fn top_up(amount: String) -> Result<i64, AppError> {
             format!("Top up between {MIN_TOP_UP} and {MAX_TOP_UP}."),
         ));
     }
+    if !confirmed {
+        leptos_axum::redirect(&format!("/finance/top-up?confirm={}", amount.plain()));
+        return Ok(None);
+    }
     let id = finance::top_up(caller.pool(), caller.account_id, caller.user_id(), amount).await?;
     let entry = crate::server::audit::Entry::by(&caller.viewer, "top_up").detail(amount.display());
     crate::server::audit::note(caller.pool(), entry).await;
     leptos_axum::redirect(&format!("/finance/top-up?receipt={id}"));
-    Ok(id)
+    Ok(Some(id))
 }
 
+/// A receipt: its payer sees it, and so do those who see the finances.
 #[server(endpoint = "finance/top-up/receipt")]
 pub async fn top_up_receipt(id: i64) -> Result<Receipt, AppError> {
     use crate::{
         domain::{Access, Permission},
-        server::guard,
+        server::{finance, guard},
     };
     let caller = guard::caller(Access::Permission(Permission::TopUp)).await?;
-    sqlx::query_as("SELECT id, amount, created_at FROM balance_transactions WHERE id = ?1 AND account_id = ?2 AND kind = 'top_up'")
-        .bind(id)
-        .bind(caller.account_id)
-        .fetch_optional(caller.pool())
+    let payer = (!caller.viewer.has(Permission::SeeFinance)).then(|| caller.user_id());
+    finance::receipt(caller.pool(), caller.account_id, id, payer)
         .await?
         .ok_or(AppError::NotFound)
 }

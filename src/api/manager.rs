@@ -60,7 +60,10 @@ pub async fn create_account(
         .in_account(Some(account_id))
         .on(owner.login.as_str());
     audit::note(&state.pool, entry).await;
-    leptos_axum::redirect("/manager/accounts");
+    leptos_axum::redirect(&format!(
+        "/manager/accounts?created={}",
+        owner.login.as_str()
+    ));
     Ok(())
 }
 

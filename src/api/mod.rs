@@ -8,11 +8,13 @@ pub mod auth;
 pub mod contacts;
 pub mod error;
 pub mod finance;
+pub mod home;
 pub mod inbox;
 pub mod manager;
 pub mod prices;
 pub mod profile;
 pub mod sending;
+pub mod stop_list;
 pub mod sub_accounts;
 
 pub use error::{AppError, FormErrors};

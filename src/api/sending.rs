@@ -31,6 +31,25 @@ pub struct ComposeChoices {
     pub lists: Vec<ListChoice>,
 }
 
+/// A campaign as its author composed it, before anything is checked.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Draft {
+    pub sender: String,
+    pub list_id: String,
+    pub numbers: String,
+    pub text: String,
+}
+
+/// A stored review: what was composed and what sending it would do (or
+/// the problems that stop it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignReview {
+    pub id: i64,
+    pub draft: Draft,
+    pub estimate: Result<Estimate, AppError>,
+}
+
 /// What a campaign would do, before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Estimate {
@@ -38,10 +57,14 @@ pub struct Estimate {
     pub invalid: Vec<String>,
     pub duplicates: i64,
     pub stop_listed: i64,
+    /// The first of them, grouped for reading, so the review can name them.
+    pub stopped_numbers: Vec<String>,
     pub no_route: i64,
     pub segments: Segments,
     pub cost: Money,
-    pub enough_balance: bool,
+    /// Whether the balance covers the cost; `None` for viewers without
+    /// "Can See Finance", who learn nothing about the balance.
+    pub enough_balance: Option<bool>,
 }
 
 /// A campaign with its delivery progress.
@@ -51,7 +74,9 @@ pub struct CampaignRow {
     pub id: i64,
     pub created_at: String,
     pub sender: String,
-    pub text: String,
+    /// Withheld from viewers without "Can See Analytics Details", but for
+    /// the campaigns they sent themselves.
+    pub text: Option<String>,
     pub recipients: i64,
     pub blocked: i64,
     pub cost: i64,
@@ -95,24 +120,19 @@ pub async fn estimate_campaign(
         server::{guard, sending},
     };
     let caller = guard::caller(Access::Permission(Permission::SendBulk)).await?;
-    let list_id = sending::list_choice(&list_id)?;
-    let plan = sending::plan(
-        caller.pool(),
-        caller.account_id,
-        &sender,
+    let draft = Draft {
+        sender,
         list_id,
-        &numbers,
-        &text,
-    )
-    .await?;
-    let balance = sending::balance(caller.pool(), caller.account_id).await?;
-    Ok(plan.estimate(balance))
+        numbers,
+        text,
+    };
+    sending::estimate(&caller, &draft).await
 }
 
-/// Sends a campaign: charged at once (failed parts are refunded), refused
-/// whole when the balance does not cover it.
-#[server(endpoint = "sending/send")]
-pub async fn send_campaign(
+/// Keeps a composed campaign for review and shows it: a POST, so 50,000
+/// pasted numbers fit and stay out of URLs, history and logs.
+#[server(endpoint = "sending/review")]
+pub async fn review_campaign(
     #[server(default)] sender: String,
     #[server(default)] list_id: String,
     #[server(default)] numbers: String,
@@ -123,17 +143,62 @@ pub async fn send_campaign(
         server::{guard, sending},
     };
     let caller = guard::caller(Access::Permission(Permission::SendBulk)).await?;
-    let list_id = sending::list_choice(&list_id)?;
-    let plan = sending::plan(
+    let draft = Draft {
+        sender,
+        list_id,
+        numbers,
+        text,
+    };
+    let id =
+        sending::save_review(caller.pool(), caller.account_id, caller.user_id(), &draft).await?;
+    leptos_axum::redirect(&format!("/sending/bulk?review={id}#review"));
+    Ok(id)
+}
+
+/// One of the caller's own reviews, with its estimate worked out afresh.
+#[server(endpoint = "sending/review/get")]
+pub async fn get_review(id: i64) -> Result<CampaignReview, AppError> {
+    use crate::{
+        domain::{Access, Permission},
+        server::{guard, sending},
+    };
+    let caller = guard::caller(Access::Permission(Permission::SendBulk)).await?;
+    let draft = sending::review(caller.pool(), caller.account_id, caller.user_id(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let estimate = sending::estimate(&caller, &draft).await;
+    Ok(CampaignReview {
+        id,
+        draft,
+        estimate,
+    })
+}
+
+/// Sends a reviewed campaign, exactly as reviewed: charged at once (failed
+/// parts are refunded), refused whole when the balance does not cover it.
+#[server(endpoint = "sending/send")]
+pub async fn send_campaign(review: i64) -> Result<i64, AppError> {
+    use crate::{
+        domain::{Access, Permission},
+        server::{guard, sending},
+    };
+    let caller = guard::caller(Access::Permission(Permission::SendBulk)).await?;
+    let draft = sending::review(caller.pool(), caller.account_id, caller.user_id(), review)
+        .await?
+        .ok_or_else(|| {
+            AppError::Rejected(
+                "This review was sent or has expired. Review the campaign again.".into(),
+            )
+        })?;
+    let plan = sending::plan_draft(caller.pool(), caller.account_id, &draft).await?;
+    let id = sending::send_reviewed(
         caller.pool(),
         caller.account_id,
-        &sender,
-        list_id,
-        &numbers,
-        &text,
+        caller.user_id(),
+        review,
+        &plan,
     )
     .await?;
-    let id = sending::send(caller.pool(), caller.account_id, caller.user_id(), &plan).await?;
     let detail = format!(
         "campaign #{id}: {} recipients, {}",
         plan.recipients.len(),
@@ -144,7 +209,7 @@ pub async fn send_campaign(
         crate::server::audit::Entry::by(&caller.viewer, "campaign_sent").detail(detail),
     )
     .await;
-    leptos_axum::redirect(&format!("/sending/bulk?sent={id}"));
+    leptos_axum::redirect(&format!("/sending/bulk?sent={id}#campaign-{id}"));
     Ok(id)
 }
 
@@ -157,5 +222,7 @@ pub async fn list_campaigns(
         server::{guard, sending},
     };
     let caller = guard::caller(Access::Permission(Permission::SendBulk)).await?;
-    Ok(sending::campaigns(caller.pool(), caller.account_id, super::page_number(page)).await?)
+    let texts_of = (!caller.viewer.has(Permission::SeeAnalyticsDetails)).then(|| caller.user_id());
+    let page = super::page_number(page);
+    Ok(sending::campaigns(caller.pool(), caller.account_id, page, texts_of).await?)
 }

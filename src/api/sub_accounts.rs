@@ -17,6 +17,68 @@ pub struct SubAccount {
     pub disabled: bool,
     pub last_login_at: Option<String>,
     pub created_at: String,
+    /// The granted permissions' keys, comma-separated.
+    pub granted: String,
+}
+
+impl SubAccount {
+    pub fn permissions(&self) -> PermissionSet {
+        let keys: Vec<&str> = self.granted.split(',').filter(|k| !k.is_empty()).collect();
+        PermissionSet::from_keys(&keys).unwrap_or_else(|_| PermissionSet::empty())
+    }
+}
+
+/// What the Sub Accounts list says after an action, from its query string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListNotice {
+    Created,
+    Edited,
+    PasswordReset,
+    Disabled,
+    Enabled,
+    SignedOut,
+    Deleted,
+}
+
+impl ListNotice {
+    pub const ALL: [ListNotice; 7] = [
+        ListNotice::Created,
+        ListNotice::Edited,
+        ListNotice::PasswordReset,
+        ListNotice::Disabled,
+        ListNotice::Enabled,
+        ListNotice::SignedOut,
+        ListNotice::Deleted,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ListNotice::Created => "created",
+            ListNotice::Edited => "edited",
+            ListNotice::PasswordReset => "password",
+            ListNotice::Disabled => "disabled",
+            ListNotice::Enabled => "enabled",
+            ListNotice::SignedOut => "signed-out",
+            ListNotice::Deleted => "deleted",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|n| n.key() == key)
+    }
+
+    /// The sentence after the login.
+    pub fn message(self) -> &'static str {
+        match self {
+            ListNotice::Created => "created — no access yet.",
+            ListNotice::Edited => "saved.",
+            ListNotice::PasswordReset => "has a new password. Their open sessions have ended.",
+            ListNotice::Disabled => "disabled. Their open sessions have ended.",
+            ListNotice::Enabled => "enabled. They can log in again, with the access they had.",
+            ListNotice::SignedOut => "signed out everywhere. They must log in again.",
+            ListNotice::Deleted => "deleted.",
+        }
+    }
 }
 
 /// The sortable columns of the Sub Accounts list, by their `?sort=` key.
@@ -142,6 +204,38 @@ mod ssr {
         crate::server::audit::note(&state.pool, entry).await;
     }
 
+    /// Back to the list, saying what happened: to the list as the owner
+    /// left it (sort and page kept) when they acted from it.
+    pub fn back_to_list(notice: super::ListNotice, login: &str, id: i64) {
+        const LIST: &str = "/settings/sub-accounts";
+        let referer = leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| {
+            let value = parts.headers.get(http::header::REFERER)?.to_str().ok()?;
+            let path = value.split_once("://").map_or(value, |(_, rest)| {
+                rest.find('/').map_or("/", |at| &rest[at..])
+            });
+            Some(crate::api::auth::local_path(Some(path)))
+        });
+        let kept: Vec<String> = referer
+            .as_deref()
+            .and_then(|path| path.split_once('?').filter(|(base, _)| *base == LIST))
+            .map(|(_, query)| {
+                query
+                    .split('&')
+                    .filter(|pair| {
+                        let key = pair.split('=').next().unwrap_or_default();
+                        !matches!(key, "done" | "login" | "id") && !key.is_empty()
+                    })
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut query = kept;
+        query.push(format!("done={}", notice.key()));
+        query.push(format!("login={login}"));
+        query.push(format!("id={id}"));
+        leptos_axum::redirect(&format!("{LIST}?{}", query.join("&")));
+    }
+
     impl From<CreateError> for AppError {
         fn from(error: CreateError) -> Self {
             match error {
@@ -207,7 +301,7 @@ pub async fn create_sub_account(
         format!("id {id}"),
     )
     .await;
-    leptos_axum::redirect("/settings/sub-accounts");
+    back_to_list(ListNotice::Created, user.login.as_str(), id);
     Ok(())
 }
 
@@ -243,7 +337,7 @@ pub async fn update_sub_account(
         String::new(),
     )
     .await;
-    leptos_axum::redirect("/settings/sub-accounts");
+    back_to_list(ListNotice::Edited, &before.login, id);
     Ok(())
 }
 
@@ -264,7 +358,7 @@ pub async fn reset_sub_account_password(id: i64, password: String) -> Result<(),
         String::new(),
     )
     .await;
-    leptos_axum::redirect("/settings/sub-accounts");
+    back_to_list(ListNotice::PasswordReset, &target.login, id);
     Ok(())
 }
 
@@ -284,6 +378,12 @@ pub async fn set_sub_account_enabled(
         "sub_account_disabled"
     };
     audit(&state, &viewer, action, &target.login, String::new()).await;
+    let notice = if enabled {
+        ListNotice::Enabled
+    } else {
+        ListNotice::Disabled
+    };
+    back_to_list(notice, &target.login, id);
     Ok(())
 }
 
@@ -302,6 +402,7 @@ pub async fn sign_out_sub_account(id: i64) -> Result<(), AppError> {
         String::new(),
     )
     .await;
+    back_to_list(ListNotice::SignedOut, &target.login, id);
     Ok(())
 }
 
@@ -319,7 +420,7 @@ pub async fn delete_sub_account(id: i64) -> Result<(), AppError> {
         String::new(),
     )
     .await;
-    leptos_axum::redirect("/settings/sub-accounts");
+    back_to_list(ListNotice::Deleted, &target.login, id);
     Ok(())
 }
 

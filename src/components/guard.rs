@@ -22,7 +22,7 @@ pub fn Guarded(access: Access, children: ChildrenFn) -> impl IntoView {
                     Ok(Some(viewer)) if access.allows(&viewer) => {
                         EitherOf3::A(view! { <ViewerScope viewer>{children.with_value(|c| c())}</ViewerScope> })
                     }
-                    Ok(Some(_)) => EitherOf3::B(view! { <AccessDenied /> }),
+                    Ok(Some(_)) => EitherOf3::B(view! { <AccessDenied access /> }),
                     _ => {
                         let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
                         let target = format!("/login?next={}", encode_component(&here));
@@ -37,18 +37,37 @@ pub fn Guarded(access: Access, children: ChildrenFn) -> impl IntoView {
 /// Makes the (already checked) viewer available to the page below.
 #[component]
 fn ViewerScope(viewer: Viewer, children: Children) -> impl IntoView {
+    provide_context(super::table::PageZone(std::sync::Arc::new(
+        viewer.zone.clone(),
+    )));
     provide_context(viewer);
     children()
 }
 
+/// Says what the page needs, so the user knows what to ask for.
+fn requirement(access: Access) -> String {
+    match access {
+        Access::Permission(permission) => format!(
+            "This page needs the permission “{}”, which your login does not have. If you need it, ask the owner of your account to grant it.",
+            permission.label()
+        ),
+        Access::Manager => "This page is for the provider's staff only.".to_owned(),
+        Access::SubAccounts => {
+            "Sub-accounts are managed by the account owner, while the provider has switched the feature on for the account.".to_owned()
+        }
+        Access::Owner | Access::AuditLog => "This page is for the account owner only.".to_owned(),
+        Access::Authenticated => "Your login cannot open this page.".to_owned(),
+    }
+}
+
 #[component]
-pub fn AccessDenied() -> impl IntoView {
+pub fn AccessDenied(access: Access) -> impl IntoView {
     set_status(403);
     view! {
         <leptos_meta::Title text="Access denied" />
         <section class="card notice" aria-labelledby="denied-title">
             <h1 id="denied-title">"Access denied"</h1>
-            <p>"Your login does not include this section. If you need it, ask the owner of your account to grant it."</p>
+            <p>{requirement(access)}</p>
             <p><a href="/">"Back to the home page"</a></p>
         </section>
     }

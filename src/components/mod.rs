@@ -3,5 +3,6 @@
 pub mod form;
 pub mod guard;
 pub mod layout;
+pub mod leave_guard;
 pub mod menu;
 pub mod table;

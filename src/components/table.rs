@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use super::guard::encode_component;
+use crate::domain::{group_thousands, Zone};
 
 /// A GET search form: works the same with and without wasm.
 #[component]
@@ -38,7 +39,7 @@ pub fn Pager(
     };
     view! {
         <nav class="pager" aria-label="Pages">
-            <span>{format!("Page {page} of {pages} · {total} {noun}")}</span>
+            <span>{format!("Page {} of {} · {} {noun}", group_thousands(page), group_thousands(pages), group_thousands(total))}</span>
             {(page > 1).then(|| view! { <a class="btn small" href=href(page - 1)>"Previous"</a> })}
             {(page < pages).then(|| view! { <a class="btn small" href=href(page + 1)>"Next"</a> })}
         </nav>
@@ -67,7 +68,40 @@ pub fn StatusBadge(#[prop(into)] status: String) -> impl IntoView {
     view! { <span class=format!("badge {tone}")>{label}</span> }
 }
 
-/// `2026-11-27T10:20:30Z` as `2026-11-27 10:20`.
+/// The viewer's time zone, shared by every time on the page (provided
+/// beside the viewer, so a table does not clone the viewer per cell).
+#[derive(Clone)]
+pub struct PageZone(pub std::sync::Arc<Zone>);
+
+/// A UTC time stamp (`2026-11-27T10:20:30Z`) as `2026-11-27 11:20` in the
+/// viewer's time zone.
 pub fn short_time(timestamp: &str) -> String {
-    timestamp.replace('T', " ").chars().take(16).collect()
+    match use_context::<PageZone>() {
+        Some(PageZone(zone)) => zone.short_time(timestamp),
+        None => Zone::utc().short_time(timestamp),
+    }
+}
+
+/// A time column's heading, naming the zone its times are in: "Time (Europe/Berlin)".
+pub fn time_heading(what: &str) -> String {
+    let zone = use_context::<PageZone>().map_or_else(|| "UTC".to_owned(), |z| z.0.name.clone());
+    format!("{what} ({zone})")
+}
+
+/// Closes the `<details>` row menu a form inside it was submitted from, so a
+/// menu never stays open over a row that changes or moves after its action.
+/// (Without wasm the form post reloads the page, which closes it as well.)
+pub fn close_row_menu(event: leptos::ev::SubmitEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if let Some(menu) = event
+            .current_target()
+            .and_then(|target| target.dyn_into::<leptos::web_sys::Element>().ok())
+        {
+            let _ = menu.remove_attribute("open");
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = event;
 }

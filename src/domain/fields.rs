@@ -187,17 +187,6 @@ pub struct Phone(String);
 string_newtype!(Phone);
 
 impl Phone {
-    /// Masks a number for viewers who may not see it whole: `+44 7*** ***123`.
-    pub fn masked(number: &str) -> String {
-        let digits: Vec<char> = number.chars().filter(char::is_ascii_digit).collect();
-        if digits.len() < 6 {
-            return "+*** ***".to_owned();
-        }
-        let head: String = digits[..2].iter().collect();
-        let tail: String = digits[digits.len() - 3..].iter().collect();
-        format!("+{head} {}*** ***{tail}", digits[2])
-    }
-
     /// Reads a number typed in a list: also accepts the `00` international prefix.
     pub fn parse_lenient(raw: &str) -> Result<Self, FieldError> {
         let trimmed = raw.trim();
@@ -367,10 +356,7 @@ mod tests {
     }
 
     #[test]
-    fn masking_keeps_country_prefix_and_last_three_digits() {
-        assert_eq!(Phone::masked("+447700900123"), "+44 7*** ***123");
-        assert_eq!(Phone::masked("+14155550100"), "+14 1*** ***100");
-        assert_eq!(Phone::masked("+12"), "+*** ***");
+    fn the_international_prefix_00_reads_as_plus() {
         assert_eq!(
             Phone::parse_lenient("0044 7700 900123").unwrap().as_str(),
             "+447700900123"

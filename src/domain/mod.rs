@@ -8,11 +8,13 @@ mod money;
 mod permission;
 mod sms;
 mod viewer;
+mod zone;
 
 pub use access::Access;
 pub use fields::{CompanyName, Email, FieldError, Login, Password, PersonName, Phone};
 pub use form::{ContactDetails, ContactForm, FormErrors, NewUser};
-pub use money::Money;
+pub use money::{group_thousands, Money};
 pub use permission::{Category, Permission, PermissionSet};
 pub use sms::{Encoding, Segments, MAX_PARTS};
 pub use viewer::{Role, Viewer};
+pub use zone::Zone;

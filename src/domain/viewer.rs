@@ -1,4 +1,4 @@
-use super::{Money, Permission, PermissionSet};
+use super::{Money, Permission, PermissionSet, Zone};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +51,8 @@ pub struct Viewer {
     pub permissions: PermissionSet,
     /// The account balance, present only for viewers who may see finances.
     pub balance: Option<Money>,
+    /// The account's time zone (UTC for managers), in which times are shown.
+    pub zone: Zone,
 }
 
 impl Viewer {

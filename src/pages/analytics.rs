@@ -6,9 +6,9 @@ use crate::{
     api::analytics::{analytics_details, analytics_summary, DayTotal, Details, Summary},
     components::{
         guard::Guarded,
-        table::{query_string, short_time, Pager, StatusBadge},
+        table::{query_string, short_time, time_heading, Pager, StatusBadge},
     },
-    domain::{Access, Money, Permission},
+    domain::{group_thousands, Access, Money, Permission},
 };
 
 #[component]
@@ -22,8 +22,9 @@ pub fn AnalyticsSummaryPage() -> impl IntoView {
 }
 
 /// The date range form, shared by both analytics pages.
+/// A GET form of a date range (with and without wasm alike).
 #[component]
-fn RangeForm(
+pub fn RangeForm(
     from: String,
     to: String,
     #[prop(optional)] children: Option<Children>,
@@ -91,9 +92,9 @@ fn SummaryBody(summary: Summary) -> impl IntoView {
             <RangeForm from=summary.from.clone() to=summary.to.clone() />
         </section>
         <div class="kpis">
-            <div class="kpi card"><p class="kpi-label">"Messages"</p><p class="kpi-value">{summary.messages}</p></div>
+            <div class="kpi card"><p class="kpi-label">"Messages"</p><p class="kpi-value">{group_thousands(summary.messages)}</p></div>
             <div class="kpi card"><p class="kpi-label">"Delivery rate"</p><p class="kpi-value">{rate}</p></div>
-            <div class="kpi card"><p class="kpi-label">"SMS parts"</p><p class="kpi-value">{summary.parts}</p></div>
+            <div class="kpi card"><p class="kpi-label">"SMS parts"</p><p class="kpi-value">{group_thousands(summary.parts)}</p></div>
             <div class="kpi card"><p class="kpi-label">"Cost"</p><p class="kpi-value">{Money(summary.cost).display()}</p></div>
         </div>
         <section class="card" aria-labelledby="chart-title">
@@ -107,7 +108,7 @@ fn SummaryBody(summary: Summary) -> impl IntoView {
                     <thead><tr><th scope="col">"Status"</th><th scope="col" class="num">"Messages"</th></tr></thead>
                     <tbody>
                         {summary.statuses.into_iter().map(|(status, count)| view! {
-                            <tr><td><StatusBadge status /></td><td class="num">{count}</td></tr>
+                            <tr><td><StatusBadge status /></td><td class="num">{group_thousands(count)}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>
@@ -120,7 +121,7 @@ fn SummaryBody(summary: Summary) -> impl IntoView {
                         {summary.countries.into_iter().map(|c| view! {
                             <tr>
                                 <td>{c.country.unwrap_or_else(|| c.country_code.clone())}</td>
-                                <td class="num">{c.messages}</td>
+                                <td class="num">{group_thousands(c.messages)}</td>
                                 <td class="num">{Money(c.cost).display()}</td>
                             </tr>
                         }).collect_view()}
@@ -254,14 +255,14 @@ fn DetailsBody(details: Details, status: String, recipient: String) -> impl Into
                 {details.unmasked.then(|| view! {
                     <div class="field">
                         <label for="recipient">"Recipient"</label>
-                        <input id="recipient" name="recipient" type="search" value=recipient.clone() placeholder="Digits of the number" />
+                        <input id="recipient" name="recipient" type="search" value=recipient.clone() placeholder="Start or end of the number" />
                     </div>
                 })}
             </RangeForm>
         </section>
         <section class="card table-card">
             <div class="card-toolbar">
-                <p class="muted">{format!("{total} messages")}
+                <p class="muted">{format!("{} messages", group_thousands(total))}
                     {(!details.unmasked).then_some(" · numbers masked, texts hidden (your login does not include “Can See Analytics Details”)")}</p>
                 {details.can_export.then(|| view! { <a class="btn" href=export download>"Export"</a> })}
             </div>
@@ -269,9 +270,9 @@ fn DetailsBody(details: Details, status: String, recipient: String) -> impl Into
                 view! { <p class="empty">"No messages match these filters."</p> }.into_any()
             } else {
                 view! {
-                    <table class="data-table">
+                    <table class="data-table stacks compact">
                         <thead><tr>
-                            <th scope="col">"Time (UTC)"</th>
+                            <th scope="col">{time_heading("Time")}</th>
                             <th scope="col">"Sender"</th>
                             <th scope="col">"Recipient"</th>
                             <th scope="col">"Country"</th>
@@ -283,17 +284,17 @@ fn DetailsBody(details: Details, status: String, recipient: String) -> impl Into
                         <tbody>
                             {messages.items.into_iter().map(|m| view! {
                                 <tr>
-                                    <td>{short_time(&m.created_at)}</td>
-                                    <td class="mono">{m.sender}</td>
-                                    <td class="mono">{m.recipient}</td>
-                                    <td>{m.country_code}</td>
+                                    <td data-label="Time">{short_time(&m.created_at)}</td>
+                                    <td class="mono" data-label="Sender">{m.sender}</td>
+                                    <td class="mono nowrap" data-label="Recipient">{m.recipient}</td>
+                                    <td data-label="Country">{m.country_code}</td>
                                     {m.text.map(|text| {
                                         let title = text.clone();
-                                        view! { <td class="truncate" title=title>{text}</td> }
+                                        view! { <td class="truncate" data-label="Text" title=title>{text}</td> }
                                     })}
-                                    <td class="num">{m.parts}</td>
-                                    <td class="num">{Money(m.price).display_precise()}</td>
-                                    <td><StatusBadge status=m.status /></td>
+                                    <td class="num" data-label="Parts">{m.parts}</td>
+                                    <td class="num nowrap" data-label="Price">{Money(m.price).display_precise()}</td>
+                                    <td data-label="Status"><StatusBadge status=m.status /></td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -6,7 +6,7 @@ use crate::{
     api::audit::list_audit,
     components::{
         guard::Guarded,
-        table::{query_string, Pager, SearchBox},
+        table::{query_string, short_time, time_heading, Pager, SearchBox},
     },
     domain::{Access, Role, Viewer},
 };
@@ -61,7 +61,7 @@ fn AuditLog() -> impl IntoView {
                                 view! {
                                     <table class="data-table">
                                         <thead><tr>
-                                            <th scope="col">"When (UTC)"</th>
+                                            <th scope="col">{time_heading("When")}</th>
                                             {is_manager.then(|| view! { <th scope="col">"Account"</th> })}
                                             <th scope="col">"Who"</th>
                                             <th scope="col">"Action"</th>
@@ -74,7 +74,7 @@ fn AuditLog() -> impl IntoView {
                                                 let agent = e.user_agent.clone().unwrap_or_default();
                                                 view! {
                                                     <tr>
-                                                        <td>{e.at.replace('T', " ").chars().take(19).collect::<String>()}</td>
+                                                        <td class="nowrap">{short_time(&e.at)}</td>
                                                         {is_manager.then(|| view! { <td>{e.account.clone().unwrap_or_default()}</td> })}
                                                         <td class="mono">{e.actor_login.unwrap_or_else(|| "—".into())}</td>
                                                         <td><span class="badge">{e.action.replace('_', " ")}</span></td>

@@ -2,8 +2,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
-    components::guard::Guarded,
-    domain::{Access, Category, Role, Viewer},
+    api::home::{owner_overview, HomeOverview},
+    components::{guard::Guarded, table::short_time},
+    domain::{group_thousands, Access, Category, Role, Viewer},
 };
 
 #[component]
@@ -54,7 +55,13 @@ fn ManagerHome() -> impl IntoView {
 
 #[component]
 fn OwnerHome(viewer: Viewer) -> impl IntoView {
+    let overview = Resource::new(|| (), |_| owner_overview());
     view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                overview.await.map(|overview| view! { <Overview overview /> })
+            })}
+        </Transition>
         <section class="card">
             <h2>"Your team"</h2>
             {if viewer.can_add_subaccount {
@@ -67,6 +74,42 @@ fn OwnerHome(viewer: Viewer) -> impl IntoView {
                     <p>"Sub-accounts let people on your team log in with only the permissions they need. "
                     "They are not enabled for your account yet: ask your manager to turn on the "
                     <strong>"Can Add Subaccount"</strong>" option."</p>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Overview(overview: HomeOverview) -> impl IntoView {
+    let team = match overview.team_size {
+        0 => "No sub-accounts yet".to_owned(),
+        size => format!(
+            "{} of {} enabled",
+            group_thousands(overview.team_active),
+            group_thousands(size)
+        ),
+    };
+    view! {
+        <div class="kpis">
+            <a class="kpi card" href="/finance"><p class="kpi-label">"Balance"</p><p class="kpi-value">{overview.balance.display()}</p></a>
+            <a class="kpi card" href="/settings/sub-accounts"><p class="kpi-label">"Team"</p><p class="kpi-value">{team}</p></a>
+        </div>
+        <section class="card" aria-labelledby="recent-title">
+            <h2 id="recent-title">"Latest campaigns"</h2>
+            {if overview.recent_campaigns.is_empty() {
+                view! { <p class="empty">"No campaigns yet. " <a href="/sending/bulk">"Compose the first one"</a>"."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="recent-list">
+                        {overview.recent_campaigns.into_iter().map(|c| view! {
+                            <li>
+                                <a href=format!("/sending/bulk#campaign-{}", c.id)>{format!("Campaign #{}", c.id)}</a>
+                                <span class="muted">{format!(" · {} · {} recipients · {} delivered", short_time(&c.created_at), group_thousands(c.recipients), group_thousands(c.delivered))}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    <p><a href="/sending/bulk">"All campaigns"</a></p>
                 }.into_any()
             }}
         </section>

@@ -6,7 +6,7 @@ use crate::{
     api::inbox::{list_blocked, list_incoming},
     components::{
         guard::Guarded,
-        table::{query_string, short_time, Pager, SearchBox, StatusBadge},
+        table::{query_string, short_time, time_heading, Pager, SearchBox, StatusBadge},
     },
     domain::{Access, Permission},
 };
@@ -60,9 +60,9 @@ fn Incoming() -> impl IntoView {
                             } else {
                                 let (number, pages, total) = (rows.page, rows.pages(), rows.total);
                                 view! {
-                                    <table class="data-table">
+                                    <table class="data-table stacks">
                                         <thead><tr>
-                                            <th scope="col">"Received (UTC)"</th>
+                                            <th scope="col">{time_heading("Received")}</th>
                                             <th scope="col">"From"</th>
                                             <th scope="col">"To"</th>
                                             <th scope="col">"Message"</th>
@@ -70,10 +70,10 @@ fn Incoming() -> impl IntoView {
                                         <tbody>
                                             {rows.items.into_iter().map(|m| view! {
                                                 <tr>
-                                                    <td>{short_time(&m.received_at)}</td>
-                                                    <td class="mono">{m.sender}</td>
-                                                    <td class="mono">{m.recipient}</td>
-                                                    <td>{m.text}</td>
+                                                    <td data-label="Received">{short_time(&m.received_at)}</td>
+                                                    <td class="mono" data-label="From">{m.sender}</td>
+                                                    <td class="mono" data-label="To">{m.recipient}</td>
+                                                    <td data-label="Message">{m.text}</td>
                                                 </tr>
                                             }).collect_view()}
                                         </tbody>
@@ -112,6 +112,7 @@ fn Blocked() -> impl IntoView {
                 <h1>"Blocked SMS"</h1>
                 <p class="lead">"Messages that were not sent: numbers on your stop-list, invalid numbers, destinations without a route."</p>
             </div>
+            <a class="btn" href="/blocked/stop-list">"Stop list"</a>
         </header>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -130,9 +131,9 @@ fn Blocked() -> impl IntoView {
                             } else {
                                 let (number, pages, total) = (rows.page, rows.pages(), rows.total);
                                 view! {
-                                    <table class="data-table">
+                                    <table class="data-table stacks">
                                         <thead><tr>
-                                            <th scope="col">"Time (UTC)"</th>
+                                            <th scope="col">{time_heading("Time")}</th>
                                             <th scope="col">"Sender"</th>
                                             <th scope="col">"Recipient"</th>
                                             <th scope="col">"Message"</th>
@@ -143,11 +144,11 @@ fn Blocked() -> impl IntoView {
                                                 let title = m.text.clone();
                                                 view! {
                                                     <tr>
-                                                        <td>{short_time(&m.created_at)}</td>
-                                                        <td class="mono">{m.sender}</td>
-                                                        <td class="mono">{m.recipient}</td>
-                                                        <td class="truncate" title=title>{m.text}</td>
-                                                        <td><StatusBadge status=m.reason /></td>
+                                                        <td data-label="Time">{short_time(&m.created_at)}</td>
+                                                        <td class="mono" data-label="Sender">{m.sender}</td>
+                                                        <td class="mono" data-label="Recipient">{m.recipient}</td>
+                                                        <td class="truncate" data-label="Message" title=title>{m.text}</td>
+                                                        <td data-label="Reason"><StatusBadge status=m.reason /></td>
                                                     </tr>
                                                 }
                                             }).collect_view()}

@@ -28,6 +28,12 @@ fn AccountsTable() -> impl IntoView {
     let set_option = ServerAction::<SetCanAddSubaccount>::new();
     let accounts = Resource::new(move || set_option.version().get(), |_| list_accounts());
     let query = use_query_map();
+    let created = move || {
+        let login = query.read().get("created")?;
+        crate::domain::Login::parse(&login)
+            .ok()
+            .map(|l| l.into_inner())
+    };
     let saved = move || {
         set_option.value().get().and_then(Result::ok).is_some()
             || query.read().get("saved").is_some()
@@ -42,6 +48,9 @@ fn AccountsTable() -> impl IntoView {
         </header>
         <FormError action=set_option />
         {move || saved().then(|| view! { <p role="status" class="status ok">"Saved"</p> })}
+        {move || created().map(|login| view! {
+            <p role="status" class="status ok">"Account created. Its owner logs in as " <strong>{login}</strong> "."</p>
+        })}
         <section class="card table-card">
             <Transition fallback=|| view! { <p class="loading">"Loading accounts…"</p> }>
                 {move || Suspend::new(async move {
@@ -95,6 +104,12 @@ fn AccountRow(
                     </label>
                     <SubmitButton label="Save" pending=set_option.pending() class="btn small" />
                 </ActionForm>
+                {(account.can_add_subaccount && account.sub_accounts > 0).then(|| view! {
+                    <p class="help warning">{format!(
+                        "Switching it off locks out its {} sub-user{} until it is switched on again.",
+                        account.sub_accounts, if account.sub_accounts == 1 { "" } else { "s" }
+                    )}</p>
+                })}
             </td>
         </tr>
     }

@@ -12,4 +12,5 @@ pub mod not_found;
 pub mod prices;
 pub mod profile;
 pub mod sending;
+pub mod stop_list;
 pub mod sub_accounts;

@@ -9,7 +9,7 @@ use crate::{
         analytics::{CountryTotal, DayTotal, MessageRow, Summary},
         AppError, Page, PER_PAGE,
     },
-    domain::{Permission, Phone, Viewer},
+    domain::{Permission, Viewer},
 };
 
 /// An inclusive range of UTC days, at most a year long.
@@ -20,8 +20,23 @@ pub struct DateRange {
 }
 
 impl DateRange {
-    /// Empty bounds default to the last 30 days.
+    /// Empty bounds default to the last 30 days; at most a year at a time.
     pub fn parse(from: &str, to: &str) -> Result<Self, AppError> {
+        Self::parse_within(from, to, Some(Duration::days(29)))
+    }
+
+    /// Any span: an empty start means since the beginning of records.
+    pub fn parse_any(from: &str, to: &str) -> Result<Self, AppError> {
+        Self::parse_within(from, to, None)
+    }
+
+    /// `default_span`: how far back an empty start goes, and whether the
+    /// range is limited to a year (analytics) or not (statements).
+    fn parse_within(
+        from: &str,
+        to: &str,
+        default_span: Option<Duration>,
+    ) -> Result<Self, AppError> {
         let format = format_description!("[year]-[month]-[day]");
         let today = OffsetDateTime::now_utc().date();
         let parse = |raw: &str, field: &str, default: Date| -> Result<Date, AppError> {
@@ -32,14 +47,19 @@ impl DateRange {
                 .map_err(|_| AppError::invalid(field, "Enter a date as YYYY-MM-DD."))
         };
         let to = parse(to, "to", today)?;
-        let from = parse(from, "from", to - Duration::days(29))?;
+        let earliest = Date::from_calendar_date(2000, time::Month::January, 1).unwrap_or(to);
+        let from = parse(
+            from,
+            "from",
+            default_span.map_or(earliest, |span| to - span),
+        )?;
         if from > to {
             return Err(AppError::invalid(
                 "from",
                 "The start date is after the end date.",
             ));
         }
-        if to - from > Duration::days(366) {
+        if default_span.is_some() && to - from > Duration::days(366) {
             return Err(AppError::invalid(
                 "from",
                 "Choose at most a year at a time.",
@@ -129,8 +149,9 @@ pub async fn summary(
 pub struct DetailsFilter {
     pub range: DateRange,
     pub status: Option<String>,
-    /// Digits to look for in recipient numbers; only for unmasked viewers,
-    /// since searching masked numbers would reveal them digit by digit.
+    /// Digits a recipient number starts (with its country code) or ends with;
+    /// only for unmasked viewers, since searching masked numbers would
+    /// reveal them digit by digit.
     pub recipient: Option<String>,
     pub unmasked: bool,
 }
@@ -180,13 +201,26 @@ impl DetailsFilter {
 
     /// The WHERE clause over `m`, binding ?1 account, ?2/?3 time, ?4 status, ?5 recipient.
     pub fn condition(&self) -> String {
-        let mut sql =
-            String::from("m.account_id = ?1 AND m.created_at >= ?2 AND m.created_at < ?3");
+        let Some(_) = &self.recipient else {
+            let mut sql =
+                String::from("m.account_id = ?1 AND m.created_at >= ?2 AND m.created_at < ?3");
+            if self.status.is_some() {
+                sql.push_str(" AND m.status = ?4");
+            }
+            return sql;
+        };
+        // The number starts (after `+`) or ends with the digits: two ranges
+        // of two indexes. The unary `+` keeps the planner from walking the
+        // time index instead, which would read every message of the range.
+        let reversed = reversed_digits("?5");
+        let mut sql = format!(
+            "+m.account_id = ?1 AND +m.created_at >= ?2 AND +m.created_at < ?3 AND m.id IN (\
+             SELECT id FROM messages WHERE account_id = ?1 AND recipient >= '+' || ?5 AND recipient < '+' || ?5 || ':' \
+             UNION SELECT id FROM messages WHERE account_id = ?1 \
+             AND recipient_reversed >= {reversed} AND recipient_reversed < {reversed} || ':')"
+        );
         if self.status.is_some() {
-            sql.push_str(" AND m.status = ?4");
-        }
-        if self.recipient.is_some() {
-            sql.push_str(" AND m.recipient LIKE '%' || ?5 || '%'");
+            sql.push_str(" AND +m.status = ?4");
         }
         sql
     }
@@ -194,11 +228,22 @@ impl DetailsFilter {
     /// Hides what the viewer may not see: masking happens here, on the server.
     pub fn present(&self, mut row: MessageRow) -> MessageRow {
         if !self.unmasked {
-            row.recipient = Phone::masked(&row.recipient);
+            row.recipient = super::phone::masked(&row.recipient);
             row.text = None;
         }
         row
     }
+}
+
+/// SQL reversing the up to 15 digits `expr` holds (SQLite has no reverse();
+/// `substr` past the end is empty). `:` sorts right after `9`, so a range
+/// from `x` to `x || ':'` holds exactly the strings starting with digits `x`.
+fn reversed_digits(expr: &str) -> String {
+    let terms: Vec<String> = (1..=15)
+        .rev()
+        .map(|n| format!("substr({expr}, {n}, 1)"))
+        .collect();
+    format!("({})", terms.join(" || "))
 }
 
 pub const DETAILS_COLUMNS: &str = "m.id, m.created_at, m.sender, m.recipient, m.country_code, m.text, m.parts, m.price, m.status, u.login AS sent_by";
@@ -295,6 +340,7 @@ mod tests {
             can_add_subaccount: true,
             permissions,
             balance: None,
+            zone: Default::default(),
         }
     }
 

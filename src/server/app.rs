@@ -18,18 +18,25 @@ use tower_http::{
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::SqliteStore;
 
-use super::{auth::Backend, password::Passwords, rate_limit::LoginRateLimit, security, AppState};
+use super::{
+    auth::Backend, export::ExportLimits, password::Passwords, rate_limit::LoginRateLimit, security,
+    AppState,
+};
 use crate::{
     api::AppError,
     app::{shell, App},
 };
 
 pub const SESSION_COOKIE: &str = "sms_portal_session";
+/// Exports running at once, overall and per user: each reads the database
+/// in chunks between which other requests get their turn.
+const EXPORTS_AT_ONCE: usize = 4;
+const EXPORTS_PER_USER: usize = 2;
 
 /// Settings of the HTTP layer.
 #[derive(Clone, Debug)]
 pub struct HttpConfig {
-    /// Mark the session cookie `Secure` (set when served over TLS).
+    /// Mark the session cookie `Secure` (see [`secure_cookies`]).
     pub secure_cookies: bool,
     /// A session ends after this long without a request.
     pub idle_timeout: time::Duration,
@@ -37,6 +44,8 @@ pub struct HttpConfig {
     pub absolute_timeout: time::Duration,
     /// Login attempts allowed per client address and minute; 0 for no limit.
     pub login_attempts_per_minute: u32,
+    /// An export whose client takes no data for this long is dropped.
+    pub export_stall: std::time::Duration,
 }
 
 impl Default for HttpConfig {
@@ -46,7 +55,19 @@ impl Default for HttpConfig {
             idle_timeout: time::Duration::minutes(30),
             absolute_timeout: time::Duration::hours(12),
             login_attempts_per_minute: 20,
+            export_stall: super::export::DEFAULT_STALL,
         }
+    }
+}
+
+/// Whether the session cookie is `Secure`: yes, unless the portal serves
+/// a loopback address (a browser on the same machine over plain HTTP) or
+/// `setting` (SMS_PORTAL_SECURE_COOKIES) switches it off explicitly.
+pub fn secure_cookies(address: std::net::SocketAddr, setting: Option<&str>) -> bool {
+    match setting.map(|value| value.trim().to_ascii_lowercase()) {
+        Some(value) if matches!(value.as_str(), "0" | "false" | "off" | "no") => false,
+        Some(value) if matches!(value.as_str(), "1" | "true" | "on" | "yes") => true,
+        _ => !address.ip().is_loopback(),
     }
 }
 
@@ -62,6 +83,7 @@ pub async fn router(
         pool: pool.clone(),
         passwords: passwords.clone(),
         login_rate_limit: LoginRateLimit::per_minute(config.login_attempts_per_minute),
+        export_limits: ExportLimits::new(EXPORTS_AT_ONCE, EXPORTS_PER_USER, config.export_stall),
     };
 
     let session_store = SqliteStore::new(pool.clone());
@@ -88,6 +110,7 @@ pub async fn router(
             },
         )
         .merge(super::export::routes())
+        .merge(super::upload::routes())
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn_with_state(
@@ -98,7 +121,8 @@ pub async fn router(
             security::session_lifetime,
         ))
         .layer(auth_layer)
-        .layer(middleware::from_fn(security::reject_cross_site));
+        .layer(middleware::from_fn(security::reject_cross_site))
+        .layer(middleware::map_response(no_store));
     for (name, value) in security::security_headers() {
         app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
@@ -136,6 +160,10 @@ fn is_static_asset(
     headers: &http::HeaderMap,
     _: &http::Extensions,
 ) -> bool {
+    is_asset(headers)
+}
+
+fn is_asset(headers: &http::HeaderMap) -> bool {
     let content_type = headers
         .get(http::header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -148,6 +176,19 @@ fn is_static_asset(
     ]
     .iter()
     .any(|asset| content_type.starts_with(asset))
+}
+
+/// Pages, server-function answers, exports and redirects carry account
+/// data: no browser or proxy cache may keep them (a shared computer's Back
+/// button, a proxy between offices). Static assets stay cacheable.
+async fn no_store(mut response: Response) -> Response {
+    if !is_asset(response.headers()) {
+        response.headers_mut().insert(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("no-store"),
+        );
+    }
+    response
 }
 
 /// Gives a server function's error the HTTP status it stands for: server_fn
@@ -167,4 +208,26 @@ async fn error_status(request: Request<Body>, next: Next) -> Response {
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::secure_cookies;
+
+    #[test]
+    fn cookies_are_secure_unless_on_loopback_or_switched_off() {
+        let public = "0.0.0.0:3000".parse().unwrap();
+        let loopback = "127.0.0.1:3000".parse().unwrap();
+        assert!(secure_cookies(public, None));
+        assert!(secure_cookies("[::]:3000".parse().unwrap(), None));
+        assert!(!secure_cookies(loopback, None));
+        assert!(!secure_cookies("[::1]:3000".parse().unwrap(), None));
+        assert!(!secure_cookies(public, Some("0")));
+        assert!(!secure_cookies(public, Some("false")));
+        assert!(secure_cookies(loopback, Some("1")));
+        assert!(
+            secure_cookies(public, Some("maybe")),
+            "unknown values keep the default"
+        );
+    }
 }

@@ -63,6 +63,7 @@ struct UserRow {
     disabled: bool,
     password_hash: String,
     session_epoch: i64,
+    timezone: Option<String>,
 }
 
 /// The user with their account's name and option, selected by `$condition`.
@@ -71,7 +72,7 @@ macro_rules! select_user {
         concat!(
             "SELECT u.id, u.login, u.name, u.role, u.account_id, a.name AS account_name, ",
             "COALESCE(a.can_add_subaccount, 0) AS can_add_subaccount, a.balance, ",
-            "u.disabled, u.password_hash, u.session_epoch ",
+            "u.disabled, u.password_hash, u.session_epoch, a.timezone ",
             "FROM users u LEFT JOIN accounts a ON a.id = u.account_id WHERE ",
             $condition
         )
@@ -119,6 +120,7 @@ async fn session_user(pool: &SqlitePool, row: UserRow) -> Result<SessionUser, sq
             can_add_subaccount: row.can_add_subaccount,
             permissions,
             balance,
+            zone: super::zone::zone(row.timezone.as_deref().unwrap_or("UTC")),
         },
     })
 }

@@ -5,7 +5,7 @@ use sqlx::SqlitePool;
 use super::db::begin_write;
 use crate::{
     api::{
-        contacts::{ContactListPage, ContactListSummary, ImportReport},
+        contacts::{Contact, ContactListPage, ContactListSummary, ImportReport},
         AppError, Page, PER_PAGE,
     },
     domain::{PersonName, Phone},
@@ -126,16 +126,16 @@ pub async fn list_page(
         .fetch_optional(pool)
         .await?
         .ok_or(AppError::NotFound)?;
-    let pattern = format!("%{}%", search.trim().replace(['%', '_'], ""));
+    let pattern = super::search::like_pattern(search);
     let total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM contacts WHERE list_id = ?1 AND (phone LIKE ?2 OR name LIKE ?2)",
+        "SELECT COUNT(*) FROM contacts WHERE list_id = ?1 AND (phone LIKE ?2 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\')",
     )
     .bind(id)
     .bind(&pattern)
     .fetch_one(pool)
     .await?;
-    let items = sqlx::query_as(
-        "SELECT id, phone, name FROM contacts WHERE list_id = ?1 AND (phone LIKE ?2 OR name LIKE ?2) ORDER BY name, id LIMIT ?3 OFFSET ?4",
+    let items: Vec<Contact> = sqlx::query_as(
+        "SELECT id, phone, name FROM contacts WHERE list_id = ?1 AND (phone LIKE ?2 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\') ORDER BY name, id LIMIT ?3 OFFSET ?4",
     )
     .bind(id)
     .bind(&pattern)
@@ -144,9 +144,16 @@ pub async fn list_page(
     .fetch_all(pool)
     .await?;
     Ok(ContactListPage {
+        countries: import_countries(pool, account_id).await?,
         list,
         contacts: Page {
-            items,
+            items: items
+                .into_iter()
+                .map(|contact| Contact {
+                    phone_display: super::phone::grouped(&contact.phone),
+                    ..contact
+                })
+                .collect(),
             total,
             page,
             per_page: PER_PAGE,
@@ -154,7 +161,32 @@ pub async fn list_page(
     })
 }
 
-async fn owned_list(pool: &SqlitePool, account_id: i64, list_id: i64) -> Result<(), AppError> {
+/// The routed countries, the one of the account owner's phone first: the
+/// likeliest home of national numbers in an import.
+async fn import_countries(
+    pool: &SqlitePool,
+    account_id: i64,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    let mut countries: Vec<(String, String)> = sqlx::query_as(
+        "SELECT country_code, MIN(country) FROM prices GROUP BY country_code ORDER BY MIN(country)",
+    )
+    .fetch_all(pool)
+    .await?;
+    let owner_phone: Option<String> =
+        sqlx::query_scalar("SELECT phone FROM users WHERE account_id = ?1 AND role = 'owner'")
+            .bind(account_id)
+            .fetch_optional(pool)
+            .await?;
+    if let Some(home) = owner_phone.as_deref().and_then(super::phone::country_of) {
+        if let Some(at) = countries.iter().position(|(code, _)| *code == home) {
+            let first = countries.remove(at);
+            countries.insert(0, first);
+        }
+    }
+    Ok(countries)
+}
+
+pub async fn owned_list(pool: &SqlitePool, account_id: i64, list_id: i64) -> Result<(), AppError> {
     let found: Option<i64> =
         sqlx::query_scalar("SELECT id FROM contact_lists WHERE id = ?1 AND account_id = ?2")
             .bind(list_id)
@@ -239,10 +271,25 @@ pub type ImportRow = (usize, Phone, String);
 /// A refused import line and the reason.
 pub type LineError = (i64, String);
 
+/// Reads the number of an import line: international, or national in
+/// `country` (an ISO code; empty for none).
+fn import_phone(field: &str, country: &str) -> Result<Phone, crate::domain::FieldError> {
+    let typed = field.trim();
+    Phone::parse_lenient(typed).or_else(|error| {
+        let international = typed.starts_with('+') || typed.starts_with("00");
+        if international || country.is_empty() {
+            return Err(error);
+        }
+        super::phone::from_national(typed, country).map_or(Err(error), |e164| Phone::parse(&e164))
+    })
+}
+
 /// Parses CSV rows of `phone[,name]`, one contact per line (quoted fields
 /// may hold commas); a first row without a valid number is taken as a
-/// header. Returns the valid rows and the refused lines, numbered as in the file.
-pub fn parse_import(csv_text: &str) -> (Vec<ImportRow>, Vec<LineError>) {
+/// header. Numbers without a country code are read as numbers of
+/// `country`. Returns the valid rows and the refused lines, numbered as in
+/// the file.
+pub fn parse_import(csv_text: &str, country: &str) -> (Vec<ImportRow>, Vec<LineError>) {
     let (mut rows, mut errors) = (Vec::new(), Vec::new());
     for (index, text) in csv_text.lines().enumerate() {
         let line = index + 1;
@@ -260,7 +307,7 @@ pub fn parse_import(csv_text: &str) -> (Vec<ImportRow>, Vec<LineError>) {
         };
         let phone_field = record.get(0).unwrap_or_default();
         let name_field = record.get(1).unwrap_or_default();
-        match Phone::parse_lenient(phone_field) {
+        match import_phone(phone_field, country) {
             Ok(phone) => match contact_name(name_field) {
                 Ok(name) => rows.push((line, phone, name)),
                 Err(error) => errors.push((line as i64, error.to_string())),
@@ -284,9 +331,18 @@ pub async fn import(
     user_id: i64,
     list_id: i64,
     csv_text: &str,
+    country: &str,
 ) -> Result<ImportReport, AppError> {
     owned_list(pool, account_id, list_id).await?;
-    let (rows, errors) = parse_import(csv_text);
+    let country = country.trim();
+    let iso_code = |code: &str| code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase());
+    if !country.is_empty() && !iso_code(country) {
+        return Err(AppError::invalid(
+            "country",
+            "Choose a country from the list.",
+        ));
+    }
+    let (rows, errors) = parse_import(csv_text, country);
     if rows.len() + errors.len() > MAX_IMPORT_ROWS {
         return Err(AppError::invalid(
             "csv",

@@ -261,7 +261,8 @@ pub async fn seed_history(
         "INSERT INTO campaigns (account_id, user_id, sender, text, parts, recipients, blocked, cost, status, created_at) \
          WITH RECURSIVE day(d) AS (SELECT 89 UNION ALL SELECT d - 1 FROM day WHERE d > 0) \
          SELECT ?1, ?2, CASE WHEN d % 3 = 0 THEN 'NWSHOP' ELSE 'NORTHWIND' END, t.body, t.parts, 0, 0, 0, 'completed', \
-                strftime('%Y-%m-%dT09:00:00Z', 'now', '-' || d || ' days') \
+                CASE WHEN d = 0 AND strftime('%H', 'now') < '09' THEN strftime('%Y-%m-%dT00:01:00Z', 'now') \
+                     ELSE strftime('%Y-%m-%dT09:00:00Z', 'now', '-' || d || ' days') END \
          FROM day JOIN demo_texts t ON t.i = d % 6",
     ];
     for sql in statements {
@@ -283,7 +284,10 @@ pub async fn seed_history(
          WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?3), \
          picks AS MATERIALIZED (SELECT n, abs(random()) % 90 AS d, abs(random()) % ?4 AS r, abs(random()) % 100 AS fate, \
                                 abs(random()) % 28800 AS s, abs(random()) % 1000000000 AS number FROM seq), \
-         stamped AS MATERIALIZED (SELECT p.*, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', 'start of day', '-' || p.d || ' days', '+' || (32400 + p.s) || ' seconds') AS at FROM picks p) \
+         stamped AS MATERIALIZED (SELECT p.*, CASE WHEN p.d > 0 \
+                                THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now', 'start of day', '-' || p.d || ' days', '+' || (32400 + p.s) || ' seconds') \
+                                ELSE strftime('%Y-%m-%dT%H:%M:%SZ', 'now', 'start of day', '+' || (p.s * (CAST(strftime('%s', 'now') AS INTEGER) % 86400) / 28800) || ' seconds') \
+                                END AS at FROM picks p) \
          SELECT ?1, c.id, ?2, c.sender, '+' || r.prefix || printf('%09d', x.number), r.code, c.text, c.parts, r.price * c.parts, \
                 CASE WHEN x.fate < 96 THEN 'delivered' ELSE 'failed' END, x.at, x.at, x.at \
          FROM stamped x JOIN demo_routes r ON r.i = x.r JOIN campaigns c ON c.id = ?5 + 89 - x.d",
@@ -320,7 +324,8 @@ pub async fn seed_history(
          SELECT ?1, 'charge', -cost, 0, 'Campaign #' || id || ': ' || recipients || ' recipients', id, user_id, created_at FROM campaigns WHERE account_id = ?1",
         "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id, user_id, created_at) \
          SELECT ?1, 'refund', SUM(price), 0, 'Refund of undelivered messages, campaign #' || campaign_id, campaign_id, NULL, \
-                strftime('%Y-%m-%dT%H:%M:%SZ', MIN(created_at), '+1 day') FROM messages WHERE account_id = ?1 AND status = 'failed' GROUP BY campaign_id",
+                min(strftime('%Y-%m-%dT%H:%M:%SZ', MAX(created_at), '+10 minutes'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) \
+         FROM messages WHERE account_id = ?1 AND status = 'failed' GROUP BY campaign_id",
         "UPDATE balance_transactions SET balance_after = running.total FROM \
          (SELECT id, SUM(amount) OVER (ORDER BY created_at, id) AS total FROM balance_transactions WHERE account_id = ?1) AS running \
          WHERE balance_transactions.id = running.id",
@@ -328,7 +333,7 @@ pub async fn seed_history(
         "INSERT INTO invoices (account_id, number, period, amount, status, issued_at) \
          SELECT ?1, 'NW-' || strftime('%Y%m', created_at) || '-' || ?1, strftime('%Y-%m', created_at), -SUM(amount), \
                 CASE WHEN strftime('%Y-%m', created_at) = strftime('%Y-%m', 'now') THEN 'open' ELSE 'paid' END, \
-                strftime('%Y-%m-01T00:00:00Z', created_at, '+1 month') \
+                min(strftime('%Y-%m-01T00:00:00Z', created_at, '+1 month'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) \
          FROM balance_transactions WHERE account_id = ?1 AND kind = 'charge' GROUP BY strftime('%Y-%m', created_at)",
         "DROP TABLE temp.demo_routes",
         "DROP TABLE temp.demo_texts",

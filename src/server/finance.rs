@@ -2,29 +2,39 @@
 
 use sqlx::SqlitePool;
 
-use super::db::begin_write;
+use super::{analytics::DateRange, db::begin_write};
 use crate::{
-    api::{finance::FinanceOverview, Page, PER_PAGE},
+    api::{
+        finance::{FinanceOverview, Invoice, InvoiceDocument, Receipt},
+        Page, PER_PAGE,
+    },
     domain::Money,
 };
 
+/// The transactions of a date range, newest first; `None` for all time.
 pub async fn overview(
     pool: &SqlitePool,
     account_id: i64,
+    range: Option<&DateRange>,
     page: i64,
 ) -> Result<FinanceOverview, sqlx::Error> {
     let balance = super::sending::balance(pool, account_id).await?;
-    let total: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM balance_transactions WHERE account_id = ?1")
-            .bind(account_id)
-            .fetch_one(pool)
-            .await?;
-    let items = sqlx::query_as(
-        "SELECT t.id, t.created_at, t.kind, t.amount, t.balance_after, t.description, u.login AS by_login \
-         FROM balance_transactions t LEFT JOIN users u ON u.id = t.user_id \
-         WHERE t.account_id = ?1 ORDER BY t.id DESC LIMIT ?2 OFFSET ?3",
-    )
+    let (start, end) = range.map(DateRange::timestamps).unzip();
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM balance_transactions t WHERE {IN_RANGE}"
+    ))
     .bind(account_id)
+    .bind(&start)
+    .bind(&end)
+    .fetch_one(pool)
+    .await?;
+    let items = sqlx::query_as(&format!(
+        "SELECT {TRANSACTION_COLUMNS} FROM balance_transactions t LEFT JOIN users u ON u.id = t.user_id \
+         WHERE {IN_RANGE} ORDER BY t.created_at DESC, t.id DESC LIMIT ?4 OFFSET ?5"
+    ))
+    .bind(account_id)
+    .bind(&start)
+    .bind(&end)
     .bind(PER_PAGE)
     .bind((page - 1) * PER_PAGE)
     .fetch_all(pool)
@@ -45,6 +55,52 @@ pub async fn overview(
         },
         invoices,
     })
+}
+
+pub const TRANSACTION_COLUMNS: &str =
+    "t.id, t.created_at, t.kind, t.amount, t.balance_after, t.description, u.login AS by_login";
+
+/// Transactions of account ?1 between ?2 and ?3 (NULL: unbounded).
+pub const IN_RANGE: &str = "t.account_id = ?1 AND (?2 IS NULL OR t.created_at >= ?2) AND (?3 IS NULL OR t.created_at < ?3)";
+
+/// One invoice with what it bills: the campaigns charged in its month
+/// (refunds go back to the balance, so they are not billed at all).
+pub async fn invoice(
+    pool: &SqlitePool,
+    account_id: i64,
+    number: &str,
+) -> Result<Option<InvoiceDocument>, sqlx::Error> {
+    let Some(invoice): Option<Invoice> = sqlx::query_as(
+        "SELECT number, period, amount, status, issued_at FROM invoices WHERE account_id = ?1 AND number = ?2",
+    )
+    .bind(account_id)
+    .bind(number)
+    .fetch_optional(pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let (account, company): (String, Option<String>) = sqlx::query_as(
+        "SELECT a.name, o.company FROM accounts a LEFT JOIN users o ON o.account_id = a.id AND o.role = 'owner' WHERE a.id = ?1",
+    )
+    .bind(account_id)
+    .fetch_one(pool)
+    .await?;
+    let lines = sqlx::query_as(
+        "SELECT t.created_at, t.description, -t.amount AS amount FROM balance_transactions t \
+         WHERE t.account_id = ?1 AND t.kind = 'charge' AND strftime('%Y-%m', t.created_at) = ?2 \
+         ORDER BY t.created_at, t.id",
+    )
+    .bind(account_id)
+    .bind(&invoice.period)
+    .fetch_all(pool)
+    .await?;
+    Ok(Some(InvoiceDocument {
+        invoice,
+        account,
+        company,
+        lines,
+    }))
 }
 
 /// Credits the balance and records who did it, atomically; returns the transaction id.
@@ -74,4 +130,22 @@ pub async fn top_up(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// The top-up `id` of the account; only when `payer` made it, if given.
+pub async fn receipt(
+    pool: &SqlitePool,
+    account_id: i64,
+    id: i64,
+    payer: Option<i64>,
+) -> Result<Option<Receipt>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, amount, created_at FROM balance_transactions \
+         WHERE id = ?1 AND account_id = ?2 AND kind = 'top_up' AND (?3 IS NULL OR user_id = ?3)",
+    )
+    .bind(id)
+    .bind(account_id)
+    .bind(payer)
+    .fetch_optional(pool)
+    .await
 }

@@ -132,14 +132,67 @@ pub async fn step(pool: &SqlitePool, gateway: &dyn Gateway) -> Result<usize, sql
     let reported = report_deliveries(pool).await?;
     let submitted = submit_queued(pool, gateway).await?;
     if reported + submitted > 0 {
-        sqlx::query(
-            "UPDATE campaigns SET status = 'completed' WHERE status = 'sending' AND NOT EXISTS \
-             (SELECT 1 FROM messages m WHERE m.campaign_id = campaigns.id AND m.status IN ('queued', 'sent'))",
-        )
-        .execute(pool)
-        .await?;
+        complete_campaigns(pool).await?;
     }
     Ok(reported + submitted)
+}
+
+/// Marks campaigns whose every message is final as completed and refunds
+/// their failed parts with one transaction line per campaign, in the same
+/// transaction: a campaign is completed, and so refunded, exactly once.
+async fn complete_campaigns(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    let completed: Vec<(i64, i64)> = sqlx::query_as(
+        "UPDATE campaigns SET status = 'completed' WHERE status = 'sending' AND NOT EXISTS \
+         (SELECT 1 FROM messages m WHERE m.campaign_id = campaigns.id AND m.status IN ('queued', 'sent')) \
+         RETURNING id, account_id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for (campaign_id, account_id) in completed {
+        let failed: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(price), 0) FROM messages WHERE campaign_id = ?1 AND status = 'failed'",
+        )
+        .bind(campaign_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if failed > 0 {
+            refund(&mut tx, account_id, Some(campaign_id), failed).await?;
+        }
+    }
+    tx.commit().await
+}
+
+/// Credits `amount` back to the account with its transaction line.
+async fn refund(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    account_id: i64,
+    campaign_id: Option<i64>,
+    amount: i64,
+) -> Result<(), sqlx::Error> {
+    let balance: i64 = sqlx::query_scalar(
+        "UPDATE accounts SET balance = balance + ?2 WHERE id = ?1 RETURNING balance",
+    )
+    .bind(account_id)
+    .bind(amount)
+    .fetch_one(&mut **tx)
+    .await?;
+    let description = match campaign_id {
+        Some(id) => format!("Refund of undelivered messages, campaign #{id}"),
+        None => "Refund of undelivered messages".to_owned(),
+    };
+    sqlx::query(
+        "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id) \
+         VALUES (?1, 'refund', ?2, ?3, ?4, ?5)",
+    )
+    .bind(account_id)
+    .bind(amount)
+    .bind(balance)
+    .bind(description)
+    .bind(campaign_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 async fn submit_queued(pool: &SqlitePool, gateway: &dyn Gateway) -> Result<usize, sqlx::Error> {
@@ -170,8 +223,9 @@ async fn submit_queued(pool: &SqlitePool, gateway: &dyn Gateway) -> Result<usize
     Ok(moved)
 }
 
-/// Applies the outcome of messages sent at least a second ago and refunds
-/// the failed ones to their account, with one transaction line per campaign.
+/// Applies the outcome of messages sent at least a second ago. Failed
+/// messages of a campaign are refunded when it completes; those sent
+/// without a campaign, at once.
 async fn report_deliveries(pool: &SqlitePool) -> Result<usize, sqlx::Error> {
     let due: Vec<(i64, i64, Option<i64>, i64, String)> = sqlx::query_as(
         "SELECT id, account_id, campaign_id, price, outcome FROM messages \
@@ -184,7 +238,7 @@ async fn report_deliveries(pool: &SqlitePool) -> Result<usize, sqlx::Error> {
         return Ok(0);
     }
     let mut tx = begin_write(pool).await?;
-    let mut refunds: std::collections::BTreeMap<(i64, Option<i64>), i64> = Default::default();
+    let mut refunds: std::collections::BTreeMap<i64, i64> = Default::default();
     let mut moved = 0;
     for (id, account_id, campaign_id, price, outcome) in &due {
         let changed = sqlx::query(
@@ -198,34 +252,13 @@ async fn report_deliveries(pool: &SqlitePool) -> Result<usize, sqlx::Error> {
         // Refund only what this round moved, so a message is never refunded twice.
         if changed == 1 {
             moved += 1;
-            if outcome == "failed" {
-                *refunds.entry((*account_id, *campaign_id)).or_default() += price;
+            if outcome == "failed" && campaign_id.is_none() {
+                *refunds.entry(*account_id).or_default() += price;
             }
         }
     }
-    for ((account_id, campaign_id), amount) in refunds {
-        let balance: i64 = sqlx::query_scalar(
-            "UPDATE accounts SET balance = balance + ?2 WHERE id = ?1 RETURNING balance",
-        )
-        .bind(account_id)
-        .bind(amount)
-        .fetch_one(&mut *tx)
-        .await?;
-        let description = match campaign_id {
-            Some(id) => format!("Refund of undelivered messages, campaign #{id}"),
-            None => "Refund of undelivered messages".to_owned(),
-        };
-        sqlx::query(
-            "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id) \
-             VALUES (?1, 'refund', ?2, ?3, ?4, ?5)",
-        )
-        .bind(account_id)
-        .bind(amount)
-        .bind(balance)
-        .bind(description)
-        .bind(campaign_id)
-        .execute(&mut *tx)
-        .await?;
+    for (account_id, amount) in refunds {
+        refund(&mut tx, account_id, None, amount).await?;
     }
     tx.commit().await?;
     Ok(moved)

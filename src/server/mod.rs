@@ -14,6 +14,7 @@ pub mod finance;
 pub mod gateway;
 pub mod guard;
 pub mod password;
+pub mod phone;
 pub mod prices;
 pub mod profile;
 pub mod rate_limit;
@@ -21,9 +22,12 @@ pub mod search;
 pub mod security;
 pub mod sending;
 pub mod state;
+pub mod stop_list;
 pub mod sub_accounts;
 pub mod throttle;
+pub mod upload;
 pub mod users;
+pub mod zone;
 
 #[cfg(test)]
 mod tests;

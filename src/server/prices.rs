@@ -9,7 +9,7 @@ use crate::api::prices::PriceRow;
 pub async fn list(pool: &SqlitePool, search: &str) -> Result<Vec<PriceRow>, sqlx::Error> {
     sqlx::query_as(
         "SELECT country_code, country, dial_prefix, network, price FROM prices \
-         WHERE country LIKE ?1 OR country_code LIKE ?1 OR dial_prefix LIKE ?1 ORDER BY country, network",
+         WHERE country LIKE ?1 ESCAPE '\\' OR country_code LIKE ?1 ESCAPE '\\' OR dial_prefix LIKE ?1 ESCAPE '\\' ORDER BY country, network",
     )
     .bind(like_pattern(search))
     .fetch_all(pool)

@@ -37,9 +37,21 @@ impl LoginRateLimit {
         if limiter.len() > REMEMBERED {
             limiter.retain_recent();
         }
-        limiter.check_key(&ip).map_err(|not_until| {
+        limiter.check_key(&network_of(ip)).map_err(|not_until| {
             not_until.wait_time_from(governor::clock::DefaultClock::default().now())
         })
+    }
+}
+
+/// The unit one client controls: an IPv4 address, or an IPv6 /64 (one
+/// customer line gets a whole /64 and picks addresses from it at will).
+fn network_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
+        },
     }
 }
 
@@ -60,6 +72,26 @@ mod tests {
             "{wait:?}"
         );
         assert!(limit.check(b).is_ok(), "another address is not affected");
+    }
+
+    #[test]
+    fn an_ipv6_client_is_limited_by_its_64() {
+        let limit = LoginRateLimit::per_minute(3);
+        let same_line = (1..=4).map(|n| format!("2001:db8:1:2::{n:x}").parse::<IpAddr>().unwrap());
+        let answers: Vec<bool> = same_line.map(|ip| limit.check(ip).is_ok()).collect();
+        assert_eq!(
+            answers,
+            [true, true, true, false],
+            "four addresses of one /64"
+        );
+        assert!(
+            limit.check("2001:db8:1:3::1".parse().unwrap()).is_ok(),
+            "another /64"
+        );
+        assert_eq!(
+            network_of("::ffff:10.0.0.1".parse().unwrap()),
+            "10.0.0.1".parse::<IpAddr>().unwrap()
+        );
     }
 
     #[test]

@@ -4,15 +4,18 @@ use sqlx::{sqlite::SqliteRow, FromRow, SqlitePool};
 
 use crate::api::{Page, PER_PAGE};
 
-/// A LIKE pattern for a search box (its wildcards taken literally); empty matches all.
+/// A LIKE pattern for a search box, for use with `ESCAPE '\'`: what the
+/// user typed is found literally, `_` and `%` included. Empty matches all.
 pub fn like_pattern(search: &str) -> String {
-    let cleaned: String = search
-        .trim()
-        .chars()
-        .take(100)
-        .filter(|c| !matches!(c, '%' | '_'))
-        .collect();
-    format!("%{cleaned}%")
+    let mut pattern = String::from("%");
+    for c in search.trim().chars().take(100) {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }
 
 /// A list as SQL: `FROM … WHERE …` binds ?1 to the account (NULL lists every
@@ -24,6 +27,8 @@ pub struct SearchList {
     pub order: &'static str,
     /// Oldest first, for exports.
     pub export_order: &'static str,
+    /// The rows after an export's last key: time ?6, id ?7.
+    pub export_after: &'static str,
 }
 
 impl SearchList {
@@ -72,23 +77,62 @@ impl SearchList {
 
 pub const INCOMING: SearchList = SearchList {
     columns: "id, received_at, sender, recipient, text",
-    from: "incoming_messages WHERE account_id = ?1 AND (sender LIKE ?2 OR text LIKE ?2)",
+    from: "incoming_messages WHERE account_id = ?1 AND (sender LIKE ?2 ESCAPE '\\' OR text LIKE ?2 ESCAPE '\\')",
     order: "received_at DESC, id DESC",
     export_order: "received_at, id",
+    export_after: "(received_at, id) > (?6, ?7)",
 };
 
 pub const BLOCKED: SearchList = SearchList {
     columns: "id, created_at, sender, recipient, text, reason",
-    from: "blocked_messages WHERE account_id = ?1 AND (recipient LIKE ?2 OR text LIKE ?2 OR reason LIKE ?2)",
+    // The reason as the page shows it ("stop list"), so what is seen is found.
+    from: "blocked_messages WHERE account_id = ?1 AND (recipient LIKE ?2 ESCAPE '\\' OR text LIKE ?2 ESCAPE '\\' \
+           OR replace(reason, '_', ' ') LIKE ?2 ESCAPE '\\')",
     order: "created_at DESC, id DESC",
     export_order: "created_at, id",
+    export_after: "(created_at, id) > (?6, ?7)",
 };
 
+/// Whether the entry's actor is the provider's staff and the viewer is not
+/// (?1 holds the viewer's account; a manager has none).
+macro_rules! staff_hidden {
+    () => {
+        "(?1 IS NOT NULL AND COALESCE(au.role, '') = 'manager')"
+    };
+}
+
 /// An owner sees their account's entries; a manager (NULL) every account's.
+/// Owners see the provider's staff as "Provider staff", without address or
+/// browser, and cannot find those by searching either.
 pub const AUDIT: SearchList = SearchList {
-    columns: "l.id, l.at, a.name AS account, l.actor_login, l.subject, l.action, l.detail, l.ip, l.user_agent",
-    from: "audit_log l LEFT JOIN accounts a ON a.id = l.account_id WHERE (?1 IS NULL OR l.account_id = ?1) \
-           AND (l.action LIKE ?2 OR l.subject LIKE ?2 OR l.actor_login LIKE ?2 OR l.detail LIKE ?2 OR l.ip LIKE ?2)",
+    columns: concat!(
+        "l.id, l.at, a.name AS account, ",
+        "CASE WHEN ", staff_hidden!(), " THEN 'Provider staff' ELSE l.actor_login END AS actor_login, ",
+        "l.subject, l.action, l.detail, ",
+        "CASE WHEN ", staff_hidden!(), " THEN NULL ELSE l.ip END AS ip, ",
+        "CASE WHEN ", staff_hidden!(), " THEN NULL ELSE l.user_agent END AS user_agent"
+    ),
+    from: concat!(
+        "audit_log l LEFT JOIN accounts a ON a.id = l.account_id LEFT JOIN users au ON au.id = l.actor_id ",
+        "WHERE (?1 IS NULL OR l.account_id = ?1) AND (l.action LIKE ?2 ESCAPE '\\' OR l.subject LIKE ?2 ESCAPE '\\' ",
+        "OR l.detail LIKE ?2 ESCAPE '\\' ",
+        "OR (CASE WHEN ", staff_hidden!(), " THEN 'Provider staff' ELSE l.actor_login END) LIKE ?2 ESCAPE '\\' ",
+        "OR (NOT ", staff_hidden!(), " AND l.ip LIKE ?2 ESCAPE '\\'))"
+    ),
     order: "l.id DESC",
     export_order: "l.id",
+    export_after: "l.id > ?7",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn wildcards_are_searched_literally() {
+        assert_eq!(like_pattern(" login_failed "), "%login\\_failed%");
+        assert_eq!(like_pattern("50%"), "%50\\%%");
+        assert_eq!(like_pattern("a\\b"), "%a\\\\b%");
+        assert_eq!(like_pattern(""), "%%");
+    }
+}

@@ -6,11 +6,14 @@ use std::collections::HashSet;
 use super::db::begin_write;
 use crate::{
     api::{
-        sending::{CampaignRow, ComposeChoices, Estimate, SenderName},
+        sending::{CampaignRow, ComposeChoices, Draft, Estimate, SenderName},
         AppError, FormErrors, Page, PER_PAGE,
     },
     domain::{Money, Phone, Segments, MAX_PARTS},
 };
+
+/// How many stop-listed numbers a review names (the count says the rest).
+const STOPPED_NAMED: usize = 20;
 
 /// The most recipients one campaign may have.
 pub const MAX_RECIPIENTS: usize = 50_000;
@@ -96,16 +99,24 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn estimate(&self, balance: Money) -> Estimate {
+    /// What the form shows; whether the balance covers the cost only to
+    /// viewers who may see finances (`balance` is `None` for the others).
+    pub fn estimate(&self, balance: Option<Money>) -> Estimate {
         Estimate {
             recipients: self.recipients.len() as i64,
             invalid: self.invalid.clone(),
             duplicates: self.duplicates,
             stop_listed: self.stop_listed.len() as i64,
+            stopped_numbers: self
+                .stop_listed
+                .iter()
+                .take(STOPPED_NAMED)
+                .map(|number| super::phone::grouped(number))
+                .collect(),
             no_route: self.no_route.len() as i64,
             segments: self.segments,
             cost: self.cost,
-            enough_balance: balance >= self.cost,
+            enough_balance: balance.map(|balance| balance >= self.cost),
         }
     }
 }
@@ -250,6 +261,91 @@ pub async fn plan(
     })
 }
 
+/// Plans a composed campaign (see [`plan`]).
+pub async fn plan_draft(
+    pool: &SqlitePool,
+    account_id: i64,
+    draft: &Draft,
+) -> Result<Plan, AppError> {
+    let list_id = list_choice(&draft.list_id)?;
+    plan(
+        pool,
+        account_id,
+        &draft.sender,
+        list_id,
+        &draft.numbers,
+        &draft.text,
+    )
+    .await
+}
+
+/// What sending `draft` would do, as the caller may see it: whether the
+/// balance covers it only for those who may see the balance.
+pub async fn estimate(caller: &super::guard::Caller, draft: &Draft) -> Result<Estimate, AppError> {
+    let plan = plan_draft(caller.pool(), caller.account_id, draft).await?;
+    let balance = match caller.viewer.has(crate::domain::Permission::SeeFinance) {
+        true => Some(balance(caller.pool(), caller.account_id).await?),
+        false => None,
+    };
+    Ok(plan.estimate(balance))
+}
+
+/// How long a review can be sent: long enough for a coffee, short enough
+/// that nobody sends yesterday's campaign by accident.
+const REVIEW_HOURS: i64 = 24;
+
+/// Keeps `draft` for its author's review; drops their expired reviews.
+pub async fn save_review(
+    pool: &SqlitePool,
+    account_id: i64,
+    user_id: i64,
+    draft: &Draft,
+) -> Result<i64, sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    sqlx::query(
+        "DELETE FROM campaign_reviews WHERE user_id = ?1 \
+         AND created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?2 || ' hours')",
+    )
+    .bind(user_id)
+    .bind(REVIEW_HOURS)
+    .execute(&mut *tx)
+    .await?;
+    let id = sqlx::query_scalar(
+        "INSERT INTO campaign_reviews (account_id, user_id, sender, list_id, numbers, text) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(user_id)
+    .bind(&draft.sender)
+    .bind(&draft.list_id)
+    .bind(&draft.numbers)
+    .bind(&draft.text)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The user's own review `id`, while it can still be sent.
+pub async fn review(
+    pool: &SqlitePool,
+    account_id: i64,
+    user_id: i64,
+    id: i64,
+) -> Result<Option<Draft>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT sender, list_id, numbers, text FROM campaign_reviews \
+         WHERE id = ?1 AND account_id = ?2 AND user_id = ?3 \
+         AND created_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?4 || ' hours')",
+    )
+    .bind(id)
+    .bind(account_id)
+    .bind(user_id)
+    .bind(REVIEW_HOURS)
+    .fetch_optional(pool)
+    .await
+}
+
 /// Writes the campaign, its queued messages and blocked recipients, and
 /// charges the account, all in one transaction: the balance check and the
 /// charge cannot be separated by another campaign.
@@ -259,20 +355,54 @@ pub async fn send(
     user_id: i64,
     plan: &Plan,
 ) -> Result<i64, AppError> {
+    send_with(pool, account_id, user_id, None, plan).await
+}
+
+/// Sends `plan`, made from the review `review`, which it uses up in the
+/// same transaction: two clicks on Send make one campaign.
+pub async fn send_reviewed(
+    pool: &SqlitePool,
+    account_id: i64,
+    user_id: i64,
+    review: i64,
+    plan: &Plan,
+) -> Result<i64, AppError> {
+    send_with(pool, account_id, user_id, Some(review), plan).await
+}
+
+async fn send_with(
+    pool: &SqlitePool,
+    account_id: i64,
+    user_id: i64,
+    review: Option<i64>,
+    plan: &Plan,
+) -> Result<i64, AppError> {
     if plan.recipients.is_empty() {
         return Err(AppError::Rejected(
             "None of the recipients can be sent to (stop-list or no route).".into(),
         ));
     }
     let mut tx = begin_write(pool).await?;
+    if let Some(review) = review {
+        let used = sqlx::query("DELETE FROM campaign_reviews WHERE id = ?1 AND user_id = ?2")
+            .bind(review)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        if used.rows_affected() == 0 {
+            return Err(AppError::Rejected(
+                "This campaign was already sent. Follow it in the list below.".into(),
+            ));
+        }
+    }
     let balance: i64 = sqlx::query_scalar("SELECT balance FROM accounts WHERE id = ?1")
         .bind(account_id)
         .fetch_one(&mut *tx)
         .await?;
     if balance < plan.cost.0 {
+        // No amount: the sender may lack "Can See Finance".
         return Err(AppError::Rejected(format!(
-            "Your balance of {} does not cover this campaign ({}). Top up first; nothing was sent.",
-            Money(balance),
+            "The account's balance does not cover this campaign ({}). Nothing was sent: top up first, or ask the account owner to.",
             plan.cost
         )));
     }
@@ -349,17 +479,20 @@ pub async fn send(
     Ok(campaign)
 }
 
+/// A page of the account's campaigns. With `texts_of`, only that user's
+/// campaigns show their text: others' texts need "Can See Analytics Details".
 pub async fn campaigns(
     pool: &SqlitePool,
     account_id: i64,
     page: i64,
+    texts_of: Option<i64>,
 ) -> Result<Page<CampaignRow>, sqlx::Error> {
     let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM campaigns WHERE account_id = ?1")
         .bind(account_id)
         .fetch_one(pool)
         .await?;
     let items = sqlx::query_as(
-        "SELECT c.id, c.created_at, c.sender, c.text, c.recipients, c.blocked, c.cost, c.status, u.login AS sent_by, \
+        "SELECT c.id, c.created_at, c.sender, CASE WHEN ?4 IS NULL OR c.user_id = ?4 THEN c.text END AS text, c.recipients, c.blocked, c.cost, c.status, u.login AS sent_by, \
          COUNT(m.id) FILTER (WHERE m.status = 'queued') AS queued, \
          COUNT(m.id) FILTER (WHERE m.status = 'sent') AS sent, \
          COUNT(m.id) FILTER (WHERE m.status = 'delivered') AS delivered, \
@@ -372,6 +505,7 @@ pub async fn campaigns(
     .bind(account_id)
     .bind(PER_PAGE)
     .bind((page - 1) * PER_PAGE)
+    .bind(texts_of)
     .fetch_all(pool)
     .await?;
     Ok(Page {

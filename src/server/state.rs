@@ -2,7 +2,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::SqlitePool;
 
-use super::{password::Passwords, rate_limit::LoginRateLimit};
+use super::{export::ExportLimits, password::Passwords, rate_limit::LoginRateLimit};
 
 /// Everything a request handler or a server function may need.
 #[derive(Clone, FromRef)]
@@ -11,4 +11,5 @@ pub struct AppState {
     pub pool: SqlitePool,
     pub passwords: Passwords,
     pub login_rate_limit: LoginRateLimit,
+    pub export_limits: ExportLimits,
 }

@@ -17,7 +17,8 @@ use crate::{
 };
 
 const SELECT: &str =
-    "SELECT id, login, name, phone, email, company, disabled, last_login_at, created_at \
+    "SELECT id, login, name, phone, email, company, disabled, last_login_at, created_at, \
+    (SELECT COALESCE(GROUP_CONCAT(permission), '') FROM user_permissions p WHERE p.user_id = users.id) AS granted \
     FROM users WHERE role = 'sub' AND account_id = ?1";
 
 /// One page of an account's sub-accounts; a page past the end is the last.
@@ -222,4 +223,14 @@ pub async fn save_permissions(
     }
     tx.commit().await?;
     Ok(true)
+}
+
+/// The account's sub-accounts: how many, and how many of them enabled.
+pub async fn team_size(pool: &SqlitePool, account_id: i64) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(NOT disabled), 0) FROM users WHERE account_id = ?1 AND role = 'sub'",
+    )
+    .bind(account_id)
+    .fetch_one(pool)
+    .await
 }

@@ -1,4 +1,4 @@
-//! Failed-login throttling per login name (ASVS 2.2.1). After 5 failures
+//! Failed-login throttling per login name (ASVS 2.2.1). After 5 attempts
 //! within an hour each further attempt waits twice as long (1 s, 2 s, … at
 //! most 15 min); 100 failures block the name until the hour is over. A
 //! success clears the count, so a real user is never locked out for long.
@@ -48,27 +48,25 @@ fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-/// Seconds this login must still wait before trying again, if any.
-pub async fn wait(pool: &SqlitePool, key: &str) -> Result<Option<i64>, sqlx::Error> {
-    let until: Option<i64> =
-        sqlx::query_scalar("SELECT blocked_until FROM login_failures WHERE login_key = ?1")
-            .bind(key)
-            .fetch_optional(pool)
-            .await?;
-    let now = now();
-    Ok(until.filter(|until| *until > now).map(|until| until - now))
-}
-
-pub async fn record_failure(pool: &SqlitePool, key: &str) -> Result<(), sqlx::Error> {
+/// Counts an attempt of `key` before its password is checked, as one step:
+/// `Err(seconds)` when the login must still wait, and nothing is counted.
+/// Checking first and counting after the (slow) password check would let
+/// parallel attempts all pass the check before any of them was counted; a
+/// reserved attempt that succeeds is cleared again by [`clear`].
+pub async fn reserve(pool: &SqlitePool, key: &str) -> Result<Result<(), i64>, sqlx::Error> {
     let now = now();
     let mut tx = begin_write(pool).await?;
-    let current: Option<(i64, i64)> =
-        sqlx::query_as("SELECT failures, window_start FROM login_failures WHERE login_key = ?1")
-            .bind(key)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let current: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT failures, window_start, blocked_until FROM login_failures WHERE login_key = ?1",
+    )
+    .bind(key)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((_, _, until)) = current.filter(|(_, _, until)| *until > now) {
+        return Ok(Err(until - now));
+    }
     let (failures, window_start) = match current {
-        Some((failures, start)) if now - start < WINDOW => (failures + 1, start),
+        Some((failures, start, _)) if now - start < WINDOW => (failures + 1, start),
         _ => (1, now),
     };
     sqlx::query(
@@ -82,7 +80,8 @@ pub async fn record_failure(pool: &SqlitePool, key: &str) -> Result<(), sqlx::Er
     .bind(now + delay(failures, now, window_start))
     .execute(&mut *tx)
     .await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(Ok(()))
 }
 
 pub async fn clear(pool: &SqlitePool, key: &str) -> Result<(), sqlx::Error> {

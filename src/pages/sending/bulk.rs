@@ -5,16 +5,17 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     api::{
         sending::{
-            compose_options, estimate_campaign, list_campaigns, CampaignRow, Estimate, SendCampaign,
+            compose_options, get_review, list_campaigns, CampaignReview, CampaignRow,
+            ComposeChoices, Draft, Estimate, ReviewCampaign, SendCampaign,
         },
         AppError,
     },
     components::{
         form::{FormError, SubmitButton},
         guard::Guarded,
-        table::{short_time, Pager, StatusBadge},
+        table::{short_time, time_heading, Pager, StatusBadge},
     },
-    domain::{Access, Money, Permission, Segments},
+    domain::{group_thousands, Access, Money, Permission, Segments},
 };
 
 #[component]
@@ -27,36 +28,38 @@ pub fn BulkSmsPage() -> impl IntoView {
     }
 }
 
-/// The compose form as the query string holds it (a GET form, so the review
-/// step works with and without wasm).
-#[derive(Clone, Debug, PartialEq, Default)]
-struct Draft {
-    sender: String,
-    list_id: String,
-    numbers: String,
-    text: String,
+/// A query parameter holding an id.
+fn id_param(name: &'static str) -> impl Fn() -> Option<i64> + Copy {
+    let query = use_query_map();
+    move || query.read().get(name).and_then(|id| id.parse().ok())
 }
 
-impl Draft {
-    fn is_empty(&self) -> bool {
-        self.numbers.trim().is_empty() && self.list_id.is_empty() && self.text.is_empty()
-    }
+/// Scrolls the element `id` into view once it is drawn (after a review, the
+/// figures may sit far below the form; after a send, the new campaign).
+fn scroll_to(id: String) {
+    #[cfg(feature = "hydrate")]
+    request_animation_frame(move || {
+        if let Some(element) = document().get_element_by_id(&id) {
+            element.scroll_into_view();
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
 }
 
 #[component]
 fn BulkSms() -> impl IntoView {
-    let query = use_query_map();
-    let draft = Memo::new(move |_| {
-        let q = query.read();
-        Draft {
-            sender: q.get("sender").unwrap_or_default(),
-            list_id: q.get("list_id").unwrap_or_default(),
-            numbers: q.get("numbers").unwrap_or_default(),
-            text: q.get("text").unwrap_or_default(),
+    let review_id = id_param("review");
+    let sent = id_param("sent");
+    let review_action = ServerAction::<ReviewCampaign>::new();
+    let send = ServerAction::<SendCampaign>::new();
+    let review = Resource::new(review_id, |id| async move {
+        match id {
+            Some(id) => get_review(id).await.map(Some),
+            None => Ok(None),
         }
     });
-    let sent = move || query.read().get("sent");
-    let send = ServerAction::<SendCampaign>::new();
+    let options = Resource::new(|| (), |_| compose_options());
     view! {
         <header class="page-header">
             <div>
@@ -65,65 +68,103 @@ fn BulkSms() -> impl IntoView {
             </div>
         </header>
         {move || sent().map(|id| view! {
-            <p role="status" class="status ok">{format!("Campaign #{id} is on its way. Follow its delivery below.")}</p>
+            <p role="status" class="status ok">
+                {format!("Campaign #{id} is on its way. ")}
+                <a href=format!("#campaign-{id}")>"Follow its delivery below."</a>
+            </p>
         })}
-        <div class="two-columns">
-            <ComposeForm draft />
-            {move || (!draft.get().is_empty()).then(|| view! { <Review draft=draft.get() send /> })}
-        </div>
-        <Campaigns refresh=send.version() />
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                // One boundary for both: the form is drawn whole or not at all.
+                match (review.await, options.await) {
+                    (Ok(review), Ok(options)) => {
+                        // Drawn afresh for every review and after every send,
+                        // so the fields and their counter always agree.
+                        let edited = RwSignal::new(false);
+                        let draft = review.as_ref().map(|r| r.draft.clone()).unwrap_or_default();
+                        let reviewed = review.is_some();
+                        view! {
+                            <div class="two-columns">
+                                <ComposeForm draft options action=review_action edited reviewed />
+                                {review.map(|review| view! { <ReviewPanel review send edited /> })}
+                            </div>
+                        }.into_any()
+                    }
+                    (Err(error), _) | (_, Err(error)) => view! {
+                        <section class="card notice">
+                            <p class="form-error" role="alert">{format!("{error} This review cannot be shown.")}</p>
+                            <p><a href="/sending/bulk">"Compose a new campaign"</a></p>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+        <Campaigns refresh=send.version() highlight=Signal::derive(sent) />
     }
 }
 
 #[component]
-fn ComposeForm(draft: Memo<Draft>) -> impl IntoView {
-    let options = Resource::new(|| (), |_| compose_options());
-    let initial = draft.get_untracked();
-    let (numbers, message) = (initial.numbers.clone(), initial.text.clone());
-    let text = RwSignal::new(initial.text.clone());
+fn ComposeForm(
+    draft: Draft,
+    options: ComposeChoices,
+    action: ServerAction<ReviewCampaign>,
+    /// Set at the first change after a review: the review no longer holds.
+    edited: RwSignal<bool>,
+    reviewed: bool,
+) -> impl IntoView {
+    let text = RwSignal::new(draft.text.clone());
     let segments = move || Segments::of(&text.get());
+    let Draft {
+        sender,
+        list_id,
+        numbers,
+        text: message,
+    } = draft;
+    let label = move || {
+        if reviewed && edited.get() {
+            "Review again"
+        } else {
+            "Review"
+        }
+    };
+    // Set as properties too: a redraw must replace what was typed, which
+    // the text content alone no longer does once a field was edited.
+    let (numbers_value, message_value) = (numbers.clone(), message.clone());
     view! {
         <section class="card" aria-labelledby="compose-title">
             <h2 id="compose-title">"Compose"</h2>
-            <form method="get" action="/sending/bulk">
-                <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                    {move || {
-                        let initial = initial.clone();
-                        Suspend::new(async move {
-                            options.await.map(|options| view! {
-                                <div class="field">
-                                    <label for="sender">"Sender name"</label>
-                                    <select id="sender" name="sender" required>
-                                        {options.senders.into_iter().map(|name| {
-                                            let selected = name == initial.sender;
-                                            let value = name.clone();
-                                            view! { <option value=value selected=selected>{name}</option> }
-                                        }).collect_view()}
-                                    </select>
-                                    <p class="help">"Only approved names are offered. See Sender names."</p>
-                                </div>
-                                <div class="field">
-                                    <label for="list_id">"Contact list"</label>
-                                    <select id="list_id" name="list_id">
-                                        <option value="">"No list: only the numbers below"</option>
-                                        {options.lists.into_iter().map(|list| {
-                                            let selected = list.id.to_string() == initial.list_id;
-                                            view! { <option value=list.id selected=selected>{format!("{} ({} contacts)", list.name, list.contacts)}</option> }
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                            })
-                        })
-                    }}
-                </Transition>
+            <ActionForm action on:input=move |_| edited.set(true) on:change=move |_| edited.set(true)>
+                <FormError action />
+                <div class="field">
+                    <label for="sender">"Sender name"</label>
+                    <select id="sender" name="sender" required>
+                        {options.senders.into_iter().map(|name| {
+                            let selected = name == sender;
+                            let value = name.clone();
+                            view! { <option value=value selected=selected>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                    <p class="help">"Only approved names are offered. See Sender names."</p>
+                </div>
+                <div class="field">
+                    <label for="list_id">"Contact list"</label>
+                    <select id="list_id" name="list_id">
+                        <option value="">"No list: only the numbers below"</option>
+                        {options.lists.into_iter().map(|list| {
+                            let selected = list.id.to_string() == list_id;
+                            view! { <option value=list.id selected=selected>{format!("{} ({} contacts)", list.name, group_thousands(list.contacts))}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
                 <div class="field">
                     <label for="numbers">"Phone numbers"</label>
-                    <textarea id="numbers" name="numbers" rows="4" placeholder="+44 7700 900123">{numbers}</textarea>
-                    <p class="help">"One per line, in international format. Duplicates and invalid numbers are reported before sending."</p>
+                    <textarea id="numbers" name="numbers" rows="4" placeholder="+44 7700 900123" prop:value=numbers_value>{numbers}</textarea>
+                    <p class="help">"One per line, in international format, up to 50,000. Duplicates and invalid numbers are reported before sending."</p>
                 </div>
                 <div class="field">
                     <label for="text">"Message"</label>
-                    <textarea id="text" name="text" rows="5" required on:input=move |ev| text.set(event_target_value(&ev))>{message}</textarea>
+                    <textarea id="text" name="text" rows="5" required prop:value=message_value
+                        on:input=move |ev| text.set(event_target_value(&ev))>{message}</textarea>
                     <p class="help counter" aria-live="polite">
                         {move || {
                             let s = segments();
@@ -133,39 +174,46 @@ fn ComposeForm(draft: Memo<Draft>) -> impl IntoView {
                     </p>
                 </div>
                 <div class="form-actions">
-                    <button type="submit" class="btn primary">"Review"</button>
+                    <button type="submit" class="btn primary" disabled=move || action.pending().get()
+                        aria-busy=move || action.pending().get().then_some("true")>
+                        <span class="spinner" aria-hidden="true"></span>
+                        {label}
+                    </button>
                 </div>
-            </form>
+            </ActionForm>
         </section>
     }
 }
 
 #[component]
-fn Review(draft: Draft, send: ServerAction<SendCampaign>) -> impl IntoView {
-    let request = draft.clone();
-    let estimate = Resource::new(
-        move || request.clone(),
-        |d| estimate_campaign(d.sender, d.list_id, d.numbers, d.text),
-    );
+fn ReviewPanel(
+    review: CampaignReview,
+    send: ServerAction<SendCampaign>,
+    edited: RwSignal<bool>,
+) -> impl IntoView {
+    scroll_to("review".to_owned());
+    let CampaignReview {
+        id,
+        draft,
+        estimate,
+    } = review;
     view! {
-        <section class="card" aria-labelledby="review-title">
+        <section class="card" id="review" aria-labelledby="review-title">
             <h2 id="review-title">"Review"</h2>
-            <Transition fallback=|| view! { <p class="loading">"Working out recipients and cost…"</p> }>
-                {move || {
-                    let draft = draft.clone();
-                    Suspend::new(async move {
-                        match estimate.await {
-                            Ok(estimate) => view! { <EstimateView estimate draft send /> }.into_any(),
-                            Err(AppError::Invalid(errors)) => view! {
-                                <ul class="problems" role="alert">
-                                    {errors.fields.into_iter().map(|(_, message)| view! { <li>{message}</li> }).collect_view()}
-                                </ul>
-                            }.into_any(),
-                            Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
-                        }
-                    })
+            {move || edited.get().then(|| view! {
+                <p class="notice-box" role="status">"You changed the campaign. Review it again to see its recipients and cost before sending."</p>
+            })}
+            <div class:withdrawn=move || edited.get()>
+                {match estimate {
+                    Ok(estimate) => view! { <EstimateView estimate review=id text=draft.text send edited /> }.into_any(),
+                    Err(AppError::Invalid(errors)) => view! {
+                        <ul class="problems" role="alert">
+                            {errors.fields.into_iter().map(|(_, message)| view! { <li>{message}</li> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
                 }}
-            </Transition>
+            </div>
         </section>
     }
 }
@@ -173,20 +221,37 @@ fn Review(draft: Draft, send: ServerAction<SendCampaign>) -> impl IntoView {
 #[component]
 fn EstimateView(
     estimate: Estimate,
-    draft: Draft,
+    review: i64,
+    text: String,
     send: ServerAction<SendCampaign>,
+    edited: RwSignal<bool>,
 ) -> impl IntoView {
-    let enough = estimate.enough_balance;
+    // Unknown (`None`) to viewers who may not see the balance: the send decides.
+    let enough = estimate.enough_balance != Some(false);
     let recipients = estimate.recipients;
     view! {
         <dl class="facts">
-            <div><dt>"Recipients"</dt><dd>{recipients}</dd></div>
+            <div><dt>"Recipients"</dt><dd>{group_thousands(recipients)}</dd></div>
             <div><dt>"Parts per message"</dt><dd>{estimate.segments.parts}" · "{estimate.segments.encoding.label()}</dd></div>
             <div><dt>"Estimated cost"</dt><dd class="money">{estimate.cost.display()}</dd></div>
-            <div><dt>"Duplicates removed"</dt><dd>{estimate.duplicates}</dd></div>
-            <div><dt>"On your stop-list"</dt><dd>{estimate.stop_listed}</dd></div>
-            <div><dt>"No route"</dt><dd>{estimate.no_route}</dd></div>
+            <div><dt>"Duplicates removed"</dt><dd>{group_thousands(estimate.duplicates)}</dd></div>
+            <div><dt>"On your stop-list"</dt><dd>{group_thousands(estimate.stop_listed)}</dd></div>
+            <div><dt>"No route"</dt><dd>{group_thousands(estimate.no_route)}</dd></div>
         </dl>
+        <blockquote class="reviewed-text">{text}</blockquote>
+        {(!estimate.stopped_numbers.is_empty()).then(|| {
+            let more = estimate.stop_listed - estimate.stopped_numbers.len() as i64;
+            view! {
+                <div class="notice-box">
+                    <p><strong>{format!("{} number(s) on your stop-list will not be sent to:", group_thousands(estimate.stop_listed))}</strong></p>
+                    <p class="mono small">
+                        {estimate.stopped_numbers.join(", ")}
+                        {(more > 0).then(|| format!(" and {} more", group_thousands(more)))}
+                    </p>
+                    <p class="small"><a href="/blocked/stop-list">"See the stop-list"</a></p>
+                </div>
+            }
+        })}
         {(!estimate.invalid.is_empty()).then(|| view! {
             <div class="notice-box">
                 <p><strong>{format!("{} invalid number(s) will be skipped:", estimate.invalid.len())}</strong></p>
@@ -197,13 +262,14 @@ fn EstimateView(
             <p class="form-error" role="alert">"Your balance does not cover this campaign. Top up first."</p>
         })}
         <ActionForm action=send>
-            <input type="hidden" name="sender" value=draft.sender />
-            <input type="hidden" name="list_id" value=draft.list_id />
-            <input type="hidden" name="numbers" value=draft.numbers />
-            <input type="hidden" name="text" value=draft.text />
+            <input type="hidden" name="review" value=review />
             <FormError action=send />
             <div class="form-actions">
-                {(enough && recipients > 0).then(|| view! { <SubmitButton label="Send campaign" pending=send.pending() /> })}
+                {(enough && recipients > 0).then(|| view! {
+                    <Show when=move || !edited.get()>
+                        <SubmitButton label="Send campaign" pending=send.pending() />
+                    </Show>
+                })}
                 <a class="btn ghost" href="/sending/bulk">"Start over"</a>
             </div>
         </ActionForm>
@@ -211,7 +277,12 @@ fn EstimateView(
 }
 
 #[component]
-fn Campaigns(refresh: RwSignal<usize>) -> impl IntoView {
+fn Campaigns(
+    refresh: RwSignal<usize>,
+    #[prop(into)] highlight: Signal<Option<i64>>,
+) -> impl IntoView {
+    // Scrolls to the new campaign once, not at every progress refresh.
+    let scrolled_to = StoredValue::new(None::<i64>);
     let query = use_query_map();
     let page = move || query.read().get("page").and_then(|p| p.parse().ok());
     let tick = RwSignal::new(0u32);
@@ -249,10 +320,9 @@ fn Campaigns(refresh: RwSignal<usize>) -> impl IntoView {
                         }
                         let (number, pages, total) = (page.page, page.pages(), page.total);
                         view! {
-                            <table class="data-table">
+                            <table class="data-table stacks compact">
                                 <thead><tr>
-                                    <th scope="col">"Sent"</th>
-                                    <th scope="col">"Sender"</th>
+                                    <th scope="col">{time_heading("Sent")}</th>
                                     <th scope="col">"Message"</th>
                                     <th scope="col" class="num">"Recipients"</th>
                                     <th scope="col">"Delivery"</th>
@@ -261,7 +331,14 @@ fn Campaigns(refresh: RwSignal<usize>) -> impl IntoView {
                                     <th scope="col">"By"</th>
                                 </tr></thead>
                                 <tbody>
-                                    {page.items.into_iter().map(|c| view! { <CampaignLine campaign=c /> }).collect_view()}
+                                    {page.items.into_iter().map(|c| {
+                                        let highlighted = Some(c.id) == highlight.get();
+                                        if highlighted && scrolled_to.get_value() != Some(c.id) {
+                                            scrolled_to.set_value(Some(c.id));
+                                            scroll_to(format!("campaign-{}", c.id));
+                                        }
+                                        view! { <CampaignLine campaign=c highlighted /> }
+                                    }).collect_view()}
                                 </tbody>
                             </table>
                             <Pager page=number pages total query="" noun="campaigns" />
@@ -274,29 +351,44 @@ fn Campaigns(refresh: RwSignal<usize>) -> impl IntoView {
 }
 
 #[component]
-fn CampaignLine(campaign: CampaignRow) -> impl IntoView {
+fn CampaignLine(campaign: CampaignRow, highlighted: bool) -> impl IntoView {
     let in_flight = campaign.queued + campaign.sent;
     let label = if campaign.status == "completed" {
         "delivered"
     } else {
         "sending"
     };
-    let title = campaign.text.clone();
+    let withheld = campaign.text.is_none();
+    let text = campaign.text.unwrap_or_else(|| "Text hidden".to_owned());
+    let title = text.clone();
+    // "184 ✓ / 16 ✗" keeps the column narrow; the words are its accessible name.
+    let mut spoken = format!(
+        "{} delivered, {} failed",
+        campaign.delivered, campaign.failed
+    );
+    if in_flight > 0 {
+        spoken.push_str(&format!(", {in_flight} in flight"));
+    }
+    if campaign.blocked > 0 {
+        spoken.push_str(&format!(", {} blocked", campaign.blocked));
+    }
     view! {
-        <tr>
-            <td>{short_time(&campaign.created_at)}</td>
-            <td class="mono">{campaign.sender}</td>
-            <td class="truncate" title=title>{campaign.text}</td>
-            <td class="num">{campaign.recipients}</td>
-            <td class="progress-cell">
-                <span class="ok-text">{format!("{} delivered", campaign.delivered)}</span>
-                {(campaign.failed > 0).then(|| view! { <span class="bad-text">{format!(" · {} failed", campaign.failed)}</span> })}
-                {(in_flight > 0).then(|| view! { <span class="muted">{format!(" · {in_flight} in flight")}</span> })}
-                {(campaign.blocked > 0).then(|| view! { <span class="muted">{format!(" · {} blocked", campaign.blocked)}</span> })}
+        <tr id=format!("campaign-{}", campaign.id) class:highlight=highlighted>
+            <td class="nowrap" data-label="Sent">{short_time(&campaign.created_at)}</td>
+            <td class="truncate" data-label="Message" class:muted=withheld title=title>
+                <span class="sender-tag">{campaign.sender}</span>
+                {text}
             </td>
-            <td class="num">{Money(campaign.cost).display()}</td>
-            <td><StatusBadge status=label /></td>
-            <td>{campaign.sent_by.unwrap_or_default()}</td>
+            <td class="num" data-label="Recipients">{group_thousands(campaign.recipients)}</td>
+            <td class="progress-cell nowrap" data-label="Delivery" aria-label=spoken.clone() title=spoken>
+                <span class="ok-text">{format!("{} ✓", group_thousands(campaign.delivered))}</span>
+                " / "
+                <span class:bad-text=campaign.failed != 0>{format!("{} ✗", group_thousands(campaign.failed))}</span>
+                {(in_flight > 0).then(|| view! { <span class="muted">{format!(" · {} …", group_thousands(in_flight))}</span> })}
+            </td>
+            <td class="num nowrap" data-label="Cost">{Money(campaign.cost).display()}</td>
+            <td data-label="Status"><StatusBadge status=label /></td>
+            <td class="nowrap" data-label="By">{campaign.sent_by.unwrap_or_default()}</td>
         </tr>
     }
 }

@@ -4,16 +4,16 @@ use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api::contacts::{
-        get_contact_list, get_import, list_contact_lists, AddContact, Contact, CreateContactList,
-        DeleteContactList, ImportContacts, ImportReport, RemoveContact, RenameContactList,
-        UpdateContact,
+        get_contact_list, get_import, import_error, list_contact_lists, AddContact, Contact,
+        CreateContactList, DeleteContactList, ImportContacts, ImportReport, RemoveContact,
+        RenameContactList, UpdateContact, IMPORT_FILE,
     },
     components::{
         form::{form_errors, Field, FormError, SubmitButton},
         guard::{set_status, Guarded},
-        table::{query_string, short_time, Pager, SearchBox},
+        table::{close_row_menu, query_string, short_time, Pager, SearchBox},
     },
-    domain::{Access, Permission, Phone},
+    domain::{group_thousands, Access, Permission, Phone},
     pages::sub_accounts::route_id,
 };
 
@@ -132,6 +132,7 @@ fn ContactList() -> impl IntoView {
                     Ok(data) => {
                         let list_id = data.list.id;
                         let contacts = data.contacts;
+                        let countries = data.countries;
                         let (number, pages, total) = (contacts.page, contacts.pages(), contacts.total);
                         let pager_query = query_string(&[("search", &search())]);
                         view! {
@@ -139,7 +140,7 @@ fn ContactList() -> impl IntoView {
                                 <div>
                                     <p class="breadcrumb"><a href="/sending/database">"Database"</a>" /"</p>
                                     <h1>{data.list.name.clone()}</h1>
-                                    <p class="lead">{format!("{} contacts", data.list.contacts)}</p>
+                                    <p class="lead">{format!("{} contacts", group_thousands(data.list.contacts))}</p>
                                 </div>
                                 <details class="row-actions">
                                     <summary role="button" class="btn danger-outline">"Delete list"</summary>
@@ -166,17 +167,32 @@ fn ContactList() -> impl IntoView {
                                 </section>
                                 <section class="card">
                                     <h2>"Import from CSV"</h2>
-                                    <ActionForm action=import>
-                                        <FormError action=import />
+                                    <ImportError />
+                                    <form method="post" action=IMPORT_FILE enctype="multipart/form-data" class="import-file">
                                         <input type="hidden" name="list_id" value=list_id />
+                                        <CountryChoice id="file-country" countries=countries.clone() />
                                         <div class="field">
-                                            <label for="csv">"CSV rows"</label>
-                                            <textarea id="csv" name="csv" rows="5" required placeholder="phone,name\n+44 7700 900123,Olivia Smith"></textarea>
-                                            <p class="help">"One contact per line: phone number, then name. A header line is skipped; numbers already in the list are counted, not added twice."</p>
-                                            <p class="field-error">{move || import_errors.get().and_then(|e| e.error("csv").map(str::to_owned))}</p>
+                                            <label for="file">"CSV file"</label>
+                                            <input id="file" name="file" type="file" accept=".csv,.txt,text/csv,text/plain" required />
+                                            <p class="help">"Saved from a spreadsheet as CSV (UTF-8): phone number, then name."</p>
                                         </div>
-                                        <SubmitButton label="Import" pending=import.pending() />
-                                    </ActionForm>
+                                        <button type="submit" class="btn primary">"Import file"</button>
+                                    </form>
+                                    <details class="paste-import">
+                                        <summary>"Or paste rows"</summary>
+                                        <ActionForm action=import>
+                                            <FormError action=import />
+                                            <input type="hidden" name="list_id" value=list_id />
+                                            <CountryChoice id="paste-country" countries />
+                                            <div class="field">
+                                                <label for="csv">"CSV rows"</label>
+                                                <textarea id="csv" name="csv" rows="5" required placeholder="phone,name\n+44 7700 900123,Olivia Smith"></textarea>
+                                                <p class="help">"One contact per line: phone number, then name. A header line is skipped; numbers already in the list are counted, not added twice."</p>
+                                                <p class="field-error">{move || import_errors.get().and_then(|e| e.error("csv").map(str::to_owned))}</p>
+                                            </div>
+                                            <SubmitButton label="Import" pending=import.pending() />
+                                        </ActionForm>
+                                    </details>
                                     <ImportResult import />
                                 </section>
                             </div>
@@ -199,14 +215,20 @@ fn ContactList() -> impl IntoView {
                                     view! { <p class="empty">"No contacts match. Add one or import a CSV above."</p> }.into_any()
                                 } else {
                                     view! {
-                                        <table class="data-table">
+                                        <table class="data-table stacks">
                                             <thead><tr>
                                                 <th scope="col">"Name"</th>
                                                 <th scope="col">"Phone"</th>
                                                 <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                                             </tr></thead>
                                             <tbody>
-                                                {contacts.items.into_iter().map(|contact| view! { <ContactRow contact update remove /> }).collect_view()}
+                                                // Keyed by the contact as shown: a row that changed is drawn
+                                                // afresh, and an open editor moves with its own contact.
+                                                <For each=move || contacts.items.clone()
+                                                    key=|c| (c.id, c.name.clone(), c.phone.clone())
+                                                    let:contact>
+                                                    <ContactRow contact update remove />
+                                                </For>
                                             </tbody>
                                         </table>
                                         <Pager page=number pages total query=pager_query noun="contacts" />
@@ -234,10 +256,10 @@ fn ContactRow(
     };
     view! {
         <tr>
-            <td>{contact.name.clone()}</td>
-            <td class="mono">{contact.phone.clone()}</td>
+            <td data-label="Name">{contact.name.clone()}</td>
+            <td class="mono nowrap" data-label="Phone">{contact.phone_display.clone()}</td>
             <td class="actions">
-                <details class="row-actions">
+                <details class="row-actions" on:submit=close_row_menu>
                     <summary role="button" class="btn icon" aria-label=format!("Actions for {label}")>"+"</summary>
                     <div class="menu">
                         <ActionForm action=update attr:class="menu-form">
@@ -254,6 +276,39 @@ fn ContactRow(
                 </details>
             </td>
         </tr>
+    }
+}
+
+/// Where national numbers (without `+` and country code) come from.
+#[component]
+fn CountryChoice(id: &'static str, countries: Vec<(String, String)>) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>"Numbers without a country code are from"</label>
+            <select id=id name="country">
+                {countries.into_iter().map(|(code, name)| view! { <option value=code>{name}</option> }).collect_view()}
+                <option value="">"Nowhere: refuse them"</option>
+            </select>
+        </div>
+    }
+}
+
+/// Why the last file was not imported (`?import_error=` from the upload).
+#[component]
+fn ImportError() -> impl IntoView {
+    let query = use_query_map();
+    move || {
+        let message = match query.read().get("import_error")?.as_str() {
+            import_error::NOT_TEXT => {
+                "That file is not text. Save the sheet as CSV (UTF-8) and try again."
+            }
+            import_error::NO_FILE => "Choose a CSV file first.",
+            import_error::REFUSED => {
+                "That file holds no rows to import, or more than an import takes."
+            }
+            _ => return None,
+        };
+        Some(view! { <p class="form-error" role="alert">{message}</p> })
     }
 }
 

@@ -8,6 +8,7 @@ use crate::{
     components::{
         form::{FormError, SubmitButton},
         guard::{set_status, Guarded},
+        leave_guard::warn_before_leaving,
     },
     domain::{Access, Category, Permission, PermissionSet},
 };
@@ -95,6 +96,14 @@ fn AccessForm(access: AccessOfSubAccount) -> impl IntoView {
         Some(result) => result.is_ok(),
         None => query.read().get("saved").is_some(),
     };
+    // Ticks not yet saved: leaving asks first.
+    let saved_set = RwSignal::new(initial);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = action.value().get() {
+            saved_set.set(selected.get_untracked());
+        }
+    });
+    warn_before_leaving(Signal::derive(move || selected.get() != saved_set.get()));
     let sub = access.sub_account;
     view! {
         <header class="page-header">

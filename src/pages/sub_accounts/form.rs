@@ -34,6 +34,7 @@ pub fn ContactFields(
         disabled: false,
         last_login_at: None,
         created_at: String::new(),
+        granted: String::new(),
     });
     view! {
         {with_login.then(|| view! {

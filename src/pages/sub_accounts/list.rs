@@ -4,10 +4,15 @@ use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api::sub_accounts::{
-        list_sub_accounts, SetSubAccountEnabled, SignOutSubAccount, SubAccount, SubAccountSort,
+        list_sub_accounts, ListNotice, SetSubAccountEnabled, SignOutSubAccount, SubAccount,
+        SubAccountSort,
     },
-    components::{form::FormError, guard::Guarded},
-    domain::Access,
+    components::{
+        form::FormError,
+        guard::Guarded,
+        table::{close_row_menu, short_time},
+    },
+    domain::{group_thousands, Access, Category, Login, Permission},
 };
 
 #[component]
@@ -50,9 +55,7 @@ fn SubAccountsList() -> impl IntoView {
         </header>
         <FormError action=set_enabled />
         <FormError action=sign_out />
-        {move || matches!(sign_out.value().get(), Some(Ok(()))).then(|| view! {
-            <p role="status" class="status ok">"Signed out everywhere. They must log in again."</p>
-        })}
+        <Notice />
         <section class="card table-card has-menus">
             <Transition fallback=|| view! { <p class="loading">"Loading sub-accounts…"</p> }>
                 {move || Suspend::new(async move {
@@ -69,15 +72,21 @@ fn SubAccountsList() -> impl IntoView {
                         let (column, descending) = sort.get();
                         let pages = listed.pages();
                         view! {
-                            <table class="data-table">
+                            <table class="data-table stacks">
                                 <thead>
                                     <tr>
-                                        {SubAccountSort::ALL.into_iter().map(|c| view! { <SortHeader column=c current=(column, descending) /> }).collect_view()}
+                                        {SubAccountSort::ALL.into_iter().take(6).map(|c| view! { <SortHeader column=c current=(column, descending) /> }).collect_view()}
+                                        <th scope="col">"Access"</th>
+                                        {SubAccountSort::ALL.into_iter().skip(6).map(|c| view! { <SortHeader column=c current=(column, descending) /> }).collect_view()}
                                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                                     </tr>
                                 </thead>
                                 <tbody>
-                                    {listed.items.into_iter().map(|row| view! { <SubAccountRow row set_enabled sign_out /> }).collect_view()}
+                                    // Keyed by id and state: a row moves with its open menu,
+                                    // and one that changed is drawn afresh, closed.
+                                    <For each=move || listed.items.clone() key=|row| (row.id, row.disabled) let:row>
+                                        <SubAccountRow row set_enabled sign_out />
+                                    </For>
                                 </tbody>
                             </table>
                             <Pager page=listed.page pages total=listed.total sort=(column, descending) />
@@ -87,6 +96,44 @@ fn SubAccountsList() -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// What the last action did, as the server's redirect reports it.
+#[component]
+fn Notice() -> impl IntoView {
+    let query = use_query_map();
+    move || {
+        let q = query.read();
+        let notice = ListNotice::from_key(&q.get("done")?)?;
+        // Only a well-formed login is echoed: the page never repeats free text from a link.
+        let login = Login::parse(&q.get("login")?).ok()?.into_inner();
+        let id = q.get("id").and_then(|id| id.parse::<i64>().ok());
+        Some(view! {
+            <p role="status" class="status ok">
+                <strong>{login}</strong>" "{notice.message()}
+                {(notice == ListNotice::Created).then(|| id.map(|id| view! {
+                    " "<a href=format!("/settings/sub-accounts/{id}/access")>"Set access"</a>
+                }))}
+            </p>
+        })
+    }
+}
+
+/// "7 of 15 · Sending, Analytics": a sub-account's access at a glance.
+fn access_summary(row: &SubAccount) -> (String, String) {
+    let granted = row.permissions();
+    if granted.is_empty() {
+        return ("No access".to_owned(), String::new());
+    }
+    let categories: Vec<&str> = Category::ALL
+        .into_iter()
+        .filter(|c| c.permissions().any(|p| granted.contains(p)))
+        .map(Category::label)
+        .collect();
+    (
+        format!("{} of {}", granted.len(), Permission::ALL.len()),
+        categories.join(", "),
+    )
 }
 
 fn list_href(column: SubAccountSort, descending: bool, page: i64) -> String {
@@ -123,7 +170,7 @@ fn SortHeader(column: SubAccountSort, current: (SubAccountSort, bool)) -> impl I
 fn Pager(page: i64, pages: i64, total: i64, sort: (SubAccountSort, bool)) -> impl IntoView {
     (pages > 1).then(|| view! {
         <nav class="pager" aria-label="Pages">
-            <span>{format!("Page {page} of {pages} · {total} sub-accounts")}</span>
+            <span>{format!("Page {page} of {pages} · {} sub-accounts", group_thousands(total))}</span>
             {(page > 1).then(|| view! { <a class="btn small" href=list_href(sort.0, sort.1, page - 1)>"Previous"</a> })}
             {(page < pages).then(|| view! { <a class="btn small" href=list_href(sort.0, sort.1, page + 1)>"Next"</a> })}
         </nav>
@@ -139,18 +186,23 @@ fn SubAccountRow(
     let base = format!("/settings/sub-accounts/{}", row.id);
     let status = if row.disabled { "Disabled" } else { "Active" };
     let toggle_label = if row.disabled { "Enable" } else { "Disable" };
+    let (count, categories) = access_summary(&row);
     view! {
         <tr class:disabled-row=row.disabled>
-            <td class="mono">{row.login.clone()}</td>
-            <td>{row.name}</td>
-            <td class="mono">{row.phone}</td>
+            <td class="mono" data-label="Login">{row.login.clone()}</td>
+            <td data-label="Name">{row.name}</td>
+            <td class="mono" data-label="Phone">{row.phone}</td>
             // A very long address is cut short; the whole of it is its title.
-            <td><span class="clip" title=row.email.clone()>{row.email.clone()}</span></td>
-            <td>{row.company.unwrap_or_default()}</td>
-            <td><span class="badge" class:ok=!row.disabled class:muted=row.disabled>{status}</span></td>
-            <td>{row.last_login_at.map(|t| t.replace('T', " ").trim_end_matches('Z').to_owned()).unwrap_or_else(|| "Never".to_owned())}</td>
+            <td data-label="Email"><span class="clip" title=row.email.clone()>{row.email.clone()}</span></td>
+            <td data-label="Company">{row.company.unwrap_or_default()}</td>
+            <td data-label="Status"><span class="badge" class:ok=!row.disabled class:muted=row.disabled>{status}</span></td>
+            <td class="access-glance" data-label="Access">
+                <a href=format!("{base}/access")>{count}</a>
+                <span class="muted small">{categories}</span>
+            </td>
+            <td data-label="Last login">{row.last_login_at.map(|t| short_time(&t)).unwrap_or_else(|| "Never".to_owned())}</td>
             <td class="actions">
-                <details class="row-actions">
+                <details class="row-actions" on:submit=close_row_menu>
                     <summary role="button" class="btn icon" aria-label=format!("Actions for {}", row.login)>"+"</summary>
                     <div class="menu">
                         <a href=format!("{base}/access")>"Manage access"</a>

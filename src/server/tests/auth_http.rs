@@ -412,17 +412,19 @@ async fn changing_ones_own_password_ends_the_other_sessions_only() {
         viewer(&app, &elsewhere).await.is_some(),
         "refusals change nothing"
     );
-    assert_eq!(
-        change(
-            PASSWORD,
-            "another long passphrase",
-            "another long passphrase"
-        )
-        .await
-        .status(),
-        StatusCode::OK
-    );
-    assert!(viewer(&app, &here).await.is_some());
+    let changed = change(
+        PASSWORD,
+        "another long passphrase",
+        "another long passphrase",
+    )
+    .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    // This session goes on under a new id; the old id is worthless.
+    let renewed = Session {
+        cookie: session_cookie(&changed).expect("a new session id"),
+    };
+    assert!(viewer(&app, &renewed).await.is_some());
+    assert!(viewer(&app, &here).await.is_none());
     assert!(viewer(&app, &elsewhere).await.is_none());
     assert!(app
         .try_login("olivia", "another long passphrase")

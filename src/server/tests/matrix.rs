@@ -30,6 +30,9 @@ pub(super) enum Rule {
     Permission(Permission),
     /// As `Permission`, acting on one record: another account's owner gets 404.
     PermissionById(Permission),
+    /// A top-up receipt someone else paid: owners and "Can See Finance" read
+    /// it; a sub-user with only "Can Top Up" is answered 404, as if absent.
+    OthersReceipt,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,12 +103,15 @@ impl Rule {
                 refused(StatusCode::NOT_FOUND)
             }
             (Rule::Permission(_) | Rule::PermissionById(_), _) => refused(StatusCode::FORBIDDEN),
+            (Rule::OthersReceipt, SubUserWithExactly) => refused(StatusCode::NOT_FOUND),
+            (Rule::OthersReceipt, _) => Rule::PermissionById(Permission::TopUp).expected(caller),
         }
     }
 
     fn permission(self) -> Option<Permission> {
         match self {
             Rule::Permission(p) | Rule::PermissionById(p) => Some(p),
+            Rule::OthersReceipt => Some(Permission::TopUp),
             _ => None,
         }
     }
@@ -123,6 +129,7 @@ pub(super) struct World {
     contacts: Vec<i64>,
     import: i64,
     receipt: i64,
+    reviews: Vec<i64>,
 }
 
 impl World {
@@ -165,7 +172,21 @@ impl World {
             lists.push(list);
             contact_ids.push(contact);
         }
-        let import = contacts::import(&app.pool, a.id, 1, lists[0], "+447700900999,Noah Jones")
+        sqlx::query("INSERT INTO invoices (account_id, number, period, amount, status, issued_at) VALUES (?1, ?2, '2026-10', 10000, 'paid', '2026-11-01T00:00:00Z')")
+            .bind(a.id)
+            .bind(INVOICE)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        for n in 0..CALLERS.len() {
+            sqlx::query("INSERT INTO stop_list (account_id, phone) VALUES (?1, ?2)")
+                .bind(a.id)
+                .bind(stopped_number(n))
+                .execute(&app.pool)
+                .await
+                .unwrap();
+        }
+        let import = contacts::import(&app.pool, a.id, 1, lists[0], "+447700900999,Noah Jones", "")
             .await
             .unwrap()
             .id;
@@ -192,6 +213,40 @@ impl World {
             };
             sessions.push((caller, session));
         }
+        // One campaign review per caller, their own: reviews belong to their author.
+        let mut reviews = Vec::new();
+        for (caller, _) in &sessions {
+            let login = match caller {
+                Caller::OwnerOptionOn => "olivia",
+                Caller::OwnerOptionOff => "oscar",
+                Caller::OtherAccountOwner => "ophelia",
+                Caller::SubUserWithout => "sam",
+                Caller::SubUserWithAll => "sally",
+                Caller::SubUserWithExactly => "exact",
+                Caller::SubUserWithAllOthers => "others",
+                Caller::Anonymous | Caller::Manager | Caller::DisabledSubUser => {
+                    reviews.push(0);
+                    continue;
+                }
+            };
+            let (user, account): (i64, i64) =
+                sqlx::query_as("SELECT id, account_id FROM users WHERE login = ?1")
+                    .bind(login)
+                    .fetch_one(&app.pool)
+                    .await
+                    .unwrap();
+            let draft = crate::api::sending::Draft {
+                sender: "INFO".into(),
+                list_id: String::new(),
+                numbers: "+447700900123".into(),
+                text: "Hello".into(),
+            };
+            reviews.push(
+                crate::server::sending::save_review(&app.pool, account, user, &draft)
+                    .await
+                    .unwrap(),
+            );
+        }
         // Dora logged in while enabled; her session must not outlive the disable.
         crate::server::sub_accounts::set_disabled(&app.pool, a.id, dora, true)
             .await
@@ -205,6 +260,7 @@ impl World {
             contacts: contact_ids,
             import,
             receipt,
+            reviews,
         }
     }
 }
@@ -319,11 +375,22 @@ pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
             Rule::Permission(Permission::SendBulk),
             campaign,
         ),
-        // Allowed callers are refused for the empty balance (422): nothing is sent.
+        (
+            "sending/review",
+            Rule::Permission(Permission::SendBulk),
+            campaign,
+        ),
+        (
+            "sending/review/get",
+            Rule::Permission(Permission::SendBulk),
+            own_review,
+        ),
+        // Each caller sends their own review; the second allowed sub-user of
+        // an account may find the balance used up (422): allowed all the same.
         (
             "sending/send",
             Rule::Permission(Permission::SendBulk),
-            campaign,
+            send_own_review,
         ),
         (
             "sending/campaigns",
@@ -434,10 +501,13 @@ pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
             |_, _| vec![("amount", "50".into())],
         ),
         (
-            "finance/top-up/receipt",
-            Rule::PermissionById(Permission::TopUp),
-            |w, _| vec![("id", w.receipt.to_string())],
+            "finance/invoice",
+            Rule::PermissionById(Permission::SeeFinance),
+            |_, _| vec![("number", INVOICE.into())],
         ),
+        ("finance/top-up/receipt", Rule::OthersReceipt, |w, _| {
+            vec![("id", w.receipt.to_string())]
+        }),
         (
             "profile/get",
             Rule::Permission(Permission::ProfileEdit),
@@ -456,6 +526,23 @@ pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
             },
         ),
         ("profile/api-key", Rule::Owner, none),
+        ("home/overview", Rule::Owner, none),
+        (
+            "stop-list/list",
+            Rule::Permission(Permission::SeeBlockedSms),
+            none,
+        ),
+        (
+            "stop-list/add",
+            Rule::Permission(Permission::SeeBlockedSms),
+            |_, n| vec![("phone", format!("+4477009002{n:02}"))],
+        ),
+        // Each caller removes a number of account A of their own.
+        (
+            "stop-list/remove",
+            Rule::PermissionById(Permission::SeeBlockedSms),
+            |_, n| vec![("phone", stopped_number(n))],
+        ),
         ("audit/list", Rule::AuditLog, none),
     ]
 }
@@ -468,8 +555,24 @@ fn campaign(_: &World, _: usize) -> Form {
     ]
 }
 
+/// Account A's invoice.
+const INVOICE: &str = "NW-TEST-A";
+
+/// The stop-listed number of account A that caller `n` may remove.
+fn stopped_number(n: usize) -> String {
+    format!("+4477009001{n:02}")
+}
+
+fn own_review(world: &World, n: usize) -> Form {
+    vec![("id", world.reviews[n].to_string())]
+}
+
+fn send_own_review(world: &World, n: usize) -> Form {
+    vec![("review", world.reviews[n].to_string())]
+}
+
 /// The export routes and their permissions, as the router mounts them.
-const EXPORTS: [(&str, Permission); 3] = crate::server::export::EXPORTS;
+const EXPORTS: [(&str, Permission); 4] = crate::server::export::EXPORTS;
 
 /// Every page with its rule.
 fn pages(world: &World) -> Vec<(String, Rule)> {
@@ -527,6 +630,14 @@ fn pages(world: &World) -> Vec<(String, Rule)> {
         ),
         (
             "/blocked".into(),
+            Rule::Permission(Permission::SeeBlockedSms),
+        ),
+        (
+            format!("/finance/invoices/{INVOICE}"),
+            Rule::PermissionById(Permission::SeeFinance),
+        ),
+        (
+            "/blocked/stop-list".into(),
             Rule::Permission(Permission::SeeBlockedSms),
         ),
         ("/prices".into(), Rule::Permission(Permission::SeePrices)),
@@ -632,6 +743,52 @@ async fn the_audit_export_allows_owners_and_managers_only() {
             "GET {path} as {caller:?}: {status}"
         );
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_contacts_file_upload_allows_exactly_its_callers() {
+    let permission = Permission::UseDatabase;
+    let world = World::new(Some(permission)).await;
+    let rule = Rule::PermissionById(permission);
+    for (n, (caller, session)) in world.sessions.iter().enumerate() {
+        let file =
+            reqwest::multipart::Part::bytes(format!("+4477009003{n:02},Upload").into_bytes())
+                .file_name("contacts.csv");
+        let form = reqwest::multipart::Form::new()
+            .text("list_id", world.lists[n].to_string())
+            .text("country", "GB")
+            .part("file", file);
+        let mut request = world
+            .app
+            .client
+            .post(format!(
+                "{}{}",
+                world.app.base,
+                crate::api::contacts::IMPORT_FILE
+            ))
+            .multipart(form);
+        if let Some(session) = session {
+            request = request.header(reqwest::header::COOKIE, &session.cookie);
+        }
+        let status = request.send().await.unwrap().status();
+        let got = match status {
+            StatusCode::SEE_OTHER => Outcome::Allowed,
+            other => outcome(other),
+        };
+        assert_eq!(
+            got,
+            rule.expected(*caller),
+            "upload as {caller:?}: {status}"
+        );
+    }
+    let imported: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contacts WHERE name = 'Upload'")
+        .fetch_one(&world.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        imported, 3,
+        "the owner and the two sub-users granted the permission"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

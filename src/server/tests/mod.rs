@@ -2,8 +2,10 @@
 //! over real HTTP on a random port.
 
 mod auth_http;
+mod hardening;
 mod hostile;
 mod matrix;
+mod new_customer;
 mod repositories;
 mod sections;
 mod support;

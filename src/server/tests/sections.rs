@@ -204,15 +204,33 @@ async fn a_campaign_needs_an_approved_sender_a_text_and_recipients() {
 fn csv_import_reports_each_refused_line() {
     let (rows, errors) = contacts::parse_import(
         "phone,name\n+44 7700 900001,Olivia Smith\nnot-a-number,Bad Row\n\n0044 7700 900002,\"Khan, Ava\"\n\"=HYPERLINK(1)\",x\n",
+        "",
     );
     let phones: Vec<&str> = rows.iter().map(|(_, p, _)| p.as_str()).collect();
     assert_eq!(phones, ["+447700900001", "+447700900002"]);
     assert_eq!(rows[1].2, "Khan, Ava");
     let lines: Vec<i64> = errors.iter().map(|(line, _)| *line).collect();
     assert_eq!(lines, [3, 6]);
-    let (_, errors) =
-        contacts::parse_import("phone,name\r\n+447700900101,A\r\n+447700900102,B\r\nnonsense,C");
+    let (_, errors) = contacts::parse_import(
+        "phone,name\r\n+447700900101,A\r\n+447700900102,B\r\nnonsense,C",
+        "",
+    );
     assert_eq!(errors[0].0, 4, "browsers send CRLF");
+}
+
+#[test]
+fn national_numbers_are_read_in_the_default_country() {
+    let csv = "07700 900203,Ann\n+353 87 123 4567,Bo\n0044 7700 900204,Cy\n123,Dee";
+    let (rows, errors) = contacts::parse_import(csv, "GB");
+    let phones: Vec<&str> = rows.iter().map(|(_, p, _)| p.as_str()).collect();
+    assert_eq!(phones, ["+447700900203", "+353871234567", "+447700900204"]);
+    assert_eq!(errors.len(), 1, "too short for the United Kingdom");
+    let (rows, _) = contacts::parse_import(csv, "");
+    assert_eq!(
+        rows.len(),
+        2,
+        "without a default country only international numbers"
+    );
 }
 
 #[tokio::test]
@@ -228,6 +246,7 @@ async fn an_import_counts_duplicates_and_keeps_its_report() {
         1,
         list,
         "+447700900001,A\n+447700900001,B\nnope,C",
+        "",
     )
     .await
     .unwrap();
@@ -269,6 +288,7 @@ async fn details_pages_from_either_end_list_every_message_once_in_order() {
         can_add_subaccount: true,
         permissions: PermissionSet::all(),
         balance: None,
+        zone: Default::default(),
     };
     for (status, recipient) in [("", ""), ("failed", ""), ("", "7")] {
         let filter = analytics::DetailsFilter::parse(&owner, "", "", status, recipient).unwrap();

@@ -282,15 +282,22 @@ async fn a_thousand_concurrent_writes_are_all_kept_and_add_up() {
                         ("permissions[]", "see_prices".into()),
                     ],
                 ),
-                2 => ("finance/top-up", vec![("amount", "10".into())]),
-                _ => (
-                    "sending/send",
-                    vec![
+                2 => (
+                    "finance/top-up",
+                    vec![("amount", "10".into()), ("confirmed", "true".into())],
+                ),
+                // A campaign is reviewed, then sent exactly as reviewed.
+                _ => {
+                    let draft = vec![
                         ("sender", "INFO".into()),
                         ("numbers", format!("+4477009{n:05}")),
                         ("text", "Hi".into()),
-                    ],
-                ),
+                    ];
+                    let review = app.call(Some(&session), "sending/review", draft).await;
+                    assert_eq!(review.status(), StatusCode::OK, "review {n}");
+                    let id: i64 = review.json().await.unwrap();
+                    ("sending/send", vec![("review", id.to_string())])
+                }
             };
             let status = app.call(Some(&session), endpoint, form).await.status();
             (n, status)

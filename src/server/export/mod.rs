@@ -1,35 +1,45 @@
 //! CSV exports: plain axum routes, guarded like server functions, streamed
-//! row by row through a small channel so memory stays flat at any size.
+//! in keyset chunks so memory stays flat and no connection waits on a client.
+
+mod cells;
+mod limits;
+mod stream;
 
 use axum::{
     extract::{Query, State},
-    http::{header, StatusCode},
+    http::StatusCode,
     response::{IntoResponse, Response},
     routing::get,
     Router,
 };
-use futures::TryStreamExt;
 use serde::Deserialize;
-use sqlx::SqlitePool;
+use std::marker::PhantomData;
 
-use super::{analytics, audit, auth::AuthSession, search, AppState};
+use super::{analytics, audit, auth::AuthSession, finance, search, AppState};
 use crate::{
     api::{
         analytics::MessageRow,
+        audit::AuditRow,
+        finance::Transaction,
         inbox::{BlockedRow, IncomingRow},
         AppError,
     },
     domain::{Access, Money, Permission, Viewer},
 };
+pub use cells::{csv_line, safe_cell};
+pub use limits::{ExportLimits, ExportPermit};
+pub use stream::DEFAULT_STALL;
+use stream::{csv_response, ExportQuery, Keyed};
 
 /// The export routes, each with the permission it needs.
-pub const EXPORTS: [(&str, Permission); 3] = [
+pub const EXPORTS: [(&str, Permission); 4] = [
     (
         "/export/analytics-details.csv",
         Permission::AnalyticsDetailsExport,
     ),
     ("/export/incoming.csv", Permission::IncomingSmsExport),
     ("/export/blocked.csv", Permission::BlockedSmsExport),
+    ("/export/transactions.csv", Permission::SeeFinance),
 ];
 
 /// The audit log's export (owners and managers, like its page).
@@ -41,6 +51,7 @@ pub fn routes() -> Router<AppState> {
         .route(EXPORTS[0].0, get(analytics_details))
         .route(EXPORTS[1].0, get(incoming))
         .route(EXPORTS[2].0, get(blocked))
+        .route(EXPORTS[3].0, get(transactions))
 }
 
 impl IntoResponse for AppError {
@@ -51,14 +62,45 @@ impl IntoResponse for AppError {
     }
 }
 
-/// Checks the caller of an export; records refusals and downloads in the audit log.
+impl Keyed for MessageRow {
+    fn key(&self) -> (String, i64) {
+        (self.created_at.clone(), self.id)
+    }
+}
+
+impl Keyed for IncomingRow {
+    fn key(&self) -> (String, i64) {
+        (self.received_at.clone(), self.id)
+    }
+}
+
+impl Keyed for BlockedRow {
+    fn key(&self) -> (String, i64) {
+        (self.created_at.clone(), self.id)
+    }
+}
+
+impl Keyed for Transaction {
+    fn key(&self) -> (String, i64) {
+        (self.created_at.clone(), self.id)
+    }
+}
+
+impl Keyed for AuditRow {
+    fn key(&self) -> (String, i64) {
+        (self.at.clone(), self.id)
+    }
+}
+
+/// Checks the caller of an export and takes one of its slots; records
+/// refusals and downloads in the audit log.
 async fn require(
     auth: &AuthSession,
     state: &AppState,
     origin: &audit::Origin,
     access: Access,
     what: &'static str,
-) -> Result<Viewer, AppError> {
+) -> Result<(Viewer, ExportPermit), AppError> {
     let viewer = auth
         .user
         .as_ref()
@@ -71,93 +113,18 @@ async fn require(
         audit::record(&state.pool, origin, entry).await;
         return Err(AppError::Forbidden);
     }
+    let permit = state.export_limits.start(viewer.user_id).ok_or_else(|| {
+        AppError::TooManyRequests(
+            "Too many exports are running. Wait for one to finish, then try again.".into(),
+        )
+    })?;
     audit::record(
         &state.pool,
         origin,
         audit::Entry::by(&viewer, "export_downloaded").detail(what),
     )
     .await;
-    Ok(viewer)
-}
-
-/// Neutralises spreadsheet formulas (CSV injection): a cell starting with
-/// `=`, `+`, `-`, `@`, tab or CR gets a leading apostrophe. Plain E.164
-/// numbers (`+` and digits) are left alone: they cannot hold a formula.
-pub fn safe_cell(value: &str) -> String {
-    let is_number = value
-        .strip_prefix('+')
-        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
-    match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !is_number => format!("'{value}"),
-        _ => value.to_owned(),
-    }
-}
-
-/// One CSV line, quoted as needed, formulas neutralised.
-pub fn csv_line(cells: &[&str]) -> Vec<u8> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(cells.iter().map(|cell| safe_cell(cell)));
-    writer.into_inner().unwrap_or_default()
-}
-
-/// Streams the rows of `sql` as CSV: `header`, then `line(row)` for each.
-fn stream_csv<T>(
-    pool: SqlitePool,
-    filename: &'static str,
-    header: &'static [&'static str],
-    sql: String,
-    binds: Vec<Option<String>>,
-    account_id: Option<i64>,
-    line: impl Fn(T) -> Vec<u8> + Send + 'static,
-) -> Response
-where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin + 'static,
-{
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
-    tokio::spawn(async move {
-        let mut chunk = csv_line(header);
-        let mut query = sqlx::query_as::<_, T>(&sql).bind(account_id);
-        for value in &binds {
-            query = query.bind(value);
-        }
-        let mut rows = query.fetch(&pool);
-        loop {
-            match rows.try_next().await {
-                Ok(Some(row)) => {
-                    chunk.extend(line(row));
-                    if chunk.len() >= 64 * 1024
-                        && sender.send(std::mem::take(&mut chunk)).await.is_err()
-                    {
-                        return; // the client went away
-                    }
-                }
-                Ok(None) => break,
-                Err(error) => {
-                    tracing::error!(%error, "export failed midway");
-                    return;
-                }
-            }
-        }
-        let _ = sender.send(chunk).await;
-    });
-    let body = futures::stream::unfold(receiver, |mut receiver| async move {
-        receiver
-            .recv()
-            .await
-            .map(|chunk| (Ok::<_, std::convert::Infallible>(chunk), receiver))
-    });
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        axum::body::Body::from_stream(body),
-    )
-        .into_response()
+    Ok((viewer, permit))
 }
 
 #[derive(Deserialize)]
@@ -180,8 +147,7 @@ async fn analytics_details(
 ) -> Result<Response, AppError> {
     let origin = audit::Origin::of(&parts);
     let access = Access::Permission(EXPORTS[0].1);
-    let viewer = require(&auth, &state, &origin, access, "analytics details").await?;
-    let account_id = viewer.account_id;
+    let (viewer, permit) = require(&auth, &state, &origin, access, "analytics details").await?;
     let filter = analytics::DetailsFilter::parse(
         &viewer,
         &query.from,
@@ -190,17 +156,23 @@ async fn analytics_details(
         &query.recipient,
     )?;
     let (start, end) = filter.range.timestamps();
-    let sql = format!(
-        "SELECT {} FROM messages m LEFT JOIN users u ON u.id = m.user_id WHERE {} ORDER BY m.created_at, m.id",
-        analytics::DETAILS_COLUMNS,
-        filter.condition()
-    );
-    let binds = vec![
-        Some(start),
-        Some(end),
-        filter.status.clone(),
-        filter.recipient.clone(),
-    ];
+    let query = ExportQuery {
+        select: format!(
+            "SELECT {} FROM messages m LEFT JOIN users u ON u.id = m.user_id WHERE {}",
+            analytics::DETAILS_COLUMNS,
+            filter.condition()
+        ),
+        after: "(m.created_at, m.id) > (?6, ?7)",
+        order: "m.created_at, m.id",
+        account_id: viewer.account_id,
+        binds: vec![
+            Some(start),
+            Some(end),
+            filter.status.clone(),
+            filter.recipient.clone(),
+        ],
+        row: PhantomData,
+    };
     let header: &'static [&'static str] = &[
         "time_utc",
         "sender",
@@ -212,13 +184,12 @@ async fn analytics_details(
         "status",
         "sent_by",
     ];
-    Ok(stream_csv(
+    Ok(csv_response(
         state.pool,
+        permit,
         "analytics-details.csv",
         header,
-        sql,
-        binds,
-        account_id,
+        query,
         move |row: MessageRow| {
             let row = filter.present(row);
             let price = Money(row.price).display_precise().replace('€', "");
@@ -243,6 +214,22 @@ struct SearchQuery {
     search: String,
 }
 
+/// The export of a search list: its rows in export order, as `page` binds them.
+fn search_export<T>(
+    list: &search::SearchList,
+    account_id: Option<i64>,
+    search: &str,
+) -> ExportQuery<T> {
+    ExportQuery {
+        select: format!("SELECT {} FROM {}", list.columns, list.from),
+        after: list.export_after,
+        order: list.export_order,
+        account_id,
+        binds: vec![Some(search::like_pattern(search))],
+        row: PhantomData,
+    }
+}
+
 async fn incoming(
     auth: AuthSession,
     State(state): State<AppState>,
@@ -251,18 +238,14 @@ async fn incoming(
 ) -> Result<Response, AppError> {
     let origin = audit::Origin::of(&parts);
     let access = Access::Permission(EXPORTS[1].1);
-    let account_id = require(&auth, &state, &origin, access, "incoming SMS")
-        .await?
-        .account_id;
-    let sql = search::INCOMING.export_sql();
+    let (viewer, permit) = require(&auth, &state, &origin, access, "incoming SMS").await?;
     let header: &'static [&'static str] = &["received_utc", "from", "to", "text"];
-    Ok(stream_csv(
+    Ok(csv_response(
         state.pool,
+        permit,
         "incoming-sms.csv",
         header,
-        sql,
-        vec![Some(search::like_pattern(&query.search))],
-        account_id,
+        search_export(&search::INCOMING, viewer.account_id, &query.search),
         |row: IncomingRow| csv_line(&[&row.received_at, &row.sender, &row.recipient, &row.text]),
     ))
 }
@@ -275,18 +258,14 @@ async fn blocked(
 ) -> Result<Response, AppError> {
     let origin = audit::Origin::of(&parts);
     let access = Access::Permission(EXPORTS[2].1);
-    let account_id = require(&auth, &state, &origin, access, "blocked SMS")
-        .await?
-        .account_id;
-    let sql = search::BLOCKED.export_sql();
+    let (viewer, permit) = require(&auth, &state, &origin, access, "blocked SMS").await?;
     let header: &'static [&'static str] = &["time_utc", "sender", "recipient", "text", "reason"];
-    Ok(stream_csv(
+    Ok(csv_response(
         state.pool,
+        permit,
         "blocked-sms.csv",
         header,
-        sql,
-        vec![Some(search::like_pattern(&query.search))],
-        account_id,
+        search_export(&search::BLOCKED, viewer.account_id, &query.search),
         |row: BlockedRow| {
             csv_line(&[
                 &row.created_at,
@@ -294,6 +273,70 @@ async fn blocked(
                 &row.recipient,
                 &row.text,
                 &row.reason,
+            ])
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+struct RangeQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// The statement: transactions oldest first, each with the balance after it.
+async fn transactions(
+    auth: AuthSession,
+    State(state): State<AppState>,
+    parts: http::request::Parts,
+    Query(query): Query<RangeQuery>,
+) -> Result<Response, AppError> {
+    let origin = audit::Origin::of(&parts);
+    let access = Access::Permission(EXPORTS[3].1);
+    let (viewer, permit) = require(&auth, &state, &origin, access, "transactions").await?;
+    let (start, end) = match (query.from.trim(), query.to.trim()) {
+        ("", "") => (None, None),
+        _ => {
+            let (start, end) =
+                analytics::DateRange::parse_any(&query.from, &query.to)?.timestamps();
+            (Some(start), Some(end))
+        }
+    };
+    let header: &'static [&'static str] = &[
+        "time_utc",
+        "type",
+        "description",
+        "amount_eur",
+        "balance_eur",
+        "by",
+    ];
+    Ok(csv_response(
+        state.pool,
+        permit,
+        "transactions.csv",
+        header,
+        ExportQuery {
+            select: format!(
+                "SELECT {} FROM balance_transactions t LEFT JOIN users u ON u.id = t.user_id WHERE {}",
+                finance::TRANSACTION_COLUMNS,
+                finance::IN_RANGE
+            ),
+            after: "(t.created_at, t.id) > (?6, ?7)",
+            order: "t.created_at, t.id",
+            account_id: viewer.account_id,
+            binds: vec![start, end],
+            row: PhantomData,
+        },
+        move |row: Transaction| {
+            csv_line(&[
+                &row.created_at,
+                &row.kind,
+                &row.description,
+                &Money(row.amount).plain(),
+                &Money(row.balance_after).plain(),
+                row.by_login.as_deref().unwrap_or(""),
             ])
         },
     ))
@@ -307,8 +350,7 @@ async fn audit_log(
 ) -> Result<Response, AppError> {
     let origin = audit::Origin::of(&parts);
     // A manager has no account (NULL): they export every account's entries.
-    let viewer = require(&auth, &state, &origin, Access::AuditLog, "audit log").await?;
-    let sql = search::AUDIT.export_sql();
+    let (viewer, permit) = require(&auth, &state, &origin, Access::AuditLog, "audit log").await?;
     let header: &'static [&'static str] = &[
         "time_utc",
         "account",
@@ -319,15 +361,13 @@ async fn audit_log(
         "ip",
         "user_agent",
     ];
-    let pattern = search::like_pattern(&query.search);
-    Ok(stream_csv(
+    Ok(csv_response(
         state.pool,
+        permit,
         "audit-log.csv",
         header,
-        sql,
-        vec![Some(pattern)],
-        viewer.account_id,
-        |row: crate::api::audit::AuditRow| {
+        search_export(&search::AUDIT, viewer.account_id, &query.search),
+        |row: AuditRow| {
             csv_line(&[
                 &row.at,
                 row.account.as_deref().unwrap_or(""),
@@ -340,29 +380,4 @@ async fn audit_log(
             ])
         },
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_neutralised_and_numbers_kept() {
-        assert_eq!(
-            safe_cell("=HYPERLINK(\"http://evil\",\"x\")"),
-            "'=HYPERLINK(\"http://evil\",\"x\")"
-        );
-        for risky in ["+1+1", "-2", "@SUM(A1)", "\tx", "\rx"] {
-            assert!(safe_cell(risky).starts_with('\''), "{risky:?}");
-        }
-        assert_eq!(safe_cell("+447700900123"), "+447700900123");
-        assert_eq!(safe_cell("Hello"), "Hello");
-    }
-
-    #[test]
-    fn csv_lines_are_quoted() {
-        let line =
-            String::from_utf8(csv_line(&["a,b", "say \"hi\"", "=cmd", "multi\nline"])).unwrap();
-        assert_eq!(line, "\"a,b\",\"say \"\"hi\"\"\",'=cmd,\"multi\nline\"\n");
-    }
 }

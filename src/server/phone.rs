@@ -1,0 +1,100 @@
+//! Phone numbers read with libphonenumber's metadata (the `phonenumber`
+//! crate): which country a number belongs to, how it is grouped, what a
+//! national number means in a given country. Server only: the metadata is
+//! large and stays out of the wasm.
+
+use phonenumber::{country, Mode, PhoneNumber};
+
+fn parse(e164: &str) -> Option<PhoneNumber> {
+    phonenumber::parse(None, e164).ok()
+}
+
+/// `+447700900201` as `+44 7700 900201`, the way the number's country
+/// groups it; a number the metadata does not know stays as it is.
+pub fn grouped(e164: &str) -> String {
+    parse(e164)
+        .map(|number| number.format().mode(Mode::International).to_string())
+        .unwrap_or_else(|| e164.to_owned())
+}
+
+/// A number with its middle hidden: the whole country code, the first
+/// digit after it and the last three (`+353 8*** ***123`).
+pub fn masked(e164: &str) -> String {
+    let digits: String = e164.chars().filter(char::is_ascii_digit).collect();
+    let code = parse(e164)
+        .map(|number| number.code().value().to_string())
+        .filter(|code| digits.starts_with(code.as_str()))
+        // Unknown to the metadata: the shortest plausible code, one digit.
+        .unwrap_or_else(|| digits.chars().take(1).collect());
+    let national = &digits[code.len()..];
+    if national.len() < 4 {
+        return "+*** ***".to_owned();
+    }
+    format!(
+        "+{code} {}*** ***{}",
+        &national[..1],
+        &national[national.len() - 3..]
+    )
+}
+
+/// The ISO code of the country a number belongs to (`GB`): the region its
+/// digits are assigned to, else the main country of its calling code.
+pub fn country_of(e164: &str) -> Option<String> {
+    let number = parse(e164)?;
+    if let Some(id) = number.country().id() {
+        return Some(format!("{id:?}"));
+    }
+    let code = number.code().value();
+    let regions = phonenumber::metadata::DATABASE.region(&code)?;
+    regions.first().map(|region| (*region).to_owned())
+}
+
+/// A number typed in national form (`07700 900203`) read as a number of
+/// `country` (ISO code, e.g. `GB`), in E.164 (whose length the caller
+/// checks); `None` when it cannot be read so.
+pub fn from_national(raw: &str, country: &str) -> Option<String> {
+    let country: country::Id = country.parse().ok()?;
+    let number = phonenumber::parse(Some(country), raw).ok()?;
+    Some(number.format().mode(Mode::E164).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped_as_their_country_writes_them() {
+        assert_eq!(grouped("+447700900201"), "+44 7700 900201");
+        assert_eq!(grouped("+14155550100"), "+1 415-555-0100");
+        assert_eq!(grouped("not a number"), "not a number");
+    }
+
+    #[test]
+    fn masking_keeps_the_whole_country_code() {
+        assert_eq!(masked("+447700900123"), "+44 7*** ***123");
+        assert_eq!(masked("+353871234123"), "+353 8*** ***123");
+        assert_eq!(masked("+14155550100"), "+1 4*** ***100");
+        assert_eq!(masked("+12"), "+*** ***");
+    }
+
+    #[test]
+    fn a_number_knows_its_country() {
+        assert_eq!(country_of("+447700900123").as_deref(), Some("GB"));
+        assert_eq!(country_of("+353871234567").as_deref(), Some("IE"));
+        assert_eq!(country_of("nonsense"), None);
+    }
+
+    #[test]
+    fn national_numbers_take_the_default_country() {
+        assert_eq!(
+            from_national("07700 900203", "GB").as_deref(),
+            Some("+447700900203")
+        );
+        assert_eq!(
+            from_national("087 123 4567", "IE").as_deref(),
+            Some("+353871234567")
+        );
+        assert_eq!(from_national("07700 900203", "XX"), None);
+        assert_eq!(from_national("not a number", "GB"), None);
+    }
+}

@@ -1,0 +1,219 @@
+//! What a new customer tripped over (issue #17), on the server side.
+
+use reqwest::StatusCode;
+
+use super::support::TestApp;
+use crate::{
+    domain::{Money, PermissionSet},
+    server::{
+        finance,
+        gateway::{self, SimulatedGateway},
+        sending, stop_list,
+    },
+};
+
+async fn owner_id(app: &TestApp, login: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM users WHERE login = ?1")
+        .bind(login)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_campaign_is_refunded_in_one_line_when_it_completes() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    let owner = owner_id(&app, "olivia").await;
+    finance::top_up(&app.pool, account.id, owner, Money::euros(50))
+        .await
+        .unwrap();
+    let failing: Vec<String> = (0..2000)
+        .map(|n| format!("+4477009{n:05}"))
+        .filter(|p| SimulatedGateway::fails(p))
+        .take(6)
+        .collect();
+    let numbers = format!("+447700900001\n{}", failing.join("\n"));
+    let plan = sending::plan(&app.pool, account.id, "INFO", None, &numbers, "Hi")
+        .await
+        .unwrap();
+    sending::send(&app.pool, account.id, owner, &plan)
+        .await
+        .unwrap();
+    let gateway = SimulatedGateway::default();
+    gateway::step(&app.pool, &gateway).await.unwrap();
+    sqlx::query(
+        "UPDATE messages SET sent_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-5 seconds')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    gateway::step(&app.pool, &gateway).await.unwrap();
+    let refunds: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT amount, balance_after FROM balance_transactions WHERE kind = 'refund'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let unit = plan.recipients[0].price;
+    assert_eq!(refunds.len(), 1, "one line for the campaign: {refunds:?}");
+    assert_eq!(refunds[0].0, 6 * unit);
+    // The balance column runs on without a gap, in time order.
+    let ledger: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT amount, balance_after FROM balance_transactions ORDER BY created_at, id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let mut running = 0;
+    for (amount, after) in ledger {
+        running += amount;
+        assert_eq!(after, running);
+    }
+}
+
+#[tokio::test]
+async fn a_top_up_is_paid_only_once_confirmed() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    let owner = app.login("olivia").await;
+    let asked = app
+        .call(
+            Some(&owner),
+            "finance/top-up",
+            vec![("amount", "50,50".into())],
+        )
+        .await;
+    assert_eq!(asked.status(), StatusCode::OK);
+    assert_eq!(
+        sending::balance(&app.pool, account.id).await.unwrap(),
+        Money(0),
+        "nothing is paid before the confirmation"
+    );
+    let paid = app
+        .call(
+            Some(&owner),
+            "finance/top-up",
+            vec![("amount", "50.50".into()), ("confirmed", "true".into())],
+        )
+        .await;
+    assert_eq!(paid.status(), StatusCode::OK);
+    assert_eq!(
+        sending::balance(&app.pool, account.id).await.unwrap(),
+        Money(505_000),
+        "€50.50, not €5,050"
+    );
+    let ambiguous = app
+        .call(
+            Some(&owner),
+            "finance/top-up",
+            vec![("amount", "1,000,5".into()), ("confirmed", "true".into())],
+        )
+        .await;
+    assert_eq!(ambiguous.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn a_review_is_sent_once_and_only_by_its_author() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    app.sub_account(&account, "sam", PermissionSet::all()).await;
+    let owner = owner_id(&app, "olivia").await;
+    finance::top_up(&app.pool, account.id, owner, Money::euros(10))
+        .await
+        .unwrap();
+    let olivia = app.login("olivia").await;
+    let draft = vec![
+        ("sender", "INFO".into()),
+        ("numbers", "+447700900001".into()),
+        ("text", "Reviewed text".into()),
+    ];
+    let review: i64 = app
+        .call(Some(&olivia), "sending/review", draft)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let send = || vec![("review", review.to_string())];
+    let sam = app.login("sam").await;
+    assert_eq!(
+        app.call(Some(&sam), "sending/send", send()).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another user's review cannot be sent"
+    );
+    let (first, second) = tokio::join!(
+        app.call(Some(&olivia), "sending/send", send()),
+        app.call(Some(&olivia), "sending/send", send())
+    );
+    let mut statuses = [first.status(), second.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY]);
+    let campaigns: Vec<String> = sqlx::query_scalar("SELECT text FROM campaigns")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(campaigns, ["Reviewed text"], "one campaign, as reviewed");
+}
+
+#[tokio::test]
+async fn the_stop_list_refuses_duplicates_and_unknown_numbers() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    stop_list::add(&app.pool, account.id, "+44 7700 900555")
+        .await
+        .unwrap();
+    let again = stop_list::add(&app.pool, account.id, "+447700900555").await;
+    assert!(again.unwrap_err().form_errors().is_some());
+    assert!(stop_list::add(&app.pool, account.id, "not a number")
+        .await
+        .is_err());
+    let page = stop_list::page(&app.pool, account.id, "900 555", 1)
+        .await
+        .unwrap();
+    assert_eq!(page.items[0].display, "+44 7700 900555");
+    assert!(stop_list::remove(&app.pool, account.id, "+447700900999")
+        .await
+        .is_err());
+    stop_list::remove(&app.pool, account.id, "+447700900555")
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn an_invoice_is_a_page_of_its_charges_in_the_account_zone() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    sqlx::query("UPDATE accounts SET timezone = 'Asia/Kolkata' WHERE id = ?1")
+        .bind(account.id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, created_at) \
+         VALUES (?1, 'charge', -1230000, 0, 'Campaign #7: 12 recipients', '2026-10-05T20:00:00Z')",
+    )
+    .bind(account.id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO invoices (account_id, number, period, amount, status, issued_at) \
+         VALUES (?1, 'NW-202610-1', '2026-10', 1230000, 'paid', '2026-11-01T00:00:00Z')",
+    )
+    .bind(account.id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let owner = app.login("olivia").await;
+    let page = app.get(Some(&owner), "/finance/invoices/NW-202610-1").await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Invoice NW-202610-1"));
+    assert!(html.contains("Campaign #7: 12 recipients"));
+    assert!(html.contains("€123.00"));
+    // 20:00 UTC is 01:30 the next day in Kolkata, and the heading says so.
+    assert!(html.contains("2026-10-06 01:30"), "{html}");
+    assert!(html.contains("Date (Asia/Kolkata)"));
+    let missing = app.get(Some(&owner), "/finance/invoices/NW-000000-9").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}

@@ -527,11 +527,14 @@ async fn login_starvation(bench: &Bench) -> Value {
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let logins_done = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut loggers = Vec::new();
-    for _ in 0..20 {
+    // Twenty people, each logging in as themselves: one login tried twenty
+    // times at once would be throttled (only five attempts of a login are
+    // ever checked at the same time).
+    for n in 1..=20 {
         let (base, stop, done) = (base.clone(), stop.clone(), logins_done.clone());
         loggers.push(tokio::spawn(async move {
             let client = client();
-            let body = format!("login=olivia&password={}", PASSWORD.replace(' ', "+"));
+            let body = format!("login=team-{n}&password={}", PASSWORD.replace(' ', "+"));
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 let status = Call::post("/api/session/login", &body, None)
                     .send(&client, &base)

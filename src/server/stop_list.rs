@@ -3,50 +3,50 @@
 
 use sqlx::SqlitePool;
 
-use super::{phone, search::like_pattern};
+use super::{phone, search::SearchList};
 use crate::{
-    api::{stop_list::StopListEntry, AppError, Page, PER_PAGE},
+    api::{stop_list::StopListEntry, AppError, Page},
     domain::Phone,
 };
 
+/// A stopped number as stored.
+#[derive(sqlx::FromRow)]
+struct Stopped {
+    phone: String,
+    added_at: String,
+}
+
+const STOPPED: SearchList = SearchList {
+    columns: "phone, added_at",
+    from: "stop_list WHERE account_id = ?1 AND phone LIKE ?2 ESCAPE '\\'",
+    order: "added_at DESC, phone",
+    export_order: "added_at, phone",
+    export_after: "(added_at, phone) > (?6, ?7)",
+};
+
+/// A page of the stop-list, searched by the digits typed (people type
+/// numbers with spaces).
 pub async fn page(
     pool: &SqlitePool,
     account_id: i64,
     search: &str,
     page: i64,
 ) -> Result<Page<StopListEntry>, sqlx::Error> {
-    // Searched by digits, as people type numbers with spaces.
     let digits: String = search.chars().filter(char::is_ascii_digit).collect();
-    let pattern = like_pattern(&digits);
-    let total = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM stop_list WHERE account_id = ?1 AND phone LIKE ?2 ESCAPE '\\'",
-    )
-    .bind(account_id)
-    .bind(&pattern)
-    .fetch_one(pool)
-    .await?;
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT phone, added_at FROM stop_list WHERE account_id = ?1 AND phone LIKE ?2 ESCAPE '\\' \
-         ORDER BY added_at DESC, phone LIMIT ?3 OFFSET ?4",
-    )
-    .bind(account_id)
-    .bind(&pattern)
-    .bind(PER_PAGE)
-    .bind((page - 1) * PER_PAGE)
-    .fetch_all(pool)
-    .await?;
+    let stopped: Page<Stopped> = STOPPED.page(pool, Some(account_id), &digits, page).await?;
     Ok(Page {
-        items: rows
+        items: stopped
+            .items
             .into_iter()
-            .map(|(number, added_at)| StopListEntry {
-                display: phone::grouped(&number),
-                phone: number,
-                added_at,
+            .map(|row| StopListEntry {
+                display: phone::grouped(&row.phone),
+                phone: row.phone,
+                added_at: row.added_at,
             })
             .collect(),
-        total,
-        page,
-        per_page: PER_PAGE,
+        total: stopped.total,
+        page: stopped.page,
+        per_page: stopped.per_page,
     })
 }
 

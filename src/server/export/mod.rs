@@ -62,35 +62,24 @@ impl IntoResponse for AppError {
     }
 }
 
-impl Keyed for MessageRow {
-    fn key(&self) -> (String, i64) {
-        (self.created_at.clone(), self.id)
-    }
+/// Each exported row is keyed by its time stamp and id, as it is ordered.
+macro_rules! keyed_by {
+    ($($row:ty: $time:ident),* $(,)?) => {
+        $(impl Keyed for $row {
+            fn key(&self) -> (String, i64) {
+                (self.$time.clone(), self.id)
+            }
+        })*
+    };
 }
 
-impl Keyed for IncomingRow {
-    fn key(&self) -> (String, i64) {
-        (self.received_at.clone(), self.id)
-    }
-}
-
-impl Keyed for BlockedRow {
-    fn key(&self) -> (String, i64) {
-        (self.created_at.clone(), self.id)
-    }
-}
-
-impl Keyed for Transaction {
-    fn key(&self) -> (String, i64) {
-        (self.created_at.clone(), self.id)
-    }
-}
-
-impl Keyed for AuditRow {
-    fn key(&self) -> (String, i64) {
-        (self.at.clone(), self.id)
-    }
-}
+keyed_by!(
+    MessageRow: created_at,
+    IncomingRow: received_at,
+    BlockedRow: created_at,
+    Transaction: created_at,
+    AuditRow: at,
+);
 
 /// Checks the caller of an export and takes one of its slots; records
 /// refusals and downloads in the audit log.

@@ -160,14 +160,8 @@ async fn the_recipient_search_finds_a_number_by_its_start_or_end() {
         let app = &app;
         let owner = owner.clone();
         async move {
-            let response = app
-                .call(
-                    Some(&owner),
-                    "analytics/details",
-                    vec![("recipient", recipient.to_owned())],
-                )
-                .await;
-            let body: serde_json::Value = response.json().await.unwrap();
+            let form = vec![("recipient", recipient.to_owned())];
+            let body = app.json(&owner, "analytics/details", form).await;
             body["messages"]["total"].as_i64().unwrap()
         }
     };
@@ -240,18 +234,12 @@ async fn a_sender_without_finance_learns_nothing_of_the_balance() {
             ("text", "Hello".to_owned()),
         ]
     };
-    let estimate: serde_json::Value = app
-        .call(Some(&sam), "sending/estimate", campaign())
-        .await
-        .json()
-        .await
-        .unwrap();
+    let estimate = app.json(&sam, "sending/estimate", campaign()).await;
     assert!(estimate["enough_balance"].is_null(), "{estimate}");
-    let review: i64 = app
-        .call(Some(&sam), "sending/review", campaign())
+    let review = app
+        .json(&sam, "sending/review", campaign())
         .await
-        .json()
-        .await
+        .as_i64()
         .unwrap();
     let send = vec![("review", review.to_string())];
     let refused = app.call(Some(&sam), "sending/send", send).await;
@@ -261,12 +249,7 @@ async fn a_sender_without_finance_learns_nothing_of_the_balance() {
     assert!(!message.contains("0.03"), "the balance leaks: {message}");
 
     let owner = app.login("olivia").await;
-    let estimate: serde_json::Value = app
-        .call(Some(&owner), "sending/estimate", campaign())
-        .await
-        .json()
-        .await
-        .unwrap();
+    let estimate = app.json(&owner, "sending/estimate", campaign()).await;
     assert_eq!(estimate["enough_balance"], false, "owners see finances");
 }
 
@@ -274,10 +257,7 @@ async fn a_sender_without_finance_learns_nothing_of_the_balance() {
 async fn a_top_up_only_user_reads_their_own_receipts_only() {
     let app = TestApp::spawn().await;
     let account = app.account("olivia", true).await;
-    let owner_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'olivia'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let owner_id = app.user_id("olivia").await;
     let payer = PermissionSet::empty().with_granted(Permission::TopUp);
     let tina = app.sub_account(&account, "tina", payer).await;
     let finance_viewer = payer.with_granted(Permission::SeeFinance);
@@ -311,10 +291,7 @@ async fn a_top_up_only_user_reads_their_own_receipts_only() {
 async fn campaign_texts_show_to_their_sender_and_to_details_viewers() {
     let app = TestApp::spawn().await;
     let account = app.account("olivia", true).await;
-    let owner_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'olivia'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let owner_id = app.user_id("olivia").await;
     let sender = PermissionSet::empty().with_granted(Permission::SendBulk);
     let sam = app.sub_account(&account, "sam", sender).await;
     app.sub_account(
@@ -337,12 +314,7 @@ async fn campaign_texts_show_to_their_sender_and_to_details_viewers() {
     let texts = |who: Session| {
         let app = &app;
         async move {
-            let page: serde_json::Value = app
-                .call(Some(&who), "sending/campaigns", vec![])
-                .await
-                .json()
-                .await
-                .unwrap();
+            let page = app.json(&who, "sending/campaigns", vec![]).await;
             page["items"]
                 .as_array()
                 .unwrap()
@@ -385,12 +357,9 @@ async fn owners_see_provider_staff_without_address_and_managers_see_all() {
     let list = |who: Session, search: &'static str| {
         let app = &app;
         async move {
-            let page: serde_json::Value = app
-                .call(Some(&who), "audit/list", vec![("search", search.into())])
-                .await
-                .json()
-                .await
-                .unwrap();
+            let page = app
+                .json(&who, "audit/list", vec![("search", search.into())])
+                .await;
             page["items"].as_array().unwrap().clone()
         }
     };
@@ -436,12 +405,9 @@ async fn the_audit_search_takes_wildcards_literally() {
         let app = &app;
         let owner = owner.clone();
         async move {
-            let page: serde_json::Value = app
-                .call(Some(&owner), "audit/list", vec![("search", search.into())])
-                .await
-                .json()
-                .await
-                .unwrap();
+            let page = app
+                .json(&owner, "audit/list", vec![("search", search.into())])
+                .await;
             page["total"].as_i64().unwrap()
         }
     };
@@ -454,10 +420,7 @@ async fn the_audit_search_takes_wildcards_literally() {
 async fn formulas_in_campaign_texts_and_failed_logins_stay_text_in_exports() {
     let app = TestApp::spawn().await;
     let account = app.account("olivia", true).await;
-    let owner_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE login = 'olivia'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let owner_id = app.user_id("olivia").await;
     finance::top_up(&app.pool, account.id, owner_id, Money::euros(10))
         .await
         .unwrap();

@@ -12,19 +12,11 @@ use crate::{
     },
 };
 
-async fn owner_id(app: &TestApp, login: &str) -> i64 {
-    sqlx::query_scalar("SELECT id FROM users WHERE login = ?1")
-        .bind(login)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn a_campaign_is_refunded_in_one_line_when_it_completes() {
     let app = TestApp::spawn().await;
     let account = app.account("olivia", true).await;
-    let owner = owner_id(&app, "olivia").await;
+    let owner = app.user_id("olivia").await;
     finance::top_up(&app.pool, account.id, owner, Money::euros(50))
         .await
         .unwrap();
@@ -118,7 +110,7 @@ async fn a_review_is_sent_once_and_only_by_its_author() {
     let app = TestApp::spawn().await;
     let account = app.account("olivia", true).await;
     app.sub_account(&account, "sam", PermissionSet::all()).await;
-    let owner = owner_id(&app, "olivia").await;
+    let owner = app.user_id("olivia").await;
     finance::top_up(&app.pool, account.id, owner, Money::euros(10))
         .await
         .unwrap();
@@ -128,11 +120,10 @@ async fn a_review_is_sent_once_and_only_by_its_author() {
         ("numbers", "+447700900001".into()),
         ("text", "Reviewed text".into()),
     ];
-    let review: i64 = app
-        .call(Some(&olivia), "sending/review", draft)
+    let review = app
+        .json(&olivia, "sending/review", draft)
         .await
-        .json()
-        .await
+        .as_i64()
         .unwrap();
     let send = || vec![("review", review.to_string())];
     let sam = app.login("sam").await;

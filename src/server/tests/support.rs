@@ -150,6 +150,29 @@ impl TestApp {
         request.send().await.expect("request")
     }
 
+    /// Calls a server function and reads its JSON answer.
+    pub async fn json(
+        &self,
+        session: &Session,
+        endpoint: &str,
+        form: Vec<(&'static str, String)>,
+    ) -> serde_json::Value {
+        let response = self.call(Some(session), endpoint, form).await;
+        response
+            .json()
+            .await
+            .unwrap_or_else(|error| panic!("{endpoint}: {error}"))
+    }
+
+    /// The id of the user logging in as `login`.
+    pub async fn user_id(&self, login: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM users WHERE login = ?1")
+            .bind(login)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
     pub async fn get(&self, session: Option<&Session>, path: &str) -> Response {
         let mut request = self
             .client

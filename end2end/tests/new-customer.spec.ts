@@ -18,7 +18,7 @@ test('a decimal comma tops up cents, not thousands, after a confirmation, and th
   await expect(page.getByRole('cell', { name: 'Card payment' })).toHaveCount(1);
 });
 
-test('a row menu closes after its action and never lands on another row', async ({ page }) => {
+test('a row menu closes after its action and never lands on another row @nojs', async ({ page }) => {
   const owner = createOwner({ canAddSubaccount: true });
   await logIn(page, owner);
   const analyst = await createSubAccount(page, { ...subAccountFields('analyst'), name: 'Alma Analyst' });
@@ -36,7 +36,7 @@ test('a row menu closes after its action and never lands on another row', async 
   await expect(financeRow.getByRole('button', { name: 'Disable', exact: true })).toBeHidden();
 });
 
-test('saving a contact that re-sorts the list leaves no editor open over another contact', async ({ page }) => {
+test('saving a contact that re-sorts the list leaves no editor open over another contact @nojs', async ({ page }) => {
   const owner = createOwner({ canAddSubaccount: false });
   await logIn(page, owner);
   await open(page, '/sending/database');
@@ -281,7 +281,7 @@ test('times are shown in the account\'s time zone, and tables say which @nojs', 
   expect(expected).toContain(shown.trim().slice(11, 16));
 });
 
-test('the stop-list is kept on its own page, named in a review, and found by what Blocked SMS shows', async ({ page }) => {
+test('the stop-list is kept on its own page, named in a review, and found by what Blocked SMS shows @nojs', async ({ page }) => {
   const owner = createOwner({ canAddSubaccount: false });
   await logIn(page, owner);
   await topUp(page, '10', '€10.00');
@@ -313,7 +313,7 @@ test('the stop-list is kept on its own page, named in a review, and found by wha
   await expect(page.getByText('No numbers on the stop-list match.')).toBeVisible();
 });
 
-test('finance lists transactions newest first, filters them by date and exports them', async ({ page }) => {
+test('finance lists transactions newest first, filters them by date and exports them @nojs', async ({ page }) => {
   const owner = createOwner({ canAddSubaccount: false });
   await logIn(page, owner);
   await topUp(page, '10', '€10.00');

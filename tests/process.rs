@@ -230,11 +230,9 @@ fn write(n: usize, target: i64) -> (&'static str, Vec<(&'static str, String)>) {
                 ("permissions[]", "see_prices".into()),
             ],
         ),
-        2 => (
-            "finance/top-up",
-            vec![("amount", "10".into()), ("confirmed", "true".into())],
-        ),
-        // A campaign is reviewed, then sent: see `perform`.
+        // A top-up is confirmed, then paid, and a campaign reviewed, then
+        // sent: see `perform`.
+        2 => ("finance/top-up", vec![("amount", "10".into())]),
         _ => (
             "sending/review",
             vec![
@@ -246,7 +244,8 @@ fn write(n: usize, target: i64) -> (&'static str, Vec<(&'static str, String)>) {
     }
 }
 
-/// Performs write `n` of the mix; a campaign takes its review, then its send.
+/// Performs write `n` of the mix; a campaign takes its review, then its
+/// send, and a top-up its confirmation, then its payment.
 async fn perform(
     server: &Server,
     cookie: &str,
@@ -255,15 +254,17 @@ async fn perform(
 ) -> reqwest::Result<StatusCode> {
     let (endpoint, form) = write(n, target);
     let response = server.call(Some(cookie), endpoint, &form).await?;
-    if endpoint != "sending/review" || response.status() != StatusCode::OK {
+    let (second, field) = match endpoint {
+        "sending/review" => ("sending/send", "review"),
+        "finance/top-up" => ("finance/top-up/pay", "intent"),
+        _ => return Ok(response.status()),
+    };
+    if response.status() != StatusCode::OK {
         return Ok(response.status());
     }
-    let review: i64 = response.json().await?;
-    let form = [("review", review.to_string())];
-    Ok(server
-        .call(Some(cookie), "sending/send", &form)
-        .await?
-        .status())
+    let id: i64 = response.json().await?;
+    let form = [(field, id.to_string())];
+    Ok(server.call(Some(cookie), second, &form).await?.status())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -95,14 +95,11 @@ pub async fn get_invoice(number: String) -> Result<InvoiceDocument, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-/// A simulated card payment, in two steps that work with and without wasm:
-/// the amount is checked and shown back ("Pay €50.50?"), and only the
-/// confirmed amount is paid. Returns the receipt's id once paid.
+/// A simulated card payment, in two steps that work with and without
+/// wasm: the amount is checked and kept for confirmation ("Pay €50.50?"),
+/// then paid once by `pay_top_up`. Returns the confirmation's id.
 #[server(endpoint = "finance/top-up")]
-pub async fn top_up(
-    amount: String,
-    #[server(default)] confirmed: bool,
-) -> Result<Option<i64>, AppError> {
+pub async fn top_up(amount: String) -> Result<i64, AppError> {
     use crate::{
         domain::{Access, Permission},
         server::{finance, guard},
@@ -115,15 +112,46 @@ pub async fn top_up(
             format!("Top up between {MIN_TOP_UP} and {MAX_TOP_UP}."),
         ));
     }
-    if !confirmed {
-        leptos_axum::redirect(&format!("/finance/top-up?confirm={}", amount.plain()));
-        return Ok(None);
-    }
-    let id = finance::top_up(caller.pool(), caller.account_id, caller.user_id(), amount).await?;
-    let entry = crate::server::audit::Entry::by(&caller.viewer, "top_up").detail(amount.display());
-    crate::server::audit::note(caller.pool(), entry).await;
+    let intent =
+        finance::intend_top_up(caller.pool(), caller.account_id, caller.user_id(), amount).await?;
+    leptos_axum::redirect(&format!("/finance/top-up?confirm={intent}"));
+    Ok(intent)
+}
+
+/// The amount awaiting the caller's confirmation.
+#[server(endpoint = "finance/top-up/intent")]
+pub async fn top_up_intent(id: i64) -> Result<Money, AppError> {
+    use crate::{
+        domain::{Access, Permission},
+        server::{finance, guard},
+    };
+    let caller = guard::caller(Access::Permission(Permission::TopUp)).await?;
+    finance::intended(caller.pool(), caller.account_id, caller.user_id(), id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Pays a confirmed top-up, once: a second click finds it used up.
+#[server(endpoint = "finance/top-up/pay")]
+pub async fn pay_top_up(intent: i64) -> Result<i64, AppError> {
+    use crate::{
+        domain::{Access, Permission},
+        server::{audit, finance, guard},
+    };
+    let caller = guard::caller(Access::Permission(Permission::TopUp)).await?;
+    let (id, amount) =
+        finance::pay_intent(caller.pool(), caller.account_id, caller.user_id(), intent)
+            .await?
+            .ok_or_else(|| {
+                AppError::Rejected(
+                    "This payment was made already or has expired. Nothing more was charged."
+                        .into(),
+                )
+            })?;
+    let entry = audit::Entry::by(&caller.viewer, "top_up").detail(amount.display());
+    audit::note(caller.pool(), entry).await;
     leptos_axum::redirect(&format!("/finance/top-up?receipt={id}"));
-    Ok(Some(id))
+    Ok(id)
 }
 
 /// A receipt: its payer sees it, and so do those who see the finances.

@@ -174,10 +174,16 @@ pub async fn get_review(id: i64) -> Result<CampaignReview, AppError> {
     })
 }
 
-/// Sends a reviewed campaign, exactly as reviewed: charged at once (failed
-/// parts are refunded), refused whole when the balance does not cover it.
+/// Sends a reviewed campaign: charged at once (failed parts are refunded),
+/// refused whole when the balance does not cover it. `recipients` and
+/// `cost` are what the review showed: when the contact list, the stop-list
+/// or the prices have changed since, the campaign is refused for a new review.
 #[server(endpoint = "sending/send")]
-pub async fn send_campaign(review: i64) -> Result<i64, AppError> {
+pub async fn send_campaign(
+    review: i64,
+    #[server(default)] recipients: Option<i64>,
+    #[server(default)] cost: Option<i64>,
+) -> Result<i64, AppError> {
     use crate::{
         domain::{Access, Permission},
         server::{guard, sending},
@@ -191,6 +197,12 @@ pub async fn send_campaign(review: i64) -> Result<i64, AppError> {
             )
         })?;
     let plan = sending::plan_draft(caller.pool(), caller.account_id, &draft).await?;
+    let now = (plan.recipients.len() as i64, plan.cost.0);
+    if recipients.zip(cost).is_some_and(|shown| shown != now) {
+        return Err(AppError::Rejected(
+            "The campaign changed since its review (its contact list, the stop-list or the prices). Review it again before sending.".into(),
+        ));
+    }
     let id = sending::send_reviewed(
         caller.pool(),
         caller.account_id,

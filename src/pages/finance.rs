@@ -3,7 +3,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::finance::{finance_history, get_invoice, top_up_receipt, InvoiceDocument, TopUp},
+    api::finance::{
+        finance_history, get_invoice, top_up_intent, top_up_receipt, InvoiceDocument, PayTopUp,
+        TopUp,
+    },
     components::{
         form::{form_errors, Field, FormError, SubmitButton},
         guard::{set_status, Guarded},
@@ -177,49 +180,63 @@ fn TopUpForm() -> impl IntoView {
                 })
             })}
         </Transition>
-        {move || {
-            let confirm = query.read().get("confirm").and_then(|raw| Money::parse_euros(&raw).ok());
-            match confirm {
-                Some(amount) => view! { <ConfirmPayment action amount /> }.into_any(),
-                None => view! {
-                    <section class="card form-card">
-                        <ActionForm action>
-                            <FormError action />
-                            <Field label="Amount (EUR)" name="amount" kind="text" errors required=true help=TOP_UP_HELP
-                                check=|v| Money::parse_euros(v).map(|_| ()) />
-                            <div class="form-actions">
-                                <SubmitButton label="Continue" pending=action.pending() />
-                            </div>
-                        </ActionForm>
-                    </section>
-                }.into_any(),
-            }
+        {move || match query.read().get("confirm").and_then(|id| id.parse::<i64>().ok()) {
+            Some(intent) => view! { <ConfirmPayment intent /> }.into_any(),
+            None => view! {
+                <section class="card form-card">
+                    <ActionForm action>
+                        <FormError action />
+                        <Field label="Amount (EUR)" name="amount" kind="text" errors required=true help=TOP_UP_HELP
+                            check=|v| Money::parse_euros(v).map(|_| ()) />
+                        <div class="form-actions">
+                            <SubmitButton label="Continue" pending=action.pending() />
+                        </div>
+                    </ActionForm>
+                </section>
+            }.into_any(),
         }}
     }
 }
 
-/// The second step: the amount as the server read it, paid only on "Pay".
+/// The second step: the amount as the server kept it, paid only on "Pay".
 #[component]
-fn ConfirmPayment(action: ServerAction<TopUp>, amount: Money) -> impl IntoView {
-    let label = format!("Pay {}", amount.display());
+fn ConfirmPayment(intent: i64) -> impl IntoView {
+    let pay = ServerAction::<PayTopUp>::new();
+    let amount = Resource::new(move || intent, top_up_intent);
     view! {
-        <section class="card form-card" aria-labelledby="confirm-title">
-            <h2 id="confirm-title">{format!("Pay {}?", amount.display())}</h2>
-            <p class="help">"The balance grows by this amount once the card payment goes through."</p>
-            <ActionForm action>
-                <FormError action />
-                <input type="hidden" name="amount" value=amount.plain() />
-                <input type="hidden" name="confirmed" value="true" />
-                <div class="form-actions">
-                    <button type="submit" class="btn primary" disabled=move || action.pending().get()
-                        aria-busy=move || action.pending().get().then_some("true")>
-                        <span class="spinner" aria-hidden="true"></span>
-                        {label}
-                    </button>
-                    <a class="btn ghost" href="/finance/top-up">"Change amount"</a>
-                </div>
-            </ActionForm>
-        </section>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match amount.await {
+                    Ok(amount) => {
+                        let label = format!("Pay {}", amount.display());
+                        view! {
+                            <section class="card form-card" aria-labelledby="confirm-title">
+                                <h2 id="confirm-title">{format!("Pay {}?", amount.display())}</h2>
+                                <p class="help">"The balance grows by this amount once the card payment goes through."</p>
+                                <ActionForm action=pay>
+                                    <FormError action=pay />
+                                    <input type="hidden" name="intent" value=intent />
+                                    <div class="form-actions">
+                                        <button type="submit" class="btn primary" disabled=move || pay.pending().get()
+                                            aria-busy=move || pay.pending().get().then_some("true")>
+                                            <span class="spinner" aria-hidden="true"></span>
+                                            {label}
+                                        </button>
+                                        <a class="btn ghost" href="/finance/top-up">"Change amount"</a>
+                                    </div>
+                                </ActionForm>
+                            </section>
+                        }.into_any()
+                    }
+                    Err(_) => view! {
+                        <section class="card notice">
+                            <p class="form-error" role="alert">"This payment was made already or has expired."</p>
+                            <p><a href="/finance/top-up">"Start a new top-up"</a></p>
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 

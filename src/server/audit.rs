@@ -76,12 +76,13 @@ impl<'a> Entry<'a> {
 /// action it records has already happened.
 pub async fn record(pool: &SqlitePool, origin: &Origin, entry: Entry<'_>) {
     let result = sqlx::query(
-        "INSERT INTO audit_log (account_id, actor_id, actor_login, subject, action, detail, ip, user_agent) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO audit_log (account_id, actor_id, actor_login, actor_role, subject, action, detail, ip, user_agent) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )
     .bind(entry.account_id)
     .bind(entry.actor.map(|a| a.user_id))
     .bind(entry.actor.map(|a| a.login.as_str()))
+    .bind(entry.actor.map(|a| a.role.as_str()))
     .bind(&entry.subject)
     .bind(entry.action)
     .bind(&entry.detail)

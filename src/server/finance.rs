@@ -103,6 +103,82 @@ pub async fn invoice(
     }))
 }
 
+/// How long a confirmation page can still be paid.
+const INTENT_MINUTES: i64 = 30;
+
+/// Keeps a checked amount for its payer to confirm; drops stale ones.
+pub async fn intend_top_up(
+    pool: &SqlitePool,
+    account_id: i64,
+    user_id: i64,
+    amount: Money,
+) -> Result<i64, sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    sqlx::query(
+        "DELETE FROM top_up_intents WHERE created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?1 || ' minutes')",
+    )
+    .bind(INTENT_MINUTES)
+    .execute(&mut *tx)
+    .await?;
+    let id = sqlx::query_scalar(
+        "INSERT INTO top_up_intents (account_id, user_id, amount) VALUES (?1, ?2, ?3) RETURNING id",
+    )
+    .bind(account_id)
+    .bind(user_id)
+    .bind(amount.0)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The amount of the caller's own top-up `intent`, while it can be paid.
+pub async fn intended(
+    pool: &SqlitePool,
+    account_id: i64,
+    user_id: i64,
+    intent: i64,
+) -> Result<Option<Money>, sqlx::Error> {
+    let amount: Option<i64> = sqlx::query_scalar(
+        "SELECT amount FROM top_up_intents WHERE id = ?1 AND account_id = ?2 AND user_id = ?3 \
+         AND created_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?4 || ' minutes')",
+    )
+    .bind(intent)
+    .bind(account_id)
+    .bind(user_id)
+    .bind(INTENT_MINUTES)
+    .fetch_optional(pool)
+    .await?;
+    Ok(amount.map(Money))
+}
+
+/// Pays the caller's own `intent`, using it up in the same transaction;
+/// `None` when it was paid already, has expired or is not theirs.
+pub async fn pay_intent(
+    pool: &SqlitePool,
+    account_id: i64,
+    user_id: i64,
+    intent: i64,
+) -> Result<Option<(i64, Money)>, sqlx::Error> {
+    let mut tx = begin_write(pool).await?;
+    let amount: Option<i64> = sqlx::query_scalar(
+        "DELETE FROM top_up_intents WHERE id = ?1 AND account_id = ?2 AND user_id = ?3 \
+         AND created_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?4 || ' minutes') RETURNING amount",
+    )
+    .bind(intent)
+    .bind(account_id)
+    .bind(user_id)
+    .bind(INTENT_MINUTES)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(amount) = amount.map(Money) else {
+        return Ok(None);
+    };
+    let id = credit(&mut tx, account_id, user_id, amount).await?;
+    tx.commit().await?;
+    Ok(Some((id, amount)))
+}
+
 /// Credits the balance and records who did it, atomically; returns the transaction id.
 pub async fn top_up(
     pool: &SqlitePool,
@@ -111,12 +187,23 @@ pub async fn top_up(
     amount: Money,
 ) -> Result<i64, sqlx::Error> {
     let mut tx = begin_write(pool).await?;
+    let id = credit(&mut tx, account_id, user_id, amount).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn credit(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    account_id: i64,
+    user_id: i64,
+    amount: Money,
+) -> Result<i64, sqlx::Error> {
     let balance: i64 = sqlx::query_scalar(
         "UPDATE accounts SET balance = balance + ?2 WHERE id = ?1 RETURNING balance",
     )
     .bind(account_id)
     .bind(amount.0)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     let id = sqlx::query_scalar(
         "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, user_id) \
@@ -126,9 +213,8 @@ pub async fn top_up(
     .bind(amount.0)
     .bind(balance)
     .bind(user_id)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 

@@ -150,14 +150,17 @@ async fn complete_campaigns(pool: &SqlitePool) -> Result<(), sqlx::Error> {
     .fetch_all(&mut *tx)
     .await?;
     for (campaign_id, account_id) in completed {
-        let failed: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(price), 0) FROM messages WHERE campaign_id = ?1 AND status = 'failed'",
+        // Less what was refunded already: campaigns in flight when this
+        // version started had their failed parts refunded as reported.
+        let due: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COALESCE(SUM(price), 0) FROM messages WHERE campaign_id = ?1 AND status = 'failed') \
+                  - (SELECT COALESCE(SUM(amount), 0) FROM balance_transactions WHERE campaign_id = ?1 AND kind = 'refund')",
         )
         .bind(campaign_id)
         .fetch_one(&mut *tx)
         .await?;
-        if failed > 0 {
-            refund(&mut tx, account_id, Some(campaign_id), failed).await?;
+        if due > 0 {
+            refund(&mut tx, account_id, Some(campaign_id), due).await?;
         }
     }
     tx.commit().await

@@ -27,8 +27,9 @@ pub fn masked(e164: &str) -> String {
         // Unknown to the metadata: the shortest plausible code, one digit.
         .unwrap_or_else(|| digits.chars().take(1).collect());
     let national = &digits[code.len()..];
-    if national.len() < 4 {
-        return "+*** ***".to_owned();
+    // Too short to hide six digits and still show four: show none.
+    if national.len() < 7 {
+        return format!("+{code} *** ***");
     }
     format!(
         "+{code} {}*** ***{}",
@@ -74,7 +75,12 @@ mod tests {
         assert_eq!(masked("+447700900123"), "+44 7*** ***123");
         assert_eq!(masked("+353871234123"), "+353 8*** ***123");
         assert_eq!(masked("+14155550100"), "+1 4*** ***100");
-        assert_eq!(masked("+12"), "+*** ***");
+        assert_eq!(masked("+12"), "+1 *** ***");
+        assert_eq!(
+            masked("+29022345"),
+            "+290 *** ***",
+            "a short number keeps its digits hidden"
+        );
     }
 
     #[test]

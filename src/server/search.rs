@@ -97,7 +97,7 @@ pub const BLOCKED: SearchList = SearchList {
 /// (?1 holds the viewer's account; a manager has none).
 macro_rules! staff_hidden {
     () => {
-        "(?1 IS NOT NULL AND COALESCE(au.role, '') = 'manager')"
+        "(?1 IS NOT NULL AND COALESCE(l.actor_role, au.role, '') = 'manager')"
     };
 }
 

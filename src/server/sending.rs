@@ -282,19 +282,29 @@ pub async fn plan_draft(
 /// What sending `draft` would do, as the caller may see it: whether the
 /// balance covers it only for those who may see the balance.
 pub async fn estimate(caller: &super::guard::Caller, draft: &Draft) -> Result<Estimate, AppError> {
+    use crate::domain::Permission;
     let plan = plan_draft(caller.pool(), caller.account_id, draft).await?;
-    let balance = match caller.viewer.has(crate::domain::Permission::SeeFinance) {
+    let balance = match caller.viewer.has(Permission::SeeFinance) {
         true => Some(balance(caller.pool(), caller.account_id).await?),
         false => None,
     };
-    Ok(plan.estimate(balance))
+    let mut estimate = plan.estimate(balance);
+    // The stop-list itself is Blocked SMS's: others learn only the count.
+    if !caller.viewer.has(Permission::SeeBlockedSms) {
+        estimate.stopped_numbers.clear();
+    }
+    Ok(estimate)
 }
 
 /// How long a review can be sent: long enough for a coffee, short enough
 /// that nobody sends yesterday's campaign by accident.
 const REVIEW_HOURS: i64 = 24;
 
-/// Keeps `draft` for its author's review; drops their expired reviews.
+/// How many reviews one user keeps; older ones go (a review may hold 50,000 numbers).
+const REVIEWS_KEPT: i64 = 20;
+
+/// Keeps `draft` for its author's review; drops expired reviews, and this
+/// user's oldest beyond the last few.
 pub async fn save_review(
     pool: &SqlitePool,
     account_id: i64,
@@ -303,11 +313,18 @@ pub async fn save_review(
 ) -> Result<i64, sqlx::Error> {
     let mut tx = begin_write(pool).await?;
     sqlx::query(
-        "DELETE FROM campaign_reviews WHERE user_id = ?1 \
-         AND created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?2 || ' hours')",
+        "DELETE FROM campaign_reviews \
+         WHERE created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?1 || ' hours')",
+    )
+    .bind(REVIEW_HOURS)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM campaign_reviews WHERE user_id = ?1 AND id NOT IN \
+         (SELECT id FROM campaign_reviews WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2)",
     )
     .bind(user_id)
-    .bind(REVIEW_HOURS)
+    .bind(REVIEWS_KEPT - 1)
     .execute(&mut *tx)
     .await?;
     let id = sqlx::query_scalar(

@@ -263,6 +263,9 @@ fn EstimateView(
         })}
         <ActionForm action=send>
             <input type="hidden" name="review" value=review />
+            // What is on screen: the server refuses if sending would differ.
+            <input type="hidden" name="recipients" value=recipients />
+            <input type="hidden" name="cost" value=estimate.cost.0 />
             <FormError action=send />
             <div class="form-actions">
                 {(enough && recipients > 0).then(|| view! {

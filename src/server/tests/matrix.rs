@@ -130,6 +130,8 @@ pub(super) struct World {
     import: i64,
     receipt: i64,
     reviews: Vec<i64>,
+    /// A top-up awaiting confirmation per caller, their own.
+    intents: Vec<i64>,
 }
 
 impl World {
@@ -213,8 +215,9 @@ impl World {
             };
             sessions.push((caller, session));
         }
-        // One campaign review per caller, their own: reviews belong to their author.
-        let mut reviews = Vec::new();
+        // One campaign review and one top-up to confirm per caller, their own:
+        // both belong to their author.
+        let (mut reviews, mut intents) = (Vec::new(), Vec::new());
         for (caller, _) in &sessions {
             let login = match caller {
                 Caller::OwnerOptionOn => "olivia",
@@ -226,6 +229,7 @@ impl World {
                 Caller::SubUserWithAllOthers => "others",
                 Caller::Anonymous | Caller::Manager | Caller::DisabledSubUser => {
                     reviews.push(0);
+                    intents.push(0);
                     continue;
                 }
             };
@@ -246,6 +250,11 @@ impl World {
                     .await
                     .unwrap(),
             );
+            intents.push(
+                finance::intend_top_up(&app.pool, account, user, Money::euros(20))
+                    .await
+                    .unwrap(),
+            );
         }
         // Dora logged in while enabled; her session must not outlive the disable.
         crate::server::sub_accounts::set_disabled(&app.pool, a.id, dora, true)
@@ -261,6 +270,7 @@ impl World {
             import,
             receipt,
             reviews,
+            intents,
         }
     }
 }
@@ -504,6 +514,16 @@ pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
             "finance/invoice",
             Rule::PermissionById(Permission::SeeFinance),
             |_, _| vec![("number", INVOICE.into())],
+        ),
+        (
+            "finance/top-up/intent",
+            Rule::Permission(Permission::TopUp),
+            |w, n| vec![("id", w.intents[n].to_string())],
+        ),
+        (
+            "finance/top-up/pay",
+            Rule::Permission(Permission::TopUp),
+            |w, n| vec![("intent", w.intents[n].to_string())],
         ),
         ("finance/top-up/receipt", Rule::OthersReceipt, |w, _| {
             vec![("id", w.receipt.to_string())]

@@ -65,41 +65,43 @@ async fn a_campaign_is_refunded_in_one_line_when_it_completes() {
 }
 
 #[tokio::test]
-async fn a_top_up_is_paid_only_once_confirmed() {
+async fn a_top_up_is_paid_once_and_only_once_confirmed() {
     let app = TestApp::spawn().await;
     let account = app.account("olivia", true).await;
     let owner = app.login("olivia").await;
-    let asked = app
-        .call(
-            Some(&owner),
-            "finance/top-up",
-            vec![("amount", "50,50".into())],
-        )
-        .await;
-    assert_eq!(asked.status(), StatusCode::OK);
+    let balance = || sending::balance(&app.pool, account.id);
+    let intent = app
+        .json(&owner, "finance/top-up", vec![("amount", "50,50".into())])
+        .await
+        .as_i64()
+        .unwrap();
     assert_eq!(
-        sending::balance(&app.pool, account.id).await.unwrap(),
+        balance().await.unwrap(),
         Money(0),
         "nothing is paid before the confirmation"
     );
-    let paid = app
-        .call(
-            Some(&owner),
-            "finance/top-up",
-            vec![("amount", "50.50".into()), ("confirmed", "true".into())],
+    let shown = app
+        .json(
+            &owner,
+            "finance/top-up/intent",
+            vec![("id", intent.to_string())],
         )
         .await;
-    assert_eq!(paid.status(), StatusCode::OK);
-    assert_eq!(
-        sending::balance(&app.pool, account.id).await.unwrap(),
-        Money(505_000),
-        "€50.50, not €5,050"
+    assert_eq!(shown, 505_000, "€50.50, not €5,050");
+    let pay = || vec![("intent", intent.to_string())];
+    let (first, second) = tokio::join!(
+        app.call(Some(&owner), "finance/top-up/pay", pay()),
+        app.call(Some(&owner), "finance/top-up/pay", pay())
     );
+    let mut statuses = [first.status(), second.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY]);
+    assert_eq!(balance().await.unwrap(), Money(505_000), "paid once");
     let ambiguous = app
         .call(
             Some(&owner),
             "finance/top-up",
-            vec![("amount", "1,000,5".into()), ("confirmed", "true".into())],
+            vec![("amount", "1,000,5".into())],
         )
         .await;
     assert_eq!(ambiguous.status(), StatusCode::UNPROCESSABLE_ENTITY);

@@ -282,10 +282,13 @@ async fn a_thousand_concurrent_writes_are_all_kept_and_add_up() {
                         ("permissions[]", "see_prices".into()),
                     ],
                 ),
-                2 => (
-                    "finance/top-up",
-                    vec![("amount", "10".into()), ("confirmed", "true".into())],
-                ),
+                // A top-up is confirmed, then paid.
+                2 => {
+                    let amount = vec![("amount", "10".into())];
+                    let intent = app.json(&session, "finance/top-up", amount).await;
+                    let intent = intent.as_i64().expect("a confirmation id");
+                    ("finance/top-up/pay", vec![("intent", intent.to_string())])
+                }
                 // A campaign is reviewed, then sent exactly as reviewed.
                 _ => {
                     let draft = vec![

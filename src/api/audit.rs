@@ -1,21 +1,7 @@
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::{AppError, Page};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct AuditRow {
-    pub id: i64,
-    pub at: String,
-    pub account: Option<String>,
-    pub actor_login: Option<String>,
-    pub subject: String,
-    pub action: String,
-    pub detail: String,
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-}
+pub use crate::domain::wire::audit::*;
 
 /// The audit log: an owner sees their account's entries, a manager all.
 #[server(endpoint = "audit/list")]

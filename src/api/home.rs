@@ -1,20 +1,8 @@
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::{sending::CampaignRow, AppError};
-use crate::domain::Money;
+use super::AppError;
 
-/// What an owner sees first: money, recent campaigns, the team.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HomeOverview {
-    pub balance: Money,
-    pub recent_campaigns: Vec<CampaignRow>,
-    pub team_size: i64,
-    pub team_active: i64,
-}
-
-/// How many campaigns the home page lists.
-pub const RECENT_CAMPAIGNS: usize = 3;
+pub use crate::domain::wire::home::*;
 
 #[server(endpoint = "home/overview")]
 pub async fn owner_overview() -> Result<HomeOverview, AppError> {

@@ -1,35 +1,7 @@
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::{AppError, Page};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct IncomingRow {
-    pub id: i64,
-    pub received_at: String,
-    pub sender: String,
-    pub recipient: String,
-    pub text: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct BlockedRow {
-    pub id: i64,
-    pub created_at: String,
-    pub sender: String,
-    pub recipient: String,
-    pub text: String,
-    pub reason: String,
-}
-
-/// A page of a message box, and whether the viewer may export it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Inbox<T> {
-    pub rows: Page<T>,
-    pub can_export: bool,
-}
+use super::AppError;
+pub use crate::domain::wire::inbox::*;
 
 #[server(endpoint = "incoming/list")]
 pub async fn list_incoming(

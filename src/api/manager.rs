@@ -1,20 +1,7 @@
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::AppError;
-
-/// One customer account as the provider's manager sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct AccountSummary {
-    pub id: i64,
-    pub name: String,
-    pub owner_login: String,
-    pub owner_email: String,
-    pub sub_accounts: i64,
-    pub can_add_subaccount: bool,
-    pub created_at: String,
-}
+pub use crate::domain::wire::manager::*;
 
 #[server(endpoint = "manager/accounts")]
 pub async fn list_accounts() -> Result<Vec<AccountSummary>, AppError> {

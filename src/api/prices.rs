@@ -1,17 +1,7 @@
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::AppError;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct PriceRow {
-    pub country_code: String,
-    pub country: String,
-    pub dial_prefix: String,
-    pub network: String,
-    pub price: i64,
-}
+pub use crate::domain::wire::prices::*;
 
 #[server(endpoint = "prices/list")]
 pub async fn list_prices(#[server(default)] search: String) -> Result<Vec<PriceRow>, AppError> {

@@ -1,17 +1,7 @@
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::{AppError, Page};
-
-/// A number on the account's stop-list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StopListEntry {
-    /// E.164, as stored.
-    pub phone: String,
-    /// Grouped as its country writes it.
-    pub display: String,
-    pub added_at: String,
-}
+pub use crate::domain::wire::stop_list::*;
 
 /// The stop-list belongs to Blocked SMS: who sees why messages were
 /// blocked keeps the list that blocks them.

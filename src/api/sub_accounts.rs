@@ -1,97 +1,9 @@
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::AppError;
+
+pub use crate::domain::wire::sub_accounts::*;
 use crate::domain::PermissionSet;
-
-/// A sub-account as its owner sees it (never its password hash).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct SubAccount {
-    pub id: i64,
-    pub login: String,
-    pub name: String,
-    pub phone: String,
-    pub email: String,
-    pub company: Option<String>,
-    pub disabled: bool,
-    pub last_login_at: Option<String>,
-    pub created_at: String,
-    /// The granted permissions' keys, comma-separated.
-    pub granted: String,
-}
-
-impl SubAccount {
-    pub fn permissions(&self) -> PermissionSet {
-        let keys: Vec<&str> = self.granted.split(',').filter(|k| !k.is_empty()).collect();
-        PermissionSet::from_keys(&keys).unwrap_or_else(|_| PermissionSet::empty())
-    }
-}
-
-/// What the Sub Accounts list says after an action, from its query string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListNotice {
-    Created,
-    Edited,
-    PasswordReset,
-    Disabled,
-    Enabled,
-    SignedOut,
-    Deleted,
-}
-
-impl ListNotice {
-    pub const ALL: [ListNotice; 7] = [
-        ListNotice::Created,
-        ListNotice::Edited,
-        ListNotice::PasswordReset,
-        ListNotice::Disabled,
-        ListNotice::Enabled,
-        ListNotice::SignedOut,
-        ListNotice::Deleted,
-    ];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            ListNotice::Created => "created",
-            ListNotice::Edited => "edited",
-            ListNotice::PasswordReset => "password",
-            ListNotice::Disabled => "disabled",
-            ListNotice::Enabled => "enabled",
-            ListNotice::SignedOut => "signed-out",
-            ListNotice::Deleted => "deleted",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|n| n.key() == key)
-    }
-
-    /// The sentence after the login.
-    pub fn message(self) -> &'static str {
-        match self {
-            ListNotice::Created => "created — no access yet.",
-            ListNotice::Edited => "saved.",
-            ListNotice::PasswordReset => "has a new password. Their open sessions have ended.",
-            ListNotice::Disabled => "disabled. Their open sessions have ended.",
-            ListNotice::Enabled => "enabled. They can log in again, with the access they had.",
-            ListNotice::SignedOut => "signed out everywhere. They must log in again.",
-            ListNotice::Deleted => "deleted.",
-        }
-    }
-}
-
-/// The sortable columns of the Sub Accounts list, by their `?sort=` key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SubAccountSort {
-    Login,
-    Name,
-    Phone,
-    Email,
-    Company,
-    Status,
-    LastLogin,
-}
 
 impl SubAccountSort {
     pub const ALL: [SubAccountSort; 7] = [
@@ -149,16 +61,6 @@ impl SubAccountSort {
             SubAccountSort::LastLogin => "last_login_at",
         }
     }
-}
-
-/// Rows per page of the Sub Accounts list.
-pub const SUB_ACCOUNTS_PER_PAGE: i64 = 20;
-
-/// The Access page: whose grants, and which.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccessOfSubAccount {
-    pub sub_account: SubAccount,
-    pub permissions: PermissionSet,
 }
 
 #[cfg(feature = "ssr")]

@@ -2,15 +2,18 @@
 //! form is parsed here: a `Login` or a `Phone` can only hold a valid value.
 
 mod access;
+mod error;
 mod fields;
 mod form;
 mod money;
 mod permission;
 mod sms;
 mod viewer;
+pub mod wire;
 mod zone;
 
 pub use access::Access;
+pub use error::AppError;
 pub use fields::{CompanyName, Email, FieldError, Login, Password, PersonName, Phone};
 pub use form::{ContactDetails, ContactForm, FormErrors, NewUser};
 pub use money::{group_thousands, Money};

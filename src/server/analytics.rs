@@ -5,7 +5,7 @@ use sqlx::SqlitePool;
 use time::{macros::format_description, Date, Duration, OffsetDateTime};
 
 use crate::{
-    api::{
+    domain::wire::{
         analytics::{CountryTotal, DayTotal, MessageRow, Summary},
         AppError, Page, PER_PAGE,
     },

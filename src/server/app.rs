@@ -23,8 +23,8 @@ use super::{
     AppState,
 };
 use crate::{
-    api::AppError,
     app::{shell, App},
+    domain::wire::AppError,
 };
 
 pub const SESSION_COOKIE: &str = "sms_portal_session";

@@ -4,7 +4,7 @@ use sqlx::SqlitePool;
 
 use super::db::begin_write;
 use crate::{
-    api::{
+    domain::wire::{
         contacts::{Contact, ContactListPage, ContactListSummary, ImportReport},
         AppError, Page, PER_PAGE,
     },

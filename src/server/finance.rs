@@ -4,7 +4,7 @@ use sqlx::SqlitePool;
 
 use super::{analytics::DateRange, db::begin_write};
 use crate::{
-    api::{
+    domain::wire::{
         finance::{FinanceOverview, Invoice, InvoiceDocument, Receipt},
         Page, PER_PAGE,
     },

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use super::{auth::AuthSession, AppState};
 use crate::{
-    api::AppError,
+    domain::wire::AppError,
     domain::{Access, Viewer},
 };
 

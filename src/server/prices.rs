@@ -3,7 +3,7 @@
 use sqlx::SqlitePool;
 
 use super::search::like_pattern;
-use crate::api::prices::PriceRow;
+use crate::domain::wire::prices::PriceRow;
 
 /// Every price whose country, country code or dial prefix matches `search`.
 pub async fn list(pool: &SqlitePool, search: &str) -> Result<Vec<PriceRow>, sqlx::Error> {

@@ -4,7 +4,7 @@ use rand::{distributions::Alphanumeric, Rng};
 use sqlx::SqlitePool;
 
 use crate::{
-    api::{
+    domain::wire::{
         profile::{Profile, TIMEZONES},
         AppError, FormErrors,
     },

@@ -2,7 +2,7 @@
 
 use sqlx::{sqlite::SqliteRow, FromRow, SqlitePool};
 
-use crate::api::{Page, PER_PAGE};
+use crate::domain::wire::{Page, PER_PAGE};
 
 /// A LIKE pattern for a search box, for use with `ESCAPE '\'`: what the
 /// user typed is found literally, `_` and `%` included. Empty matches all.

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::db::begin_write;
 use crate::{
-    api::{
+    domain::wire::{
         sending::{CampaignRow, ComposeChoices, Draft, Estimate, SenderName},
         AppError, FormErrors, Page, PER_PAGE,
     },

@@ -5,7 +5,7 @@ use sqlx::SqlitePool;
 
 use super::{phone, search::SearchList};
 use crate::{
-    api::{stop_list::StopListEntry, AppError, Page},
+    domain::wire::{stop_list::StopListEntry, AppError, Page},
     domain::Phone,
 };
 

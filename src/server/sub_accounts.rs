@@ -9,7 +9,7 @@ use super::{
     users::{login_conflict, CreateError},
 };
 use crate::{
-    api::{
+    domain::wire::{
         sub_accounts::{SubAccount, SubAccountSort, SUB_ACCOUNTS_PER_PAGE},
         Page,
     },

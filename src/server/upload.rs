@@ -11,7 +11,7 @@ use axum::{
 
 use super::{audit, auth::AuthSession, contacts, AppState};
 use crate::{
-    api::{
+    domain::wire::{
         contacts::{import_error::*, IMPORT_FILE},
         AppError,
     },

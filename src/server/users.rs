@@ -4,7 +4,7 @@ use sqlx::SqlitePool;
 
 use super::{db::begin_write, password::Passwords};
 use crate::{
-    api::manager::AccountSummary,
+    domain::wire::manager::AccountSummary,
     domain::{FormErrors, NewUser, Password},
 };
 

@@ -17,7 +17,7 @@ use std::marker::PhantomData;
 
 use super::{analytics, audit, auth::AuthSession, finance, search, AppState};
 use crate::{
-    api::{
+    domain::wire::{
         analytics::MessageRow,
         audit::AuditRow,
         finance::Transaction,

@@ -5,7 +5,7 @@ use leptos::server_fn::{
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-pub use crate::domain::FormErrors;
+pub use super::FormErrors;
 
 /// The one error type of every server function. Its variants map to HTTP
 /// statuses, and its messages are safe to show: internals are logged, not sent.

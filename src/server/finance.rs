@@ -106,6 +106,10 @@ pub async fn invoice(
 /// How long a confirmation page can still be paid.
 const INTENT_MINUTES: i64 = 30;
 
+/// Intent ?1 of account ?2 and payer ?3, younger than ?4 minutes.
+const OWN_LIVE_INTENT: &str = "id = ?1 AND account_id = ?2 AND user_id = ?3 \
+     AND created_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?4 || ' minutes')";
+
 /// Keeps a checked amount for its payer to confirm; drops stale ones.
 pub async fn intend_top_up(
     pool: &SqlitePool,
@@ -139,10 +143,9 @@ pub async fn intended(
     user_id: i64,
     intent: i64,
 ) -> Result<Option<Money>, sqlx::Error> {
-    let amount: Option<i64> = sqlx::query_scalar(
-        "SELECT amount FROM top_up_intents WHERE id = ?1 AND account_id = ?2 AND user_id = ?3 \
-         AND created_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?4 || ' minutes')",
-    )
+    let amount: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT amount FROM top_up_intents WHERE {OWN_LIVE_INTENT}"
+    ))
     .bind(intent)
     .bind(account_id)
     .bind(user_id)
@@ -161,10 +164,9 @@ pub async fn pay_intent(
     intent: i64,
 ) -> Result<Option<(i64, Money)>, sqlx::Error> {
     let mut tx = begin_write(pool).await?;
-    let amount: Option<i64> = sqlx::query_scalar(
-        "DELETE FROM top_up_intents WHERE id = ?1 AND account_id = ?2 AND user_id = ?3 \
-         AND created_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?4 || ' minutes') RETURNING amount",
-    )
+    let amount: Option<i64> = sqlx::query_scalar(&format!(
+        "DELETE FROM top_up_intents WHERE {OWN_LIVE_INTENT} RETURNING amount"
+    ))
     .bind(intent)
     .bind(account_id)
     .bind(user_id)

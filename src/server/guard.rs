@@ -48,6 +48,30 @@ pub async fn require(access: Access) -> Result<Viewer, AppError> {
     }
 }
 
+/// The guard of a plain axum route (exports, uploads), as `require` is of
+/// a server function: the same rule, refusals in the audit log, with the
+/// request's origin.
+pub async fn route_viewer(
+    auth: &AuthSession,
+    state: &AppState,
+    parts: &http::request::Parts,
+    access: Access,
+) -> Result<Viewer, AppError> {
+    let viewer = auth
+        .user
+        .as_ref()
+        .map(|user| user.viewer.clone())
+        .ok_or(AppError::Unauthenticated)?;
+    if access.allows(&viewer) {
+        return Ok(viewer);
+    }
+    tracing::warn!(user = viewer.user_id, ?access, "authorization refused");
+    let entry = super::audit::Entry::by(&viewer, "access_refused")
+        .detail(format!("{access:?} at {}", parts.uri.path()));
+    super::audit::record(&state.pool, &super::audit::Origin::of(parts), entry).await;
+    Err(AppError::Forbidden)
+}
+
 /// The account of an owner or sub-user (managers have none).
 pub fn account_of(viewer: &Viewer) -> Result<i64, AppError> {
     viewer.account_id.ok_or(AppError::Forbidden)

@@ -9,7 +9,7 @@ use axum::{
     Router,
 };
 
-use super::{audit, auth::AuthSession, contacts, AppState};
+use super::{auth::AuthSession, contacts, guard, AppState};
 use crate::{
     domain::wire::{
         contacts::{import_error::*, IMPORT_FILE},
@@ -49,18 +49,9 @@ async fn import_file(
     parts: http::request::Parts,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let viewer = auth
-        .user
-        .as_ref()
-        .map(|user| user.viewer.clone())
-        .ok_or(AppError::Unauthenticated)?;
-    if !Access::Permission(Permission::UseDatabase).allows(&viewer) {
-        let origin = audit::Origin::of(&parts);
-        let entry = audit::Entry::by(&viewer, "access_refused").detail("contacts file import");
-        audit::record(&state.pool, &origin, entry).await;
-        return Err(AppError::Forbidden);
-    }
-    let account_id = viewer.account_id.ok_or(AppError::Forbidden)?;
+    let access = Access::Permission(Permission::UseDatabase);
+    let viewer = guard::route_viewer(&auth, &state, &parts, access).await?;
+    let account_id = guard::account_of(&viewer)?;
     let form = read_form(multipart).await?;
     let list_id = form.list_id.ok_or(AppError::NotFound)?;
     contacts::owned_list(&state.pool, account_id, list_id).await?;

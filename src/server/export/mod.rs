@@ -15,7 +15,7 @@ use axum::{
 use serde::Deserialize;
 use std::marker::PhantomData;
 
-use super::{analytics, audit, auth::AuthSession, finance, search, AppState};
+use super::{analytics, audit, auth::AuthSession, finance, guard, search, AppState};
 use crate::{
     domain::wire::{
         analytics::MessageRow,
@@ -86,33 +86,18 @@ keyed_by!(
 async fn require(
     auth: &AuthSession,
     state: &AppState,
-    origin: &audit::Origin,
+    parts: &http::request::Parts,
     access: Access,
     what: &'static str,
 ) -> Result<(Viewer, ExportPermit), AppError> {
-    let viewer = auth
-        .user
-        .as_ref()
-        .map(|user| user.viewer.clone())
-        .ok_or(AppError::Unauthenticated)?;
-    if !access.allows(&viewer) {
-        tracing::warn!(user = viewer.user_id, ?access, "export refused");
-        let entry = audit::Entry::by(&viewer, "access_refused")
-            .detail(format!("{access:?} at export {what}"));
-        audit::record(&state.pool, origin, entry).await;
-        return Err(AppError::Forbidden);
-    }
+    let viewer = guard::route_viewer(auth, state, parts, access).await?;
     let permit = state.export_limits.start(viewer.user_id).ok_or_else(|| {
         AppError::TooManyRequests(
             "Too many exports are running. Wait for one to finish, then try again.".into(),
         )
     })?;
-    audit::record(
-        &state.pool,
-        origin,
-        audit::Entry::by(&viewer, "export_downloaded").detail(what),
-    )
-    .await;
+    let entry = audit::Entry::by(&viewer, "export_downloaded").detail(what);
+    audit::record(&state.pool, &audit::Origin::of(parts), entry).await;
     Ok((viewer, permit))
 }
 
@@ -134,9 +119,8 @@ async fn analytics_details(
     parts: http::request::Parts,
     Query(query): Query<DetailsQuery>,
 ) -> Result<Response, AppError> {
-    let origin = audit::Origin::of(&parts);
     let access = Access::Permission(EXPORTS[0].1);
-    let (viewer, permit) = require(&auth, &state, &origin, access, "analytics details").await?;
+    let (viewer, permit) = require(&auth, &state, &parts, access, "analytics details").await?;
     let filter = analytics::DetailsFilter::parse(
         &viewer,
         &query.from,
@@ -225,9 +209,8 @@ async fn incoming(
     parts: http::request::Parts,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, AppError> {
-    let origin = audit::Origin::of(&parts);
     let access = Access::Permission(EXPORTS[1].1);
-    let (viewer, permit) = require(&auth, &state, &origin, access, "incoming SMS").await?;
+    let (viewer, permit) = require(&auth, &state, &parts, access, "incoming SMS").await?;
     let header: &'static [&'static str] = &["received_utc", "from", "to", "text"];
     Ok(csv_response(
         state.pool,
@@ -245,9 +228,8 @@ async fn blocked(
     parts: http::request::Parts,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, AppError> {
-    let origin = audit::Origin::of(&parts);
     let access = Access::Permission(EXPORTS[2].1);
-    let (viewer, permit) = require(&auth, &state, &origin, access, "blocked SMS").await?;
+    let (viewer, permit) = require(&auth, &state, &parts, access, "blocked SMS").await?;
     let header: &'static [&'static str] = &["time_utc", "sender", "recipient", "text", "reason"];
     Ok(csv_response(
         state.pool,
@@ -282,9 +264,8 @@ async fn transactions(
     parts: http::request::Parts,
     Query(query): Query<RangeQuery>,
 ) -> Result<Response, AppError> {
-    let origin = audit::Origin::of(&parts);
     let access = Access::Permission(EXPORTS[3].1);
-    let (viewer, permit) = require(&auth, &state, &origin, access, "transactions").await?;
+    let (viewer, permit) = require(&auth, &state, &parts, access, "transactions").await?;
     let (start, end) = match (query.from.trim(), query.to.trim()) {
         ("", "") => (None, None),
         _ => {
@@ -337,9 +318,8 @@ async fn audit_log(
     parts: http::request::Parts,
     Query(query): Query<SearchQuery>,
 ) -> Result<Response, AppError> {
-    let origin = audit::Origin::of(&parts);
     // A manager has no account (NULL): they export every account's entries.
-    let (viewer, permit) = require(&auth, &state, &origin, Access::AuditLog, "audit log").await?;
+    let (viewer, permit) = require(&auth, &state, &parts, Access::AuditLog, "audit log").await?;
     let header: &'static [&'static str] = &[
         "time_utc",
         "account",

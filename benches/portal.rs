@@ -209,15 +209,15 @@ async fn seed(volume: &Volume) -> Seeded {
         .await
         .unwrap();
     // The team: one stored hash for all, since only the list is measured.
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?1")
+    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
         .bind(sam_id)
         .fetch_one(&pool)
         .await
         .unwrap();
     sqlx::query(
         "INSERT INTO users (account_id, role, login, password_hash, name, phone, email) \
-         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?3) \
-         SELECT ?1, 'sub', 'team-' || n, ?2, 'Team Member ' || n, '+4420794' || printf('%05d', n), 'team' || n || '@example.com' FROM seq",
+         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < $3) \
+         SELECT $1, 'sub', 'team-' || n, $2, 'Team Member ' || n, '+4420794' || printf('%05d', n), 'team' || n || '@example.com' FROM seq",
     )
     .bind(account)
     .bind(&hash)
@@ -596,7 +596,7 @@ async fn data_volume(bench: &Bench) -> Value {
         let pool = db::connect(&seeded.url).await.unwrap();
         let (from, to) = (format!("{}T00:00:00Z", day(8)), format!("{}T99", day(0)));
         let n = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM messages WHERE created_at >= ?1 AND created_at < ?2",
+            "SELECT COUNT(*) FROM messages WHERE created_at >= $1 AND created_at < $2",
         )
         .bind(from)
         .bind(to)

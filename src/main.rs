@@ -6,7 +6,6 @@ use sms_portal::server::{
     db, gateway,
 };
 use std::{sync::Arc, time::Duration};
-use tower_sessions::ExpiredDeletion;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -67,9 +66,13 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
         Some(path) => gateway::SimulatedGateway::logging_to(path.into())?,
         None => gateway::SimulatedGateway::default(),
     };
-    let dispatcher = gateway::spawn_dispatcher(pool, Arc::new(carrier), Duration::from_millis(500));
-    let cleanup =
-        tokio::spawn(sessions.continuously_delete_expired(tokio::time::Duration::from_secs(60)));
+    let lease = Duration::from_secs(setting(
+        "SMS_PORTAL_DELIVERY_LEASE_SECONDS",
+        gateway::DEFAULT_LEASE.as_secs(),
+    ));
+    let dispatcher =
+        gateway::spawn_dispatcher(pool, Arc::new(carrier), Duration::from_millis(500), lease);
+    let cleanup = sessions.spawn_cleanup(Duration::from_secs(60));
     let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!("sms-portal listening on http://{address}");
     axum::serve(

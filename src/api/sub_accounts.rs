@@ -52,13 +52,14 @@ impl SubAccountSort {
     #[cfg(feature = "ssr")]
     pub fn order_by(self) -> &'static str {
         match self {
-            SubAccountSort::Login => "login COLLATE NOCASE",
-            SubAccountSort::Name => "name COLLATE NOCASE",
+            SubAccountSort::Login => "lower(login)",
+            SubAccountSort::Name => "lower(name)",
             SubAccountSort::Phone => "phone",
             SubAccountSort::Email => "email",
-            SubAccountSort::Company => "COALESCE(company, '') COLLATE NOCASE",
+            SubAccountSort::Company => "lower(COALESCE(company, ''))",
             SubAccountSort::Status => "disabled",
-            SubAccountSort::LastLogin => "last_login_at",
+            // Never logged in sorts first on both backends.
+            SubAccountSort::LastLogin => "COALESCE(last_login_at, '')",
         }
     }
 }

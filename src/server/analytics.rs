@@ -1,7 +1,7 @@
 //! Analytics: the summary reads the per-day totals kept by triggers; the
 //! detailed report pages through messages by an index of (account, time).
 
-use sqlx::SqlitePool;
+use crate::server::db::{Backend, Pool};
 use time::{macros::format_description, Date, Duration, OffsetDateTime};
 
 use crate::{
@@ -82,13 +82,13 @@ impl DateRange {
 }
 
 pub async fn summary(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     range: &DateRange,
 ) -> Result<Summary, sqlx::Error> {
     let rows: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT day, status, SUM(messages), SUM(parts), SUM(cost) FROM message_daily \
-         WHERE account_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY day, status ORDER BY day",
+        "SELECT day, status, CAST(SUM(messages) AS BIGINT), CAST(SUM(parts) AS BIGINT), CAST(SUM(cost) AS BIGINT) FROM message_daily \
+         WHERE account_id = $1 AND day BETWEEN $2 AND $3 GROUP BY day, status ORDER BY day",
     )
     .bind(account_id)
     .bind(&range.from)
@@ -124,8 +124,8 @@ pub async fn summary(
     }
     let countries: Vec<CountryTotal> = sqlx::query_as(
         "SELECT d.country_code, (SELECT p.country FROM prices p WHERE p.country_code = d.country_code LIMIT 1) AS country, \
-         SUM(d.messages) AS messages, SUM(d.parts) AS parts, SUM(d.cost) AS cost FROM message_daily d \
-         WHERE d.account_id = ?1 AND d.day BETWEEN ?2 AND ?3 GROUP BY d.country_code ORDER BY messages DESC",
+         CAST(SUM(d.messages) AS BIGINT) AS messages, CAST(SUM(d.parts) AS BIGINT) AS parts, CAST(SUM(d.cost) AS BIGINT) AS cost FROM message_daily d \
+         WHERE d.account_id = $1 AND d.day BETWEEN $2 AND $3 GROUP BY d.country_code ORDER BY messages DESC",
     )
     .bind(account_id)
     .bind(&range.from)
@@ -199,28 +199,33 @@ impl DetailsFilter {
         })
     }
 
-    /// The WHERE clause over `m`, binding ?1 account, ?2/?3 time, ?4 status, ?5 recipient.
-    pub fn condition(&self) -> String {
+    /// The WHERE clause over `m`, binding $1 account, $2/$3 time, $4 status, $5 recipient.
+    pub fn condition(&self, backend: Backend) -> String {
         let Some(_) = &self.recipient else {
             let mut sql =
-                String::from("m.account_id = ?1 AND m.created_at >= ?2 AND m.created_at < ?3");
+                String::from("m.account_id = $1 AND m.created_at >= $2 AND m.created_at < $3");
             if self.status.is_some() {
-                sql.push_str(" AND m.status = ?4");
+                sql.push_str(" AND m.status = $4");
             }
             return sql;
         };
         // The number starts (after `+`) or ends with the digits: two ranges
-        // of two indexes. The unary `+` keeps the planner from walking the
-        // time index instead, which would read every message of the range.
-        let reversed = reversed_digits("?5");
+        // of two indexes. On SQLite a unary `+` keeps the planner from
+        // walking the time index instead, which would read every message of
+        // the range; PostgreSQL's planner weighs its statistics.
+        let reversed = reversed_digits("$5");
+        let hint = match backend {
+            Backend::Sqlite => "+",
+            Backend::Postgres => "",
+        };
         let mut sql = format!(
-            "+m.account_id = ?1 AND +m.created_at >= ?2 AND +m.created_at < ?3 AND m.id IN (\
-             SELECT id FROM messages WHERE account_id = ?1 AND recipient >= '+' || ?5 AND recipient < '+' || ?5 || ':' \
-             UNION SELECT id FROM messages WHERE account_id = ?1 \
+            "{hint}m.account_id = $1 AND {hint}m.created_at >= $2 AND {hint}m.created_at < $3 AND m.id IN (\
+             SELECT id FROM messages WHERE account_id = $1 AND recipient >= '+' || $5 AND recipient < '+' || $5 || ':' \
+             UNION SELECT id FROM messages WHERE account_id = $1 \
              AND recipient_reversed >= {reversed} AND recipient_reversed < {reversed} || ':')"
         );
         if self.status.is_some() {
-            sql.push_str(" AND +m.status = ?4");
+            sql.push_str(&format!(" AND {hint}m.status = $4"));
         }
         sql
     }
@@ -249,13 +254,13 @@ fn reversed_digits(expr: &str) -> String {
 pub const DETAILS_COLUMNS: &str = "m.id, m.created_at, m.sender, m.recipient, m.country_code, m.text, m.parts, m.price, m.status, u.login AS sent_by";
 
 pub async fn details(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     filter: &DetailsFilter,
     page: i64,
 ) -> Result<Page<MessageRow>, sqlx::Error> {
     let (start, end) = filter.range.timestamps();
-    let condition = filter.condition();
+    let condition = filter.condition(Backend::of(pool));
     let total = details_count(pool, account_id, filter).await?;
     let offset = (page - 1) * PER_PAGE;
     // Skipping rows costs one index step each, so a page in the older half
@@ -270,7 +275,7 @@ pub async fn details(
     let rows: Vec<MessageRow> = sqlx::query_as(&format!(
         "SELECT {DETAILS_COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.user_id \
          WHERE m.id IN (SELECT m.id FROM messages m WHERE {condition} \
-                        ORDER BY m.created_at {order}, m.id {order} LIMIT ?6 OFFSET ?7) \
+                        ORDER BY m.created_at {order}, m.id {order} LIMIT $6 OFFSET $7) \
          ORDER BY m.created_at DESC, m.id DESC"
     ))
     .bind(account_id)
@@ -294,14 +299,14 @@ pub async fn details(
 /// How many messages match: from the per-day totals when the filter is whole
 /// days and a status (they hold exactly those counts), by counting otherwise.
 async fn details_count(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     filter: &DetailsFilter,
 ) -> Result<i64, sqlx::Error> {
     if filter.recipient.is_none() {
         return sqlx::query_scalar(
-            "SELECT COALESCE(SUM(messages), 0) FROM message_daily \
-             WHERE account_id = ?1 AND day BETWEEN ?2 AND ?3 AND (?4 IS NULL OR status = ?4)",
+            "SELECT CAST(COALESCE(SUM(messages), 0) AS BIGINT) FROM message_daily \
+             WHERE account_id = $1 AND day BETWEEN $2 AND $3 AND ($4 IS NULL OR status = $4)",
         )
         .bind(account_id)
         .bind(&filter.range.from)
@@ -313,7 +318,7 @@ async fn details_count(
     let (start, end) = filter.range.timestamps();
     sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM messages m WHERE {}",
-        filter.condition()
+        filter.condition(Backend::of(pool))
     ))
     .bind(account_id)
     .bind(&start)

@@ -10,17 +10,15 @@ use axum::{
 use axum_login::AuthManagerLayerBuilder;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use sqlx::SqlitePool;
 use tower_http::{
     compression::CompressionLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer,
     CompressionLevel,
 };
-use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer, SessionStore};
 
 use super::{
-    auth::Backend, export::ExportLimits, password::Passwords, rate_limit::LoginRateLimit, security,
-    AppState,
+    auth::Backend, db::Pool, export::ExportLimits, password::Passwords, rate_limit::LoginRateLimit,
+    security, sessions::Sessions, AppState,
 };
 use crate::{
     app::{shell, App},
@@ -71,12 +69,27 @@ pub fn secure_cookies(address: std::net::SocketAddr, setting: Option<&str>) -> b
     }
 }
 
-/// Builds the whole application on a migrated pool.
+/// Builds the whole application on a migrated pool; sessions live in the
+/// same database.
 pub async fn router(
-    pool: SqlitePool,
+    pool: Pool,
     leptos_options: LeptosOptions,
     config: &HttpConfig,
-) -> Result<(Router, SqliteStore), sqlx::Error> {
+) -> Result<(Router, Sessions), sqlx::Error> {
+    let sessions = Sessions::open(&pool).await?;
+    let app = match &sessions {
+        Sessions::Sqlite(store) => with_sessions(pool, leptos_options, config, store.clone()),
+        Sessions::Postgres(store) => with_sessions(pool, leptos_options, config, store.clone()),
+    };
+    Ok((app, sessions))
+}
+
+fn with_sessions<S: SessionStore + Clone>(
+    pool: Pool,
+    leptos_options: LeptosOptions,
+    config: &HttpConfig,
+    session_store: S,
+) -> Router {
     let passwords = Passwords::new();
     let state = AppState {
         leptos_options,
@@ -86,9 +99,7 @@ pub async fn router(
         export_limits: ExportLimits::new(EXPORTS_AT_ONCE, EXPORTS_PER_USER, config.export_stall),
     };
 
-    let session_store = SqliteStore::new(pool.clone());
-    session_store.migrate().await?;
-    let session_layer = SessionManagerLayer::new(session_store.clone())
+    let session_layer = SessionManagerLayer::new(session_store)
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -121,6 +132,7 @@ pub async fn router(
             security::session_lifetime,
         ))
         .layer(auth_layer)
+        .layer(middleware::from_fn(security::reject_nul))
         .layer(middleware::from_fn(security::reject_cross_site))
         .layer(middleware::map_response(no_store));
     for (name, value) in security::security_headers() {
@@ -140,15 +152,13 @@ pub async fn router(
     } else {
         CompressionLevel::Default
     };
-    let app = app
-        .layer(
-            CompressionLayer::new()
-                .quality(level)
-                .compress_when(is_static_asset),
-        )
-        .layer(TraceLayer::new_for_http())
-        .with_state(state);
-    Ok((app, session_store))
+    app.layer(
+        CompressionLayer::new()
+            .quality(level)
+            .compress_when(is_static_asset),
+    )
+    .layer(TraceLayer::new_for_http())
+    .with_state(state)
 }
 
 /// Only the wasm, JavaScript and CSS are sent compressed (the wasm shrinks

@@ -1,8 +1,8 @@
 //! The audit log: who did what to whom, when and from where. Entries are
 //! only ever inserted; the database refuses UPDATE and DELETE on the table.
 
+use crate::server::db::Pool;
 use leptos::prelude::use_context;
-use sqlx::SqlitePool;
 
 use crate::domain::Viewer;
 
@@ -74,10 +74,10 @@ impl<'a> Entry<'a> {
 
 /// Writes an entry. A failure is logged, never shown to the user: the
 /// action it records has already happened.
-pub async fn record(pool: &SqlitePool, origin: &Origin, entry: Entry<'_>) {
+pub async fn record(pool: &Pool, origin: &Origin, entry: Entry<'_>) {
     let result = sqlx::query(
         "INSERT INTO audit_log (account_id, actor_id, actor_login, actor_role, subject, action, detail, ip, user_agent) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(entry.account_id)
     .bind(entry.actor.map(|a| a.user_id))
@@ -96,6 +96,6 @@ pub async fn record(pool: &SqlitePool, origin: &Origin, entry: Entry<'_>) {
 }
 
 /// Records an entry for the request a server function is serving.
-pub async fn note(pool: &SqlitePool, entry: Entry<'_>) {
+pub async fn note(pool: &Pool, entry: Entry<'_>) {
     record(pool, &Origin::current(), entry).await;
 }

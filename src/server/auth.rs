@@ -2,23 +2,23 @@
 //! SQLite on every request, so a disable, a permission change or the account
 //! option switched off applies to the very next request.
 
+use crate::server::db::Pool;
 use axum_login::{AuthUser, AuthnBackend};
 use blake2::{Blake2s256, Digest};
-use sqlx::SqlitePool;
 
 use super::password::Passwords;
-use crate::domain::{Money, Permission, PermissionSet, Role, Viewer};
+use crate::domain::{wire::IntFlag, Login, Money, Permission, PermissionSet, Role, Viewer};
 
 pub type AuthSession = axum_login::AuthSession<Backend>;
 
 #[derive(Clone)]
 pub struct Backend {
-    pool: SqlitePool,
+    pool: Pool,
     passwords: Passwords,
 }
 
 impl Backend {
-    pub fn new(pool: SqlitePool, passwords: Passwords) -> Self {
+    pub fn new(pool: Pool, passwords: Passwords) -> Self {
         Self { pool, passwords }
     }
 }
@@ -58,8 +58,10 @@ struct UserRow {
     role: String,
     account_id: Option<i64>,
     account_name: Option<String>,
+    #[sqlx(try_from = "IntFlag")]
     can_add_subaccount: bool,
     balance: Option<i64>,
+    #[sqlx(try_from = "IntFlag")]
     disabled: bool,
     password_hash: String,
     session_epoch: i64,
@@ -97,7 +99,7 @@ impl UserRow {
     }
 }
 
-async fn session_user(pool: &SqlitePool, row: UserRow) -> Result<SessionUser, sqlx::Error> {
+async fn session_user(pool: &Pool, row: UserRow) -> Result<SessionUser, sqlx::Error> {
     let role = row.role();
     let permissions = match role {
         Role::Owner => PermissionSet::all(),
@@ -131,10 +133,17 @@ impl AuthnBackend for Backend {
     type Error = sqlx::Error;
 
     async fn authenticate(&self, creds: Credentials) -> Result<Option<SessionUser>, sqlx::Error> {
-        let row = sqlx::query_as::<_, UserRow>(select_user!("u.login = ?1"))
-            .bind(creds.login.trim())
-            .fetch_optional(&self.pool)
-            .await?;
+        // A name no login can have (a NUL byte, say, which PostgreSQL
+        // cannot even compare) is looked up nowhere, and verified as slowly.
+        let row = match Login::parse(creds.login.trim()) {
+            Ok(login) => {
+                sqlx::query_as::<_, UserRow>(select_user!("lower(u.login) = lower($1)"))
+                    .bind(login.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
+            Err(_) => None,
+        };
         let verified = self
             .passwords
             .verify(
@@ -151,7 +160,7 @@ impl AuthnBackend for Backend {
     }
 
     async fn get_user(&self, user_id: &i64) -> Result<Option<SessionUser>, sqlx::Error> {
-        let row = sqlx::query_as::<_, UserRow>(select_user!("u.id = ?1"))
+        let row = sqlx::query_as::<_, UserRow>(select_user!("u.id = $1"))
             .bind(user_id)
             .fetch_optional(&self.pool)
             .await?;

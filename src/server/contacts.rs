@@ -1,8 +1,6 @@
 //! Contact lists and contacts of one account.
 
-use sqlx::SqlitePool;
-
-use super::db::begin_write;
+use super::db::{begin_write, Backend, Pool};
 use crate::{
     domain::wire::{
         contacts::{Contact, ContactListPage, ContactListSummary, ImportReport},
@@ -48,27 +46,24 @@ fn name_taken(error: sqlx::Error) -> AppError {
 
 const SUMMARY: &str = "SELECT l.id, l.name, (SELECT COUNT(*) FROM contacts c WHERE c.list_id = l.id) AS contacts, \
     l.created_at, u.login AS created_by FROM contact_lists l LEFT JOIN users u ON u.id = l.created_by \
-    WHERE l.account_id = ?1";
+    WHERE l.account_id = $1";
 
-pub async fn lists(
-    pool: &SqlitePool,
-    account_id: i64,
-) -> Result<Vec<ContactListSummary>, sqlx::Error> {
-    sqlx::query_as(&format!("{SUMMARY} ORDER BY l.name"))
+pub async fn lists(pool: &Pool, account_id: i64) -> Result<Vec<ContactListSummary>, sqlx::Error> {
+    sqlx::query_as(&format!("{SUMMARY} ORDER BY lower(l.name), l.id"))
         .bind(account_id)
         .fetch_all(pool)
         .await
 }
 
 pub async fn create_list(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     user_id: i64,
     name: &str,
 ) -> Result<i64, AppError> {
     let name = list_name(name)?;
     sqlx::query_scalar(
-        "INSERT INTO contact_lists (account_id, name, created_by) VALUES (?1, ?2, ?3) RETURNING id",
+        "INSERT INTO contact_lists (account_id, name, created_by) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(account_id)
     .bind(name)
@@ -87,14 +82,14 @@ fn found(rows: u64) -> Result<(), AppError> {
 }
 
 pub async fn rename_list(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     id: i64,
     name: &str,
 ) -> Result<(), AppError> {
     let name = list_name(name)?;
     let result =
-        sqlx::query("UPDATE contact_lists SET name = ?3 WHERE id = ?1 AND account_id = ?2")
+        sqlx::query("UPDATE contact_lists SET name = $3 WHERE id = $1 AND account_id = $2")
             .bind(id)
             .bind(account_id)
             .bind(name)
@@ -104,8 +99,8 @@ pub async fn rename_list(
     found(result.rows_affected())
 }
 
-pub async fn delete_list(pool: &SqlitePool, account_id: i64, id: i64) -> Result<(), AppError> {
-    let result = sqlx::query("DELETE FROM contact_lists WHERE id = ?1 AND account_id = ?2")
+pub async fn delete_list(pool: &Pool, account_id: i64, id: i64) -> Result<(), AppError> {
+    let result = sqlx::query("DELETE FROM contact_lists WHERE id = $1 AND account_id = $2")
         .bind(id)
         .bind(account_id)
         .execute(pool)
@@ -114,29 +109,30 @@ pub async fn delete_list(pool: &SqlitePool, account_id: i64, id: i64) -> Result<
 }
 
 pub async fn list_page(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     id: i64,
     page: i64,
     search: &str,
 ) -> Result<ContactListPage, AppError> {
-    let list: ContactListSummary = sqlx::query_as(&format!("{SUMMARY} AND l.id = ?2"))
+    let list: ContactListSummary = sqlx::query_as(&format!("{SUMMARY} AND l.id = $2"))
         .bind(account_id)
         .bind(id)
         .fetch_optional(pool)
         .await?
         .ok_or(AppError::NotFound)?;
     let pattern = super::search::like_pattern(search);
-    let total: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM contacts WHERE list_id = ?1 AND (phone LIKE ?2 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\')",
-    )
+    let like = Backend::of(pool).like();
+    let total: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM contacts WHERE list_id = $1 AND (phone {like} $2 ESCAPE '\\' OR name {like} $2 ESCAPE '\\')"
+    ))
     .bind(id)
     .bind(&pattern)
     .fetch_one(pool)
     .await?;
-    let items: Vec<Contact> = sqlx::query_as(
-        "SELECT id, phone, name FROM contacts WHERE list_id = ?1 AND (phone LIKE ?2 ESCAPE '\\' OR name LIKE ?2 ESCAPE '\\') ORDER BY name, id LIMIT ?3 OFFSET ?4",
-    )
+    let items: Vec<Contact> = sqlx::query_as(&format!(
+        "SELECT id, phone, name FROM contacts WHERE list_id = $1 AND (phone {like} $2 ESCAPE '\\' OR name {like} $2 ESCAPE '\\') ORDER BY name, id LIMIT $3 OFFSET $4"
+    ))
     .bind(id)
     .bind(&pattern)
     .bind(PER_PAGE)
@@ -164,7 +160,7 @@ pub async fn list_page(
 /// The routed countries, the one of the account owner's phone first: the
 /// likeliest home of national numbers in an import.
 async fn import_countries(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     let mut countries: Vec<(String, String)> = sqlx::query_as(
@@ -173,7 +169,7 @@ async fn import_countries(
     .fetch_all(pool)
     .await?;
     let owner_phone: Option<String> =
-        sqlx::query_scalar("SELECT phone FROM users WHERE account_id = ?1 AND role = 'owner'")
+        sqlx::query_scalar("SELECT phone FROM users WHERE account_id = $1 AND role = 'owner'")
             .bind(account_id)
             .fetch_optional(pool)
             .await?;
@@ -186,9 +182,9 @@ async fn import_countries(
     Ok(countries)
 }
 
-pub async fn owned_list(pool: &SqlitePool, account_id: i64, list_id: i64) -> Result<(), AppError> {
+pub async fn owned_list(pool: &Pool, account_id: i64, list_id: i64) -> Result<(), AppError> {
     let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM contact_lists WHERE id = ?1 AND account_id = ?2")
+        sqlx::query_scalar("SELECT id FROM contact_lists WHERE id = $1 AND account_id = $2")
             .bind(list_id)
             .bind(account_id)
             .fetch_optional(pool)
@@ -218,7 +214,7 @@ fn duplicate_phone(error: sqlx::Error) -> AppError {
 }
 
 pub async fn add(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     list_id: i64,
     phone: &str,
@@ -226,7 +222,7 @@ pub async fn add(
 ) -> Result<(), AppError> {
     owned_list(pool, account_id, list_id).await?;
     let (phone, name) = parse_contact(phone, name)?;
-    sqlx::query("INSERT INTO contacts (account_id, list_id, phone, name) VALUES (?1, ?2, ?3, ?4)")
+    sqlx::query("INSERT INTO contacts (account_id, list_id, phone, name) VALUES ($1, $2, $3, $4)")
         .bind(account_id)
         .bind(list_id)
         .bind(phone.as_str())
@@ -238,7 +234,7 @@ pub async fn add(
 }
 
 pub async fn update(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     id: i64,
     phone: &str,
@@ -246,7 +242,7 @@ pub async fn update(
 ) -> Result<(), AppError> {
     let (phone, name) = parse_contact(phone, name)?;
     let result =
-        sqlx::query("UPDATE contacts SET phone = ?3, name = ?4 WHERE id = ?1 AND account_id = ?2")
+        sqlx::query("UPDATE contacts SET phone = $3, name = $4 WHERE id = $1 AND account_id = $2")
             .bind(id)
             .bind(account_id)
             .bind(phone.as_str())
@@ -257,8 +253,8 @@ pub async fn update(
     found(result.rows_affected())
 }
 
-pub async fn remove(pool: &SqlitePool, account_id: i64, id: i64) -> Result<(), AppError> {
-    let result = sqlx::query("DELETE FROM contacts WHERE id = ?1 AND account_id = ?2")
+pub async fn remove(pool: &Pool, account_id: i64, id: i64) -> Result<(), AppError> {
+    let result = sqlx::query("DELETE FROM contacts WHERE id = $1 AND account_id = $2")
         .bind(id)
         .bind(account_id)
         .execute(pool)
@@ -326,7 +322,7 @@ pub fn parse_import(csv_text: &str, country: &str) -> (Vec<ImportRow>, Vec<LineE
 }
 
 pub async fn import(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     user_id: i64,
     list_id: i64,
@@ -358,7 +354,7 @@ pub async fn import(
     let mut tx = begin_write(pool).await?;
     let (mut added, mut duplicates) = (0, 0);
     for (_, phone, name) in &rows {
-        let inserted = sqlx::query("INSERT INTO contacts (account_id, list_id, phone, name) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING")
+        let inserted = sqlx::query("INSERT INTO contacts (account_id, list_id, phone, name) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
             .bind(account_id)
             .bind(list_id)
             .bind(phone.as_str())
@@ -374,7 +370,7 @@ pub async fn import(
     }
     let report_json = serde_json::to_string(&errors).unwrap_or_else(|_| "[]".into());
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO contact_imports (account_id, list_id, user_id, added, duplicates, rejected, report) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+        "INSERT INTO contact_imports (account_id, list_id, user_id, added, duplicates, rejected, report) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(account_id)
     .bind(list_id)
@@ -397,12 +393,12 @@ pub async fn import(
 }
 
 pub async fn import_report(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     id: i64,
 ) -> Result<ImportReport, AppError> {
     let row: Option<(i64, i64, i64, i64, i64, String)> = sqlx::query_as(
-        "SELECT id, list_id, added, duplicates, rejected, report FROM contact_imports WHERE id = ?1 AND account_id = ?2",
+        "SELECT id, list_id, added, duplicates, rejected, report FROM contact_imports WHERE id = $1 AND account_id = $2",
     )
     .bind(id)
     .bind(account_id)

@@ -1,27 +1,121 @@
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
-use std::{str::FromStr, time::Duration};
+//! The database: SQLite, embedded and the default, or PostgreSQL for
+//! several processes on several machines. One binary; the URL chooses at
+//! start. Queries are written once, in the SQL both understand (`$1`
+//! parameters, `RETURNING`, `ON CONFLICT`); times are computed in Rust and
+//! bound, so no query needs a dialect's date functions.
+
+use sqlx::{any::AnyPoolOptions, Executor};
+use std::time::Duration;
+use time::{macros::format_description, OffsetDateTime};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sms-portal.db";
 
-/// Opens (creating file and folder when missing) and migrates the database.
-pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
-    let options = SqliteConnectOptions::from_str(url)?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
-    if let Some(folder) = options.get_filename().parent() {
-        if !folder.as_os_str().is_empty() {
-            std::fs::create_dir_all(folder)?;
+/// A pool of either backend.
+pub type Pool = sqlx::AnyPool;
+/// A transaction on either backend.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a database URL names.
+    pub fn of_url(url: &str) -> Result<Self, sqlx::Error> {
+        let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+        match scheme {
+            "sqlite" => Ok(Self::Sqlite),
+            "postgres" | "postgresql" => Ok(Self::Postgres),
+            _ => Err(sqlx::Error::Configuration(
+                format!("DATABASE_URL must start with sqlite:// or postgres://, not {scheme:?}")
+                    .into(),
+            )),
         }
     }
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await?;
-    sqlx::migrate!().run(&pool).await?;
+
+    /// The backend a pool talks to.
+    pub fn of(pool: &Pool) -> Self {
+        match pool.connect_options().database_url.scheme() {
+            "sqlite" => Self::Sqlite,
+            _ => Self::Postgres,
+        }
+    }
+
+    /// The clause that locks the rows a SELECT reads until the transaction
+    /// ends (SQLite's write transaction holds the whole database already).
+    pub fn for_update(self) -> &'static str {
+        match self {
+            Self::Sqlite => "",
+            Self::Postgres => " FOR UPDATE",
+        }
+    }
+
+    /// The clause by which concurrent claims skip rows another holds.
+    pub fn skip_locked(self) -> &'static str {
+        match self {
+            Self::Sqlite => "",
+            Self::Postgres => " FOR UPDATE SKIP LOCKED",
+        }
+    }
+
+    /// The case-insensitive LIKE (SQLite's LIKE ignores ASCII case).
+    pub fn like(self) -> &'static str {
+        match self {
+            Self::Sqlite => "LIKE",
+            Self::Postgres => "ILIKE",
+        }
+    }
+
+    /// SQL turning Unix seconds into the stored time text.
+    pub fn time_text(self, seconds: &str) -> String {
+        match self {
+            Self::Sqlite => format!("strftime('%Y-%m-%dT%H:%M:%SZ', {seconds}, 'unixepoch')"),
+            Self::Postgres => format!(
+                "to_char(to_timestamp({seconds}) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+            ),
+        }
+    }
+
+    /// SQL writing a non-negative integer with leading zeros.
+    pub fn zero_padded(self, number: &str, width: usize) -> String {
+        match self {
+            Self::Sqlite => format!("printf('%0{width}d', {number})"),
+            Self::Postgres => format!("lpad(({number})::text, {width}, '0')"),
+        }
+    }
+
+    /// SQL for a random non-negative integer below 2^32, every value as
+    /// likely (PostgreSQL's random() has 52 bits: scaled to 2^53 it would
+    /// only ever give even numbers).
+    pub fn random_integer(self) -> &'static str {
+        match self {
+            Self::Sqlite => "(abs(random()) % 4294967296)",
+            Self::Postgres => "floor(random() * 4294967296)::bigint",
+        }
+    }
+}
+
+/// Opens the database of `url` (creating a SQLite file and its folder when
+/// missing) and applies its backend's migrations.
+pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    let pool = match Backend::of_url(url)? {
+        Backend::Sqlite => {
+            let pool = sqlite_options().connect(&sqlite_url(url)?).await?;
+            sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+            pool
+        }
+        Backend::Postgres => {
+            let pool = AnyPoolOptions::new()
+                .max_connections(postgres_connections())
+                .connect(url)
+                .await?;
+            sqlx::migrate!("migrations/postgres").run(&pool).await?;
+            pool
+        }
+    };
     let prices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM prices")
         .fetch_one(&pool)
         .await?;
@@ -31,10 +125,102 @@ pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
     Ok(pool)
 }
 
-/// Starts a write transaction that takes the write lock at once, so a
-/// concurrent writer waits for the busy timeout instead of failing.
-pub async fn begin_write(
-    pool: &SqlitePool,
-) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-    pool.begin_with("BEGIN IMMEDIATE").await
+/// A SQLite URL that creates the file, with its folder made beforehand.
+fn sqlite_url(url: &str) -> Result<String, sqlx::Error> {
+    let path = url
+        .trim_start_matches("sqlite:")
+        .trim_start_matches("//")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if let Some(folder) = std::path::Path::new(path).parent() {
+        if !folder.as_os_str().is_empty() {
+            std::fs::create_dir_all(folder)?;
+        }
+    }
+    Ok(if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    })
+}
+
+/// SQLite serves one writer at a time: a few connections, write-ahead
+/// logging, and a busy timeout instead of an immediate failure.
+fn sqlite_options() -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(8)
+        .after_connect(|connection, _| {
+            Box::pin(async move {
+                for pragma in [
+                    "PRAGMA journal_mode = WAL",
+                    "PRAGMA synchronous = NORMAL",
+                    "PRAGMA foreign_keys = ON",
+                    "PRAGMA busy_timeout = 5000",
+                ] {
+                    connection.execute(pragma).await?;
+                }
+                Ok(())
+            })
+        })
+}
+
+/// Connections per process on PostgreSQL (`SMS_PORTAL_DB_CONNECTIONS`,
+/// default 16): the server's `max_connections` must cover every process.
+fn postgres_connections() -> u32 {
+    std::env::var("SMS_PORTAL_DB_CONNECTIONS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(16)
+}
+
+/// Makes an empty database of its own on the PostgreSQL server of
+/// `admin_url` (tests and benchmarks: one per run) and returns its URL.
+pub async fn scratch_postgres(admin_url: &str) -> Result<String, sqlx::Error> {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static MADE: AtomicU32 = AtomicU32::new(0);
+    sqlx::any::install_default_drivers();
+    let name = format!(
+        "scratch_{}_{}_{}",
+        std::process::id(),
+        OffsetDateTime::now_utc().unix_timestamp_nanos() % 1_000_000_000,
+        MADE.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(admin_url).await?;
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await?;
+    let (server, _) = admin_url.rsplit_once('/').unwrap_or((admin_url, ""));
+    Ok(format!("{server}/{name}"))
+}
+
+/// Starts a write transaction. On SQLite it takes the write lock at once,
+/// so a concurrent writer waits for the busy timeout instead of failing;
+/// on PostgreSQL writers meet at the rows they lock.
+pub async fn begin_write(pool: &Pool) -> Result<Tx, sqlx::Error> {
+    match Backend::of(pool) {
+        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => pool.begin().await,
+    }
+}
+
+/// A time as stored: UTC, ISO 8601, to the second.
+pub fn timestamp(at: OffsetDateTime) -> String {
+    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    at.to_offset(time::UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_default()
+}
+
+/// The stored text of now.
+pub fn now() -> String {
+    timestamp(OffsetDateTime::now_utc())
+}
+
+/// The stored text of `ago` before now.
+pub fn before_now(ago: Duration) -> String {
+    timestamp(OffsetDateTime::now_utc() - ago)
 }

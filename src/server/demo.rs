@@ -1,7 +1,7 @@
 //! `sms-portal demo`: a believable account to look around in.
 
+use crate::server::db::Pool;
 use rand::{distributions::Alphanumeric, Rng};
-use sqlx::SqlitePool;
 
 use super::{demo_volume, password::Passwords, sub_accounts, users};
 
@@ -27,7 +27,7 @@ fn contact(name: &str, phone: &str, email: &str, company: &str) -> ContactForm {
     }
 }
 
-pub async fn seed(pool: &SqlitePool, passwords: &Passwords) -> Result<(), String> {
+pub async fn seed(pool: &Pool, passwords: &Passwords) -> Result<(), String> {
     if !users::is_empty(pool).await.map_err(|e| e.to_string())? {
         println!(
             "The database already holds logins; demo data is only seeded into an empty database."
@@ -62,7 +62,7 @@ pub async fn seed(pool: &SqlitePool, passwords: &Passwords) -> Result<(), String
         .map_err(fail)?;
     printed.push(("owner", "demo", owner_password));
     let owner_id: i64 =
-        sqlx::query_scalar("SELECT id FROM users WHERE account_id = ?1 AND role = 'owner'")
+        sqlx::query_scalar("SELECT id FROM users WHERE account_id = $1 AND role = 'owner'")
             .bind(account_id)
             .fetch_one(pool)
             .await

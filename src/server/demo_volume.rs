@@ -1,7 +1,8 @@
 //! The demo account's history: 90 days of realistic traffic, generated in
-//! SQL (recursive CTEs) so that 200,000 messages take seconds to seed.
+//! SQL (recursive CTEs) so that 200,000 messages take seconds to seed, on
+//! either backend.
 
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use super::db::{Backend, Pool, Tx};
 
 /// Countries of the price list: code, name, dial prefix, networks and their price per part.
 /// Networks of a country and their price per part.
@@ -170,12 +171,12 @@ pub const PRICE_LIST: &[(&str, &str, &str, Networks)] = &[
 ];
 
 /// Inserts the provider's price list (once per database).
-pub async fn seed_prices(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+pub async fn seed_prices(pool: &Pool) -> Result<(), sqlx::Error> {
     let mut tx = pool.begin().await?;
     for (code, country, prefix, networks) in PRICE_LIST {
         for (network, price) in *networks {
             sqlx::query(
-                "INSERT INTO prices (country_code, country, dial_prefix, network, price) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
+                "INSERT INTO prices (country_code, country, dial_prefix, network, price) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
             )
             .bind(code)
             .bind(country)
@@ -198,11 +199,33 @@ const TEXTS: &[(&str, i64)] = &[
     ("Thank you for shopping with Northwind. Rate your visit: nw.example/r", 1),
 ];
 
-async fn temp_tables(tx: &mut Transaction<'_, Sqlite>) -> Result<(), sqlx::Error> {
-    sqlx::query("CREATE TEMP TABLE demo_routes (i INTEGER PRIMARY KEY, code TEXT, prefix TEXT, price INTEGER)").execute(&mut **tx).await?;
-    sqlx::query("CREATE TEMP TABLE demo_texts (i INTEGER PRIMARY KEY, body TEXT, parts INTEGER)")
-        .execute(&mut **tx)
-        .await?;
+const FIRST_NAMES: &[&str] = &[
+    "Olivia", "Noah", "Amelia", "Jack", "Isla", "Leo", "Ava", "Oscar", "Mia", "Harry",
+];
+const LAST_NAMES: &[&str] = &[
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Evans", "Khan", "Patel", "Murphy",
+    "Nowak",
+];
+const INBOUND_TEXTS: &[&str] = &[
+    "STOP",
+    "Yes please, book me in",
+    "What time do you open on Sunday?",
+    "1",
+    "2",
+    "Thanks!",
+    "Is the sale online too?",
+    "Wrong number, sorry",
+];
+
+/// Word lists the generating queries pick from by number.
+async fn temp_tables(tx: &mut Tx) -> Result<(), sqlx::Error> {
+    for table in [
+        "CREATE TEMP TABLE demo_routes (i BIGINT PRIMARY KEY, code TEXT, prefix TEXT, price BIGINT)",
+        "CREATE TEMP TABLE demo_texts (i BIGINT PRIMARY KEY, body TEXT, parts BIGINT)",
+        "CREATE TEMP TABLE demo_words (list TEXT, i BIGINT, word TEXT, PRIMARY KEY (list, i))",
+    ] {
+        sqlx::query(table).execute(&mut **tx).await?;
+    }
     // Traffic is weighted towards the account's home market.
     let weighted = PRICE_LIST
         .iter()
@@ -210,7 +233,7 @@ async fn temp_tables(tx: &mut Transaction<'_, Sqlite>) -> Result<(), sqlx::Error
         .flat_map(|(i, route)| std::iter::repeat_n(route, if i < 4 { 6 } else { 1 }));
     for (i, (code, _, prefix, networks)) in weighted.enumerate() {
         let price = networks.iter().map(|(_, p)| *p).max().unwrap_or(0);
-        sqlx::query("INSERT INTO demo_routes VALUES (?1, ?2, ?3, ?4)")
+        sqlx::query("INSERT INTO demo_routes VALUES ($1, $2, $3, $4)")
             .bind(i as i64)
             .bind(code)
             .bind(prefix)
@@ -219,131 +242,235 @@ async fn temp_tables(tx: &mut Transaction<'_, Sqlite>) -> Result<(), sqlx::Error
             .await?;
     }
     for (i, (body, parts)) in TEXTS.iter().enumerate() {
-        sqlx::query("INSERT INTO demo_texts VALUES (?1, ?2, ?3)")
+        sqlx::query("INSERT INTO demo_texts VALUES ($1, $2, $3)")
             .bind(i as i64)
             .bind(body)
             .bind(parts)
             .execute(&mut **tx)
             .await?;
     }
+    let lists = [
+        ("first", FIRST_NAMES),
+        ("last", LAST_NAMES),
+        ("inbound", INBOUND_TEXTS),
+    ];
+    for (list, words) in lists {
+        for (i, word) in words.iter().enumerate() {
+            sqlx::query("INSERT INTO demo_words VALUES ($1, $2, $3)")
+                .bind(list)
+                .bind(i as i64)
+                .bind(word)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
     Ok(())
 }
 
 /// Fills the account with sender names, lists, 90 days of messages, incoming
-/// and blocked messages, a stop-list, transactions and invoices.
+/// and blocked messages, a stop-list, transactions and invoices. Times are
+/// integer arithmetic on Unix seconds ($3 now, $4 today's midnight UTC),
+/// written as text by the backend's own function.
 pub async fn seed_history(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     owner_id: i64,
     messages: i64,
 ) -> Result<(), sqlx::Error> {
+    let backend = Backend::of(pool);
+    let now = time::OffsetDateTime::now_utc();
+    let seconds = now.unix_timestamp();
+    let midnight = seconds - seconds.rem_euclid(86_400);
+    let at = |expr: &str| backend.time_text(expr);
+    let pad = |expr: &str, width| backend.zero_padded(expr, width);
+    let random = backend.random_integer();
     let mut tx = super::db::begin_write(pool).await?;
     temp_tables(&mut tx).await?;
     let routes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM demo_routes")
         .fetch_one(&mut *tx)
         .await?;
-    let statements: &[&str] = &[
+    let statements = [
         "INSERT INTO sender_names (account_id, name, status, note) VALUES \
-         (?1, 'NORTHWIND', 'approved', 'Registered brand name'), (?1, 'NWSHOP', 'approved', 'Shop notifications'), \
-         (?1, 'NW-ALERTS', 'pending', 'Awaiting operator approval'), (?1, 'FREEPRIZE', 'rejected', 'Refused: misleading sender name')",
-        "INSERT INTO stop_list (account_id, phone) WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 150) \
-         SELECT ?1, '+4477009' || printf('%05d', n * 37) FROM seq",
-        "INSERT INTO contact_lists (account_id, name, created_by, created_at) VALUES \
-         (?1, 'Newsletter', ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-80 days')), \
-         (?1, 'VIP customers', ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-60 days')), \
-         (?1, 'Staff', ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-30 days'))",
-        "INSERT INTO contacts (account_id, list_id, phone, name) \
-         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 2000) \
-         SELECT ?1, l.id, '+4477' || printf('%08d', 10000000 + n * 4099 % 89999999), \
-                json_extract('[\"Olivia\",\"Noah\",\"Amelia\",\"Jack\",\"Isla\",\"Leo\",\"Ava\",\"Oscar\",\"Mia\",\"Harry\"]', '$[' || (n % 10) || ']') \
-                || ' ' || json_extract('[\"Smith\",\"Jones\",\"Taylor\",\"Brown\",\"Williams\",\"Wilson\",\"Evans\",\"Khan\",\"Patel\",\"Murphy\",\"Nowak\"]', '$[' || (n % 11) || ']') \
-         FROM seq JOIN contact_lists l ON l.account_id = ?1 AND (l.name = 'Newsletter' OR (l.name = 'VIP customers' AND n <= 200) OR (l.name = 'Staff' AND n <= 25))",
-        "INSERT INTO campaigns (account_id, user_id, sender, text, parts, recipients, blocked, cost, status, created_at) \
-         WITH RECURSIVE day(d) AS (SELECT 89 UNION ALL SELECT d - 1 FROM day WHERE d > 0) \
-         SELECT ?1, ?2, CASE WHEN d % 3 = 0 THEN 'NWSHOP' ELSE 'NORTHWIND' END, t.body, t.parts, 0, 0, 0, 'completed', \
-                CASE WHEN d = 0 AND strftime('%H', 'now') < '09' THEN strftime('%Y-%m-%dT00:01:00Z', 'now') \
-                     ELSE strftime('%Y-%m-%dT09:00:00Z', 'now', '-' || d || ' days') END \
-         FROM day JOIN demo_texts t ON t.i = d % 6",
+         ($1, 'NORTHWIND', 'approved', 'Registered brand name'), ($1, 'NWSHOP', 'approved', 'Shop notifications'), \
+         ($1, 'NW-ALERTS', 'pending', 'Awaiting operator approval'), ($1, 'FREEPRIZE', 'rejected', 'Refused: misleading sender name')"
+            .to_owned(),
+        format!(
+            "INSERT INTO stop_list (account_id, phone) WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 150) \
+             SELECT $1, '+4477009' || {} FROM seq",
+            pad("n * 37", 5)
+        ),
+        format!(
+            "INSERT INTO contact_lists (account_id, name, created_by, created_at) VALUES \
+             ($1, 'Newsletter', $2, {}), ($1, 'VIP customers', $2, {}), ($1, 'Staff', $2, {})",
+            at("$3 - 80 * 86400"),
+            at("$3 - 60 * 86400"),
+            at("$3 - 30 * 86400")
+        ),
+        format!(
+            "INSERT INTO contacts (account_id, list_id, phone, name) \
+             WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 2000) \
+             SELECT $1, l.id, '+4477' || {}, f.word || ' ' || s.word \
+             FROM seq JOIN contact_lists l ON l.account_id = $1 \
+                  AND (l.name = 'Newsletter' OR (l.name = 'VIP customers' AND n <= 200) OR (l.name = 'Staff' AND n <= 25)) \
+             JOIN demo_words f ON f.list = 'first' AND f.i = n % 10 \
+             JOIN demo_words s ON s.list = 'last' AND s.i = n % 11",
+            pad("10000000 + n * 4099 % 89999999", 8)
+        ),
+        // A campaign a day at 09:00; today's just after midnight if it is not 09:00 yet.
+        format!(
+            "INSERT INTO campaigns (account_id, user_id, sender, text, parts, recipients, blocked, cost, status, created_at) \
+             WITH RECURSIVE day(d) AS (SELECT 89 UNION ALL SELECT d - 1 FROM day WHERE d > 0) \
+             SELECT $1, $2, CASE WHEN d % 3 = 0 THEN 'NWSHOP' ELSE 'NORTHWIND' END, t.body, t.parts, 0, 0, 0, 'completed', \
+                    {} \
+             FROM day JOIN demo_texts t ON t.i = d % 6",
+            at("CASE WHEN d = 0 AND $3 < $4 + 32400 THEN $4 + 60 ELSE $4 - d * 86400 + 32400 END")
+        ),
     ];
-    for sql in statements {
+    for sql in &statements {
         sqlx::query(sql)
             .bind(account_id)
             .bind(owner_id)
+            .bind(seconds)
+            .bind(midnight)
             .execute(&mut *tx)
             .await?;
     }
-    // Messages: each belongs to the campaign of its day and shares its text.
+    // Messages: each belongs to the campaign of its day and shares its text;
+    // earlier days between 09:00 and 17:00, today's between midnight and now.
     // MATERIALIZED: each random pick is drawn once, not once per reference.
     let first_campaign: i64 =
-        sqlx::query_scalar("SELECT MIN(id) FROM campaigns WHERE account_id = ?1")
+        sqlx::query_scalar("SELECT MIN(id) FROM campaigns WHERE account_id = $1")
             .bind(account_id)
             .fetch_one(&mut *tx)
             .await?;
-    sqlx::query(
+    sqlx::query(&format!(
         "INSERT INTO messages (account_id, campaign_id, user_id, sender, recipient, country_code, text, parts, price, status, created_at, sent_at, done_at) \
-         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?3), \
-         picks AS MATERIALIZED (SELECT n, abs(random()) % 90 AS d, abs(random()) % ?4 AS r, abs(random()) % 100 AS fate, \
-                                abs(random()) % 28800 AS s, abs(random()) % 1000000000 AS number FROM seq), \
-         stamped AS MATERIALIZED (SELECT p.*, CASE WHEN p.d > 0 \
-                                THEN strftime('%Y-%m-%dT%H:%M:%SZ', 'now', 'start of day', '-' || p.d || ' days', '+' || (32400 + p.s) || ' seconds') \
-                                ELSE strftime('%Y-%m-%dT%H:%M:%SZ', 'now', 'start of day', '+' || (p.s * (CAST(strftime('%s', 'now') AS INTEGER) % 86400) / 28800) || ' seconds') \
-                                END AS at FROM picks p) \
-         SELECT ?1, c.id, ?2, c.sender, '+' || r.prefix || printf('%09d', x.number), r.code, c.text, c.parts, r.price * c.parts, \
+         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < $3), \
+         picks AS MATERIALIZED (SELECT n, {random} % 90 AS d, {random} % $4 AS r, {random} % 100 AS fate, \
+                                {random} % 28800 AS s, {random} % 1000000000 AS number FROM seq), \
+         stamped AS MATERIALIZED (SELECT p.*, {} AS at FROM picks p) \
+         SELECT $1, c.id, $2, c.sender, '+' || r.prefix || {}, r.code, c.text, c.parts, r.price * c.parts, \
                 CASE WHEN x.fate < 96 THEN 'delivered' ELSE 'failed' END, x.at, x.at, x.at \
-         FROM stamped x JOIN demo_routes r ON r.i = x.r JOIN campaigns c ON c.id = ?5 + 89 - x.d",
-    )
+         FROM stamped x JOIN demo_routes r ON r.i = x.r JOIN campaigns c ON c.id = $5 + 89 - x.d",
+        at("CASE WHEN p.d > 0 THEN $7 - p.d * 86400 + 32400 + p.s ELSE $7 + p.s * ($6 - $7) / 28800 END"),
+        pad("x.number", 9)
+    ))
     .bind(account_id)
     .bind(owner_id)
     .bind(messages)
     .bind(routes)
     .bind(first_campaign)
+    .bind(seconds)
+    .bind(midnight)
     .execute(&mut *tx)
     .await?;
-    let follow_ups: &[&str] = &[
+    let follow_ups = [
         "UPDATE campaigns SET recipients = (SELECT COUNT(*) FROM messages m WHERE m.campaign_id = campaigns.id), \
-         cost = (SELECT COALESCE(SUM(price), 0) FROM messages m WHERE m.campaign_id = campaigns.id) WHERE account_id = ?1",
-        "INSERT INTO incoming_messages (account_id, sender, recipient, text, received_at) \
-         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 5000) \
-         SELECT ?1, '+447' || printf('%09d', abs(random()) % 1000000000), CASE WHEN n % 4 = 0 THEN '+447860012345' ELSE 'NORTHWIND' END, \
-                json_extract('[\"STOP\",\"Yes please, book me in\",\"What time do you open on Sunday?\",\"1\",\"2\",\"Thanks!\",\"Is the sale online too?\",\"Wrong number, sorry\"]', '$[' || (n % 8) || ']'), \
-                strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || (abs(random()) % 7776000) || ' seconds') FROM seq",
-        "INSERT INTO blocked_messages (account_id, campaign_id, sender, recipient, text, reason, created_at) \
-         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 3000) \
-         SELECT ?1, NULL, 'NORTHWIND', CASE WHEN n % 3 = 1 THEN '+44700' ELSE '+4477009' || printf('%05d', (n % 150 + 1) * 37) END, \
-                'Weekend sale! 20% off everything in store and online until Sunday. Reply STOP to opt out', \
-                CASE n % 10 WHEN 0 THEN 'spam_filter' WHEN 1 THEN 'invalid_number' WHEN 4 THEN 'invalid_number' WHEN 7 THEN 'no_route' ELSE 'stop_list' END, \
-                strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || (abs(random()) % 7776000) || ' seconds') FROM seq",
+         cost = (SELECT COALESCE(SUM(price), 0) FROM messages m WHERE m.campaign_id = campaigns.id) WHERE account_id = $1"
+            .to_owned(),
+        format!(
+            "INSERT INTO incoming_messages (account_id, sender, recipient, text, received_at) \
+             WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 5000) \
+             SELECT $1, '+447' || {}, CASE WHEN n % 4 = 0 THEN '+447860012345' ELSE 'NORTHWIND' END, w.word, {} \
+             FROM seq JOIN demo_words w ON w.list = 'inbound' AND w.i = n % 8",
+            pad(&format!("{random} % 1000000000"), 9),
+            at(&format!("$3 - {random} % 7776000"))
+        ),
+        format!(
+            "INSERT INTO blocked_messages (account_id, campaign_id, sender, recipient, text, reason, created_at) \
+             WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 3000) \
+             SELECT $1, NULL, 'NORTHWIND', CASE WHEN n % 3 = 1 THEN '+44700' ELSE '+4477009' || {} END, \
+                    'Weekend sale! 20% off everything in store and online until Sunday. Reply STOP to opt out', \
+                    CASE n % 10 WHEN 0 THEN 'spam_filter' WHEN 1 THEN 'invalid_number' WHEN 4 THEN 'invalid_number' WHEN 7 THEN 'no_route' ELSE 'stop_list' END, \
+                    {} FROM seq",
+            pad("(n % 150 + 1) * 37", 5),
+            at(&format!("$3 - {random} % 7776000"))
+        ),
         // Money: a top-up at the start of each month (at least €6,000, and two
         // fifths of all charges, rounded up to €100, so the balance never dips
         // below zero at any volume), a charge per campaign, refunds of failed parts.
+        format!(
+            "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id, user_id, created_at) \
+             WITH RECURSIVE month(m) AS (SELECT 0 UNION ALL SELECT m + 1 FROM month WHERE m < 3), \
+             total(spent) AS (SELECT CAST(COALESCE(SUM(cost), 0) AS BIGINT) FROM campaigns WHERE account_id = $1) \
+             SELECT $1, 'top_up', CASE WHEN (spent * 2 / 5 / 1000000 + 1) * 1000000 > 60000000 \
+                                       THEN (spent * 2 / 5 / 1000000 + 1) * 1000000 ELSE 60000000 END, \
+                    0, 'Bank transfer', NULL, $2, {} FROM month, total",
+            at("$4 - (92 - m * 30) * 86400 + 28800")
+        ),
         "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id, user_id, created_at) \
-         WITH RECURSIVE month(m) AS (SELECT 0 UNION ALL SELECT m + 1 FROM month WHERE m < 3) \
-         SELECT ?1, 'top_up', MAX(60000000, ((SELECT COALESCE(SUM(cost), 0) FROM campaigns WHERE account_id = ?1) * 2 / 5 / 1000000 + 1) * 1000000), \
-                0, 'Bank transfer', NULL, ?2, strftime('%Y-%m-%dT08:00:00Z', 'now', '-' || (92 - m * 30) || ' days') FROM month",
+         SELECT $1, 'charge', -cost, 0, 'Campaign #' || id || ': ' || recipients || ' recipients', id, user_id, created_at FROM campaigns WHERE account_id = $1"
+            .to_owned(),
         "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id, user_id, created_at) \
-         SELECT ?1, 'charge', -cost, 0, 'Campaign #' || id || ': ' || recipients || ' recipients', id, user_id, created_at FROM campaigns WHERE account_id = ?1",
-        "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id, user_id, created_at) \
-         SELECT ?1, 'refund', SUM(price), 0, 'Refund of undelivered messages, campaign #' || campaign_id, campaign_id, NULL, \
-                min(strftime('%Y-%m-%dT%H:%M:%SZ', MAX(created_at), '+10 minutes'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) \
-         FROM messages WHERE account_id = ?1 AND status = 'failed' GROUP BY campaign_id",
+         SELECT $1, 'refund', SUM(price), 0, 'Refund of undelivered messages, campaign #' || campaign_id, campaign_id, NULL, MAX(created_at) \
+         FROM messages WHERE account_id = $1 AND status = 'failed' GROUP BY campaign_id"
+            .to_owned(),
         "UPDATE balance_transactions SET balance_after = running.total FROM \
-         (SELECT id, SUM(amount) OVER (ORDER BY created_at, id) AS total FROM balance_transactions WHERE account_id = ?1) AS running \
-         WHERE balance_transactions.id = running.id",
-        "UPDATE accounts SET balance = (SELECT COALESCE(SUM(amount), 0) FROM balance_transactions WHERE account_id = ?1) WHERE id = ?1",
-        "INSERT INTO invoices (account_id, number, period, amount, status, issued_at) \
-         SELECT ?1, 'NW-' || strftime('%Y%m', created_at) || '-' || ?1, strftime('%Y-%m', created_at), -SUM(amount), \
-                CASE WHEN strftime('%Y-%m', created_at) = strftime('%Y-%m', 'now') THEN 'open' ELSE 'paid' END, \
-                min(strftime('%Y-%m-01T00:00:00Z', created_at, '+1 month'), strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) \
-         FROM balance_transactions WHERE account_id = ?1 AND kind = 'charge' GROUP BY strftime('%Y-%m', created_at)",
-        "DROP TABLE temp.demo_routes",
-        "DROP TABLE temp.demo_texts",
+         (SELECT id, SUM(amount) OVER (ORDER BY created_at, id) AS total FROM balance_transactions WHERE account_id = $1) AS running \
+         WHERE balance_transactions.id = running.id"
+            .to_owned(),
+        "UPDATE accounts SET balance = (SELECT COALESCE(SUM(amount), 0) FROM balance_transactions WHERE account_id = $1) WHERE id = $1"
+            .to_owned(),
+        "DROP TABLE demo_routes".to_owned(),
+        "DROP TABLE demo_texts".to_owned(),
+        "DROP TABLE demo_words".to_owned(),
     ];
-    for sql in follow_ups {
+    for sql in &follow_ups {
         sqlx::query(sql)
             .bind(account_id)
             .bind(owner_id)
+            .bind(seconds)
+            .bind(midnight)
             .execute(&mut *tx)
             .await?;
     }
+    invoices(&mut tx, account_id, now).await?;
     tx.commit().await
+}
+
+/// An invoice per month of charges: paid, but the running month's is open;
+/// issued on the first of the next month (or now, for the running one).
+async fn invoices(
+    tx: &mut Tx,
+    account_id: i64,
+    now: time::OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    let months: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT substr(created_at, 1, 7), CAST(-SUM(amount) AS BIGINT) FROM balance_transactions \
+         WHERE account_id = $1 AND kind = 'charge' GROUP BY substr(created_at, 1, 7)",
+    )
+    .bind(account_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let this_month = format!("{:04}-{:02}", now.year(), u8::from(now.month()));
+    for (period, amount) in months {
+        let (status, issued_at) = match period == this_month {
+            true => ("open", super::db::timestamp(now)),
+            false => ("paid", first_of_next_month(&period)),
+        };
+        sqlx::query(
+            "INSERT INTO invoices (account_id, number, period, amount, status, issued_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(account_id)
+        .bind(format!("NW-{}-{account_id}", period.replace('-', "")))
+        .bind(&period)
+        .bind(amount)
+        .bind(status)
+        .bind(issued_at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// `YYYY-MM` → the stored time of the next month's first midnight.
+fn first_of_next_month(period: &str) -> String {
+    let (year, month) = period.split_once('-').unwrap_or_default();
+    let (year, month): (i32, u32) = (year.parse().unwrap_or(2000), month.parse().unwrap_or(1));
+    let (year, month) = if month >= 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    format!("{year:04}-{month:02}-01T00:00:00Z")
 }

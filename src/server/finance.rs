@@ -1,8 +1,13 @@
 //! Balance, transactions and invoices.
 
-use sqlx::SqlitePool;
+use crate::server::db::Pool;
 
-use super::{analytics::DateRange, db::begin_write};
+use std::time::Duration;
+
+use super::{
+    analytics::DateRange,
+    db::{self, begin_write, Tx},
+};
 use crate::{
     domain::wire::{
         finance::{FinanceOverview, Invoice, InvoiceDocument, Receipt},
@@ -13,7 +18,7 @@ use crate::{
 
 /// The transactions of a date range, newest first; `None` for all time.
 pub async fn overview(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     range: Option<&DateRange>,
     page: i64,
@@ -30,7 +35,7 @@ pub async fn overview(
     .await?;
     let items = sqlx::query_as(&format!(
         "SELECT {TRANSACTION_COLUMNS} FROM balance_transactions t LEFT JOIN users u ON u.id = t.user_id \
-         WHERE {IN_RANGE} ORDER BY t.created_at DESC, t.id DESC LIMIT ?4 OFFSET ?5"
+         WHERE {IN_RANGE} ORDER BY t.created_at DESC, t.id DESC LIMIT $4 OFFSET $5"
     ))
     .bind(account_id)
     .bind(&start)
@@ -40,7 +45,7 @@ pub async fn overview(
     .fetch_all(pool)
     .await?;
     let invoices = sqlx::query_as(
-        "SELECT number, period, amount, status, issued_at FROM invoices WHERE account_id = ?1 ORDER BY issued_at DESC",
+        "SELECT number, period, amount, status, issued_at FROM invoices WHERE account_id = $1 ORDER BY issued_at DESC",
     )
     .bind(account_id)
     .fetch_all(pool)
@@ -60,18 +65,18 @@ pub async fn overview(
 pub const TRANSACTION_COLUMNS: &str =
     "t.id, t.created_at, t.kind, t.amount, t.balance_after, t.description, u.login AS by_login";
 
-/// Transactions of account ?1 between ?2 and ?3 (NULL: unbounded).
-pub const IN_RANGE: &str = "t.account_id = ?1 AND (?2 IS NULL OR t.created_at >= ?2) AND (?3 IS NULL OR t.created_at < ?3)";
+/// Transactions of account $1 between $2 and $3 (NULL: unbounded).
+pub const IN_RANGE: &str = "t.account_id = $1 AND ($2 IS NULL OR t.created_at >= $2) AND ($3 IS NULL OR t.created_at < $3)";
 
 /// One invoice with what it bills: the campaigns charged in its month
 /// (refunds go back to the balance, so they are not billed at all).
 pub async fn invoice(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     number: &str,
 ) -> Result<Option<InvoiceDocument>, sqlx::Error> {
     let Some(invoice): Option<Invoice> = sqlx::query_as(
-        "SELECT number, period, amount, status, issued_at FROM invoices WHERE account_id = ?1 AND number = ?2",
+        "SELECT number, period, amount, status, issued_at FROM invoices WHERE account_id = $1 AND number = $2",
     )
     .bind(account_id)
     .bind(number)
@@ -81,14 +86,14 @@ pub async fn invoice(
         return Ok(None);
     };
     let (account, company): (String, Option<String>) = sqlx::query_as(
-        "SELECT a.name, o.company FROM accounts a LEFT JOIN users o ON o.account_id = a.id AND o.role = 'owner' WHERE a.id = ?1",
+        "SELECT a.name, o.company FROM accounts a LEFT JOIN users o ON o.account_id = a.id AND o.role = 'owner' WHERE a.id = $1",
     )
     .bind(account_id)
     .fetch_one(pool)
     .await?;
     let lines = sqlx::query_as(
         "SELECT t.created_at, t.description, -t.amount AS amount FROM balance_transactions t \
-         WHERE t.account_id = ?1 AND t.kind = 'charge' AND strftime('%Y-%m', t.created_at) = ?2 \
+         WHERE t.account_id = $1 AND t.kind = 'charge' AND substr(t.created_at, 1, 7) = $2 \
          ORDER BY t.created_at, t.id",
     )
     .bind(account_id)
@@ -104,28 +109,30 @@ pub async fn invoice(
 }
 
 /// How long a confirmation page can still be paid.
-const INTENT_MINUTES: i64 = 30;
+const INTENT_LIFETIME: Duration = Duration::from_secs(30 * 60);
 
-/// Intent ?1 of account ?2 and payer ?3, younger than ?4 minutes.
-const OWN_LIVE_INTENT: &str = "id = ?1 AND account_id = ?2 AND user_id = ?3 \
-     AND created_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?4 || ' minutes')";
+/// Intent $1 of account $2 and payer $3, made at or after $4 ([`live_since`]).
+const OWN_LIVE_INTENT: &str = "id = $1 AND account_id = $2 AND user_id = $3 AND created_at >= $4";
+
+/// The oldest creation time of an intent that can still be paid.
+fn live_since() -> String {
+    db::before_now(INTENT_LIFETIME)
+}
 
 /// Keeps a checked amount for its payer to confirm; drops stale ones.
 pub async fn intend_top_up(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     user_id: i64,
     amount: Money,
 ) -> Result<i64, sqlx::Error> {
     let mut tx = begin_write(pool).await?;
-    sqlx::query(
-        "DELETE FROM top_up_intents WHERE created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?1 || ' minutes')",
-    )
-    .bind(INTENT_MINUTES)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("DELETE FROM top_up_intents WHERE created_at < $1")
+        .bind(live_since())
+        .execute(&mut *tx)
+        .await?;
     let id = sqlx::query_scalar(
-        "INSERT INTO top_up_intents (account_id, user_id, amount) VALUES (?1, ?2, ?3) RETURNING id",
+        "INSERT INTO top_up_intents (account_id, user_id, amount) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(account_id)
     .bind(user_id)
@@ -138,7 +145,7 @@ pub async fn intend_top_up(
 
 /// The amount of the caller's own top-up `intent`, while it can be paid.
 pub async fn intended(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     user_id: i64,
     intent: i64,
@@ -149,7 +156,7 @@ pub async fn intended(
     .bind(intent)
     .bind(account_id)
     .bind(user_id)
-    .bind(INTENT_MINUTES)
+    .bind(live_since())
     .fetch_optional(pool)
     .await?;
     Ok(amount.map(Money))
@@ -158,7 +165,7 @@ pub async fn intended(
 /// Pays the caller's own `intent`, using it up in the same transaction;
 /// `None` when it was paid already, has expired or is not theirs.
 pub async fn pay_intent(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     user_id: i64,
     intent: i64,
@@ -170,7 +177,7 @@ pub async fn pay_intent(
     .bind(intent)
     .bind(account_id)
     .bind(user_id)
-    .bind(INTENT_MINUTES)
+    .bind(live_since())
     .fetch_optional(&mut *tx)
     .await?;
     let Some(amount) = amount.map(Money) else {
@@ -183,7 +190,7 @@ pub async fn pay_intent(
 
 /// Credits the balance and records who did it, atomically; returns the transaction id.
 pub async fn top_up(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     user_id: i64,
     amount: Money,
@@ -195,13 +202,13 @@ pub async fn top_up(
 }
 
 async fn credit(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut Tx,
     account_id: i64,
     user_id: i64,
     amount: Money,
 ) -> Result<i64, sqlx::Error> {
     let balance: i64 = sqlx::query_scalar(
-        "UPDATE accounts SET balance = balance + ?2 WHERE id = ?1 RETURNING balance",
+        "UPDATE accounts SET balance = balance + $2 WHERE id = $1 RETURNING balance",
     )
     .bind(account_id)
     .bind(amount.0)
@@ -209,7 +216,7 @@ async fn credit(
     .await?;
     let id = sqlx::query_scalar(
         "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, user_id) \
-         VALUES (?1, 'top_up', ?2, ?3, 'Card payment', ?4) RETURNING id",
+         VALUES ($1, 'top_up', $2, $3, 'Card payment', $4) RETURNING id",
     )
     .bind(account_id)
     .bind(amount.0)
@@ -222,14 +229,14 @@ async fn credit(
 
 /// The top-up `id` of the account; only when `payer` made it, if given.
 pub async fn receipt(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     id: i64,
     payer: Option<i64>,
 ) -> Result<Option<Receipt>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, amount, created_at FROM balance_transactions \
-         WHERE id = ?1 AND account_id = ?2 AND kind = 'top_up' AND (?3 IS NULL OR user_id = ?3)",
+         WHERE id = $1 AND account_id = $2 AND kind = 'top_up' AND ($3 IS NULL OR user_id = $3)",
     )
     .bind(id)
     .bind(account_id)

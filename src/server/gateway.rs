@@ -2,13 +2,16 @@
 //! fate, and the dispatcher moves messages queued → sent → delivered/failed
 //! over a few seconds, refunding failed parts. Every step is a guarded
 //! UPDATE in one transaction, so a restart resumes where it stopped; at
-//! shutdown the dispatcher finishes its current round and starts no other,
-//! so nothing is handed to the carrier without being recorded. (Only a hard
-//! kill between handing over a batch and committing it can repeat that
-//! batch; the message id goes with each message as the carrier's client
-//! reference, by which carriers drop such repeats.)
+//! shutdown the dispatcher finishes its current round and starts no other.
+//!
+//! Every process runs a dispatcher. A round first claims a batch of queued
+//! messages for a lease (on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so
+//! processes take disjoint batches), hands them over, then records them.
+//! A process killed between the two leaves its claim to expire; whoever
+//! takes the batch over first asks the carrier, by the message id it was
+//! given as the client reference, which messages it already has, and
+//! hands over only the others: no message reaches the carrier twice.
 
-use sqlx::SqlitePool;
 use std::{
     io::Write,
     path::PathBuf,
@@ -17,7 +20,7 @@ use std::{
 };
 use tokio::sync::watch;
 
-use super::db::begin_write;
+use super::db::{self, begin_write, Backend, Pool, Tx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -39,15 +42,20 @@ pub trait Gateway: Send + Sync + 'static {
     /// Hands one message to the carrier; the outcome is reported back later.
     /// `reference` identifies the message to the carrier across retries.
     fn submit(&self, reference: i64, recipient: &str, sender: &str, text: &str) -> Outcome;
+
+    /// The outcome of message `reference` if it was handed over before
+    /// (carriers answer this by client reference), `None` if it never was.
+    fn handed_over(&self, reference: i64, recipient: &str) -> Option<Outcome>;
 }
 
 /// Delivers about 96% of messages; which ones fail depends only on the
 /// number, so a test can count on it. It can keep the carrier's side of
 /// the story, one line per hand-over in a file, so a test run across
-/// restarts can prove no message was handed over twice.
+/// restarts can prove no message was handed over twice. Processes that
+/// share one carrier share its file: lines are appended whole.
 #[derive(Default)]
 pub struct SimulatedGateway {
-    handed_over: Option<Mutex<std::fs::File>>,
+    log: Option<(PathBuf, Mutex<std::fs::File>)>,
 }
 
 impl SimulatedGateway {
@@ -56,10 +64,18 @@ impl SimulatedGateway {
         let file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
-            .open(path)?;
+            .open(&path)?;
         Ok(Self {
-            handed_over: Some(Mutex::new(file)),
+            log: Some((path, Mutex::new(file))),
         })
+    }
+
+    fn outcome(recipient: &str) -> Outcome {
+        if Self::fails(recipient) {
+            Outcome::Failed
+        } else {
+            Outcome::Delivered
+        }
     }
 
     pub fn fails(recipient: &str) -> bool {
@@ -74,21 +90,31 @@ impl SimulatedGateway {
 
 impl Gateway for SimulatedGateway {
     fn submit(&self, reference: i64, recipient: &str, _sender: &str, _text: &str) -> Outcome {
-        if let Some(file) = &self.handed_over {
+        if let Some((_, file)) = &self.log {
             let mut file = file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            if let Err(error) = writeln!(file, "{reference}") {
+            // One write per line: an O_APPEND write is never interleaved.
+            if let Err(error) = file.write_all(format!("{reference}\n").as_bytes()) {
                 tracing::error!(%error, "simulated carrier log not written");
             }
         }
-        if Self::fails(recipient) {
-            Outcome::Failed
-        } else {
-            Outcome::Delivered
-        }
+        Self::outcome(recipient)
+    }
+
+    fn handed_over(&self, reference: i64, recipient: &str) -> Option<Outcome> {
+        let (path, _) = self.log.as_ref()?;
+        let wanted = reference.to_string();
+        let log = std::fs::read_to_string(path).unwrap_or_default();
+        log.lines()
+            .any(|line| line == wanted)
+            .then(|| Self::outcome(recipient))
     }
 }
 
 const BATCH: i64 = 500;
+
+/// How long a claim on a batch of queued messages lasts by default: far
+/// longer than a round takes, and how long a killed process's batch waits.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
 
 /// The running delivery loop.
 pub struct Dispatcher {
@@ -106,8 +132,14 @@ impl Dispatcher {
     }
 }
 
-/// Runs the delivery loop, one round per `tick`, until `shutdown`.
-pub fn spawn_dispatcher(pool: SqlitePool, gateway: Arc<dyn Gateway>, tick: Duration) -> Dispatcher {
+/// Runs the delivery loop, one round per `tick`, until `shutdown`; batches
+/// are claimed for `lease`.
+pub fn spawn_dispatcher(
+    pool: Pool,
+    gateway: Arc<dyn Gateway>,
+    tick: Duration,
+    lease: Duration,
+) -> Dispatcher {
     let (stop, mut stopped) = watch::channel(false);
     let task = tokio::spawn(async move {
         let mut interval = tokio::time::interval(tick);
@@ -118,7 +150,7 @@ pub fn spawn_dispatcher(pool: SqlitePool, gateway: Arc<dyn Gateway>, tick: Durat
                 _ = stopped.changed() => return,
             }
             // A round is never cut short: the stop is only seen between rounds.
-            if let Err(error) = step(&pool, gateway.as_ref()).await {
+            if let Err(error) = round(&pool, gateway.as_ref(), lease).await {
                 tracing::error!(%error, "dispatcher step failed");
             }
         }
@@ -126,11 +158,20 @@ pub fn spawn_dispatcher(pool: SqlitePool, gateway: Arc<dyn Gateway>, tick: Durat
     Dispatcher { stop, task }
 }
 
+/// One round with the default lease; see [`round`].
+pub async fn step(pool: &Pool, gateway: &dyn Gateway) -> Result<usize, sqlx::Error> {
+    round(pool, gateway, DEFAULT_LEASE).await
+}
+
 /// One round: report deliveries of sent messages, submit queued ones, close
 /// finished campaigns. Returns how many messages moved.
-pub async fn step(pool: &SqlitePool, gateway: &dyn Gateway) -> Result<usize, sqlx::Error> {
+pub async fn round(
+    pool: &Pool,
+    gateway: &dyn Gateway,
+    lease: Duration,
+) -> Result<usize, sqlx::Error> {
     let reported = report_deliveries(pool).await?;
-    let submitted = submit_queued(pool, gateway).await?;
+    let submitted = submit_queued(pool, gateway, lease).await?;
     if reported + submitted > 0 {
         complete_campaigns(pool).await?;
     }
@@ -140,7 +181,7 @@ pub async fn step(pool: &SqlitePool, gateway: &dyn Gateway) -> Result<usize, sql
 /// Marks campaigns whose every message is final as completed and refunds
 /// their failed parts with one transaction line per campaign, in the same
 /// transaction: a campaign is completed, and so refunded, exactly once.
-async fn complete_campaigns(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+async fn complete_campaigns(pool: &Pool) -> Result<(), sqlx::Error> {
     let mut tx = begin_write(pool).await?;
     let completed: Vec<(i64, i64)> = sqlx::query_as(
         "UPDATE campaigns SET status = 'completed' WHERE status = 'sending' AND NOT EXISTS \
@@ -153,8 +194,8 @@ async fn complete_campaigns(pool: &SqlitePool) -> Result<(), sqlx::Error> {
         // Less what was refunded already: campaigns in flight when this
         // version started had their failed parts refunded as reported.
         let due: i64 = sqlx::query_scalar(
-            "SELECT (SELECT COALESCE(SUM(price), 0) FROM messages WHERE campaign_id = ?1 AND status = 'failed') \
-                  - (SELECT COALESCE(SUM(amount), 0) FROM balance_transactions WHERE campaign_id = ?1 AND kind = 'refund')",
+            "SELECT CAST((SELECT COALESCE(SUM(price), 0) FROM messages WHERE campaign_id = $1 AND status = 'failed') \
+                  - (SELECT COALESCE(SUM(amount), 0) FROM balance_transactions WHERE campaign_id = $1 AND kind = 'refund') AS BIGINT)",
         )
         .bind(campaign_id)
         .fetch_one(&mut *tx)
@@ -168,13 +209,13 @@ async fn complete_campaigns(pool: &SqlitePool) -> Result<(), sqlx::Error> {
 
 /// Credits `amount` back to the account with its transaction line.
 async fn refund(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut Tx,
     account_id: i64,
     campaign_id: Option<i64>,
     amount: i64,
 ) -> Result<(), sqlx::Error> {
     let balance: i64 = sqlx::query_scalar(
-        "UPDATE accounts SET balance = balance + ?2 WHERE id = ?1 RETURNING balance",
+        "UPDATE accounts SET balance = balance + $2 WHERE id = $1 RETURNING balance",
     )
     .bind(account_id)
     .bind(amount)
@@ -186,7 +227,7 @@ async fn refund(
     };
     sqlx::query(
         "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id) \
-         VALUES (?1, 'refund', ?2, ?3, ?4, ?5)",
+         VALUES ($1, 'refund', $2, $3, $4, $5)",
     )
     .bind(account_id)
     .bind(amount)
@@ -198,26 +239,46 @@ async fn refund(
     Ok(())
 }
 
-async fn submit_queued(pool: &SqlitePool, gateway: &dyn Gateway) -> Result<usize, sqlx::Error> {
-    let queued: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT id, recipient, sender, text FROM messages WHERE status = 'queued' ORDER BY id LIMIT ?1",
-    )
-    .bind(BATCH)
-    .fetch_all(pool)
-    .await?;
-    if queued.is_empty() {
+/// Claims a batch of queued messages, hands it to the carrier (asking it
+/// first about messages whose earlier claim expired) and records it.
+async fn submit_queued(
+    pool: &Pool,
+    gateway: &dyn Gateway,
+    lease: Duration,
+) -> Result<usize, sqlx::Error> {
+    let claimed = claim_queued(pool, lease).await?;
+    if claimed.is_empty() {
         return Ok(0);
     }
+    let handed: Vec<(i64, Outcome)> = claimed
+        .into_iter()
+        .map(|message| {
+            let earlier = message
+                .taken_over
+                .then(|| gateway.handed_over(message.id, &message.recipient))
+                .flatten();
+            let outcome = earlier.unwrap_or_else(|| {
+                gateway.submit(
+                    message.id,
+                    &message.recipient,
+                    &message.sender,
+                    &message.text,
+                )
+            });
+            (message.id, outcome)
+        })
+        .collect();
+    let now = db::now();
     let mut tx = begin_write(pool).await?;
     let mut moved = 0;
-    for (id, recipient, sender, text) in queued {
-        let outcome = gateway.submit(id, &recipient, &sender, &text);
+    for (id, outcome) in handed {
         moved += sqlx::query(
-            "UPDATE messages SET status = 'sent', outcome = ?2, sent_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') \
-             WHERE id = ?1 AND status = 'queued'",
+            "UPDATE messages SET status = 'sent', outcome = $2, sent_at = $3, lease_until = NULL \
+             WHERE id = $1 AND status = 'queued'",
         )
         .bind(id)
         .bind(outcome.as_str())
+        .bind(&now)
         .execute(&mut *tx)
         .await?
         .rows_affected() as usize;
@@ -226,29 +287,80 @@ async fn submit_queued(pool: &SqlitePool, gateway: &dyn Gateway) -> Result<usize
     Ok(moved)
 }
 
+/// A queued message claimed for handing over.
+struct Claimed {
+    id: i64,
+    recipient: String,
+    sender: String,
+    text: String,
+    /// An earlier claim expired: the carrier may have it already.
+    taken_over: bool,
+}
+
+/// Claims up to a batch of queued messages nobody holds a live claim on.
+async fn claim_queued(pool: &Pool, lease: Duration) -> Result<Vec<Claimed>, sqlx::Error> {
+    let skip_locked = Backend::of(pool).skip_locked();
+    let mut tx = begin_write(pool).await?;
+    let rows: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(&format!(
+        "SELECT id, recipient, sender, text, lease_until FROM messages \
+         WHERE status = 'queued' AND (lease_until IS NULL OR lease_until < $1) \
+         ORDER BY id LIMIT $2{skip_locked}"
+    ))
+    .bind(db::now())
+    .bind(BATCH)
+    .fetch_all(&mut *tx)
+    .await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = rows.iter().map(|row| row.0.to_string()).collect();
+    sqlx::query(&format!(
+        "UPDATE messages SET lease_until = $1 WHERE id IN ({})",
+        ids.join(", ")
+    ))
+    .bind(db::timestamp(time::OffsetDateTime::now_utc() + lease))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, recipient, sender, text, lease_until)| Claimed {
+            id,
+            recipient,
+            sender,
+            text,
+            taken_over: lease_until.is_some(),
+        })
+        .collect())
+}
+
 /// Applies the outcome of messages sent at least a second ago. Failed
 /// messages of a campaign are refunded when it completes; those sent
 /// without a campaign, at once.
-async fn report_deliveries(pool: &SqlitePool) -> Result<usize, sqlx::Error> {
-    let due: Vec<(i64, i64, Option<i64>, i64, String)> = sqlx::query_as(
+async fn report_deliveries(pool: &Pool) -> Result<usize, sqlx::Error> {
+    let skip_locked = Backend::of(pool).skip_locked();
+    let mut tx = begin_write(pool).await?;
+    let due: Vec<(i64, i64, Option<i64>, i64, String)> = sqlx::query_as(&format!(
         "SELECT id, account_id, campaign_id, price, outcome FROM messages \
-         WHERE status = 'sent' AND sent_at <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 second') ORDER BY id LIMIT ?1",
-    )
+         WHERE status = 'sent' AND sent_at <= $1 ORDER BY id LIMIT $2{skip_locked}"
+    ))
+    .bind(db::before_now(Duration::from_secs(1)))
     .bind(BATCH)
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
     if due.is_empty() {
         return Ok(0);
     }
-    let mut tx = begin_write(pool).await?;
+    let now = db::now();
     let mut refunds: std::collections::BTreeMap<i64, i64> = Default::default();
     let mut moved = 0;
     for (id, account_id, campaign_id, price, outcome) in &due {
         let changed = sqlx::query(
-            "UPDATE messages SET status = ?2, done_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1 AND status = 'sent'",
+            "UPDATE messages SET status = $2, done_at = $3 WHERE id = $1 AND status = 'sent'",
         )
         .bind(id)
         .bind(outcome)
+        .bind(&now)
         .execute(&mut *tx)
         .await?
         .rows_affected();

@@ -85,7 +85,7 @@ pub struct Caller {
 }
 
 impl Caller {
-    pub fn pool(&self) -> &sqlx::SqlitePool {
+    pub fn pool(&self) -> &super::db::Pool {
         &self.state.pool
     }
 

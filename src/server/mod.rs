@@ -21,6 +21,7 @@ pub mod rate_limit;
 pub mod search;
 pub mod security;
 pub mod sending;
+pub mod sessions;
 pub mod state;
 pub mod stop_list;
 pub mod sub_accounts;

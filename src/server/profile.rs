@@ -1,7 +1,7 @@
 //! The account profile and its API key.
 
+use crate::server::db::Pool;
 use rand::{distributions::Alphanumeric, Rng};
-use sqlx::SqlitePool;
 
 use crate::{
     domain::wire::{
@@ -63,11 +63,11 @@ impl ProfileFields {
     }
 }
 
-pub async fn load(pool: &SqlitePool, account_id: i64) -> Result<Profile, sqlx::Error> {
+pub async fn load(pool: &Pool, account_id: i64) -> Result<Profile, sqlx::Error> {
     let (company, contact_email, contact_phone, timezone, updated_by, api_key): (String, String, String, String, Option<String>, Option<String>) =
         sqlx::query_as(
             "SELECT a.name, a.contact_email, a.contact_phone, a.timezone, u.login, a.api_key FROM accounts a \
-             LEFT JOIN users u ON u.id = a.profile_updated_by WHERE a.id = ?1",
+             LEFT JOIN users u ON u.id = a.profile_updated_by WHERE a.id = $1",
         )
         .bind(account_id)
         .fetch_one(pool)
@@ -83,13 +83,13 @@ pub async fn load(pool: &SqlitePool, account_id: i64) -> Result<Profile, sqlx::E
 }
 
 pub async fn save(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     user_id: i64,
     fields: &ProfileFields,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE accounts SET name = ?2, contact_email = ?3, contact_phone = ?4, timezone = ?5, profile_updated_by = ?6 WHERE id = ?1",
+        "UPDATE accounts SET name = $2, contact_email = $3, contact_phone = $4, timezone = $5, profile_updated_by = $6 WHERE id = $1",
     )
     .bind(account_id)
     .bind(fields.company.as_str())
@@ -111,8 +111,8 @@ pub fn new_api_key() -> String {
     format!("sk_live_{random}")
 }
 
-pub async fn regenerate_api_key(pool: &SqlitePool, account_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE accounts SET api_key = ?2 WHERE id = ?1")
+pub async fn regenerate_api_key(pool: &Pool, account_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE accounts SET api_key = $2 WHERE id = $1")
         .bind(account_id)
         .bind(new_api_key())
         .execute(pool)

@@ -1,6 +1,8 @@
 //! Searchable, paged lists: one way to count, page and export them.
 
-use sqlx::{sqlite::SqliteRow, FromRow, SqlitePool};
+use sqlx::{any::AnyRow, FromRow};
+
+use crate::server::db::{Backend, Pool};
 
 use crate::domain::wire::{Page, PER_PAGE};
 
@@ -18,8 +20,9 @@ pub fn like_pattern(search: &str) -> String {
     pattern
 }
 
-/// A list as SQL: `FROM … WHERE …` binds ?1 to the account (NULL lists every
-/// account, where the condition allows it) and ?2 to the search pattern.
+/// A list as SQL: `FROM … WHERE …` binds $1 to the account (NULL lists every
+/// account, where the condition allows it) and $2 to the search pattern.
+/// `LIKE` in the condition ignores case on both backends (see [`Self::from`]).
 pub struct SearchList {
     pub columns: &'static str,
     pub from: &'static str,
@@ -27,30 +30,31 @@ pub struct SearchList {
     pub order: &'static str,
     /// Oldest first, for exports.
     pub export_order: &'static str,
-    /// The rows after an export's last key: time ?6, id ?7.
+    /// The rows after an export's last key: time $6, id $7.
     pub export_after: &'static str,
 }
 
 impl SearchList {
     pub async fn page<T>(
         &self,
-        pool: &SqlitePool,
+        pool: &Pool,
         account_id: Option<i64>,
         search: &str,
         page: i64,
     ) -> Result<Page<T>, sqlx::Error>
     where
-        T: for<'r> FromRow<'r, SqliteRow> + Send + Unpin,
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
     {
         let pattern = like_pattern(search);
-        let total = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}", self.from))
+        let from = self.from(Backend::of(pool));
+        let total = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {from}"))
             .bind(account_id)
             .bind(&pattern)
             .fetch_one(pool)
             .await?;
         let items = sqlx::query_as(&format!(
-            "SELECT {} FROM {} ORDER BY {} LIMIT ?3 OFFSET ?4",
-            self.columns, self.from, self.order
+            "SELECT {} FROM {from} ORDER BY {} LIMIT $3 OFFSET $4",
+            self.columns, self.order
         ))
         .bind(account_id)
         .bind(&pattern)
@@ -66,38 +70,37 @@ impl SearchList {
         })
     }
 
-    /// The whole list in export order, binding as `page` does.
-    pub fn export_sql(&self) -> String {
-        format!(
-            "SELECT {} FROM {} ORDER BY {}",
-            self.columns, self.from, self.export_order
-        )
+    /// The `FROM … WHERE …` for `backend`: PostgreSQL's LIKE heeds case,
+    /// its ILIKE is what SQLite's LIKE does.
+    pub fn from(&self, backend: Backend) -> String {
+        self.from
+            .replace(" LIKE ", &format!(" {} ", backend.like()))
     }
 }
 
 pub const INCOMING: SearchList = SearchList {
     columns: "id, received_at, sender, recipient, text",
-    from: "incoming_messages WHERE account_id = ?1 AND (sender LIKE ?2 ESCAPE '\\' OR text LIKE ?2 ESCAPE '\\')",
+    from: "incoming_messages WHERE account_id = $1 AND (sender LIKE $2 ESCAPE '\\' OR text LIKE $2 ESCAPE '\\')",
     order: "received_at DESC, id DESC",
     export_order: "received_at, id",
-    export_after: "(received_at, id) > (?6, ?7)",
+    export_after: "(received_at, id) > ($6, $7)",
 };
 
 pub const BLOCKED: SearchList = SearchList {
     columns: "id, created_at, sender, recipient, text, reason",
     // The reason as the page shows it ("stop list"), so what is seen is found.
-    from: "blocked_messages WHERE account_id = ?1 AND (recipient LIKE ?2 ESCAPE '\\' OR text LIKE ?2 ESCAPE '\\' \
-           OR replace(reason, '_', ' ') LIKE ?2 ESCAPE '\\')",
+    from: "blocked_messages WHERE account_id = $1 AND (recipient LIKE $2 ESCAPE '\\' OR text LIKE $2 ESCAPE '\\' \
+           OR replace(reason, '_', ' ') LIKE $2 ESCAPE '\\')",
     order: "created_at DESC, id DESC",
     export_order: "created_at, id",
-    export_after: "(created_at, id) > (?6, ?7)",
+    export_after: "(created_at, id) > ($6, $7)",
 };
 
 /// Whether the entry's actor is the provider's staff and the viewer is not
-/// (?1 holds the viewer's account; a manager has none).
+/// ($1 holds the viewer's account; a manager has none).
 macro_rules! staff_hidden {
     () => {
-        "(?1 IS NOT NULL AND COALESCE(l.actor_role, au.role, '') = 'manager')"
+        "($1 IS NOT NULL AND COALESCE(l.actor_role, au.role, '') = 'manager')"
     };
 }
 
@@ -114,14 +117,14 @@ pub const AUDIT: SearchList = SearchList {
     ),
     from: concat!(
         "audit_log l LEFT JOIN accounts a ON a.id = l.account_id LEFT JOIN users au ON au.id = l.actor_id ",
-        "WHERE (?1 IS NULL OR l.account_id = ?1) AND (l.action LIKE ?2 ESCAPE '\\' OR l.subject LIKE ?2 ESCAPE '\\' ",
-        "OR l.detail LIKE ?2 ESCAPE '\\' ",
-        "OR (CASE WHEN ", staff_hidden!(), " THEN 'Provider staff' ELSE l.actor_login END) LIKE ?2 ESCAPE '\\' ",
-        "OR (NOT ", staff_hidden!(), " AND l.ip LIKE ?2 ESCAPE '\\'))"
+        "WHERE ($1 IS NULL OR l.account_id = $1) AND (l.action LIKE $2 ESCAPE '\\' OR l.subject LIKE $2 ESCAPE '\\' ",
+        "OR l.detail LIKE $2 ESCAPE '\\' ",
+        "OR (CASE WHEN ", staff_hidden!(), " THEN 'Provider staff' ELSE l.actor_login END) LIKE $2 ESCAPE '\\' ",
+        "OR (NOT ", staff_hidden!(), " AND l.ip LIKE $2 ESCAPE '\\'))"
     ),
     order: "l.id DESC",
     export_order: "l.id",
-    export_after: "l.id > ?7",
+    export_after: "l.id > $7",
 };
 
 #[cfg(test)]

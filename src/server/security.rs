@@ -80,6 +80,55 @@ pub async fn reject_cross_site(request: Request<Body>, next: Next) -> Response {
     }
 }
 
+/// Form and JSON bodies read whole to look for NUL; larger ones are refused.
+const MAX_CHECKED_BODY: usize = 16 << 20;
+
+/// NUL is no character anyone types, and PostgreSQL's text cannot hold it:
+/// a request carrying one in its address or in a form or JSON body is
+/// refused whole (400) before any handler reads it. (Uploaded files are
+/// parsed by their own handler, which refuses control characters.)
+pub async fn reject_nul(request: Request<Body>, next: Next) -> Response {
+    let refused = || {
+        crate::domain::AppError::Request("Text cannot contain NUL characters.".into())
+            .into_response()
+    };
+    let uri = request.uri().to_string();
+    if has_encoded_nul(uri.as_bytes()) {
+        return refused();
+    }
+    let textual = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|kind| {
+            kind.starts_with("application/x-www-form-urlencoded")
+                || kind.starts_with("application/json")
+        });
+    if !textual {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_CHECKED_BODY).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "Request too large").into_response();
+    };
+    if bytes.contains(&0) || has_encoded_nul(&bytes) || contains(&bytes, b"\\u0000") {
+        return refused();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// Whether `text` holds a percent-encoded NUL (`%00`).
+fn has_encoded_nul(text: &[u8]) -> bool {
+    contains(text, b"%00")
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
 fn is_same_site(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site") {
         return matches!(site.to_str(), Ok("same-origin" | "none"));

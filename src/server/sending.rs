@@ -1,9 +1,9 @@
 //! Bulk SMS: sender names, campaign planning, charging and the campaign list.
 
-use sqlx::SqlitePool;
-use std::collections::HashSet;
+use crate::server::db::Pool;
+use std::{collections::HashSet, time::Duration};
 
-use super::db::begin_write;
+use super::db::{self, begin_write};
 use crate::{
     domain::wire::{
         sending::{CampaignRow, ComposeChoices, Draft, Estimate, SenderName},
@@ -18,26 +18,23 @@ const STOPPED_NAMED: usize = 20;
 /// The most recipients one campaign may have.
 pub const MAX_RECIPIENTS: usize = 50_000;
 
-pub async fn senders(pool: &SqlitePool, account_id: i64) -> Result<Vec<SenderName>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name, status, note, created_at FROM sender_names WHERE account_id = ?1 ORDER BY name")
+pub async fn senders(pool: &Pool, account_id: i64) -> Result<Vec<SenderName>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name, status, note, created_at FROM sender_names WHERE account_id = $1 ORDER BY name")
         .bind(account_id)
         .fetch_all(pool)
         .await
 }
 
-pub async fn compose_options(
-    pool: &SqlitePool,
-    account_id: i64,
-) -> Result<ComposeChoices, sqlx::Error> {
+pub async fn compose_options(pool: &Pool, account_id: i64) -> Result<ComposeChoices, sqlx::Error> {
     let senders = sqlx::query_scalar(
-        "SELECT name FROM sender_names WHERE account_id = ?1 AND status = 'approved' ORDER BY name",
+        "SELECT name FROM sender_names WHERE account_id = $1 AND status = 'approved' ORDER BY name",
     )
     .bind(account_id)
     .fetch_all(pool)
     .await?;
     let lists = sqlx::query_as(
         "SELECT l.id, l.name, (SELECT COUNT(*) FROM contacts c WHERE c.list_id = l.id) AS contacts \
-         FROM contact_lists l WHERE l.account_id = ?1 ORDER BY l.name",
+         FROM contact_lists l WHERE l.account_id = $1 ORDER BY l.name",
     )
     .bind(account_id)
     .fetch_all(pool)
@@ -45,8 +42,8 @@ pub async fn compose_options(
     Ok(ComposeChoices { senders, lists })
 }
 
-pub async fn balance(pool: &SqlitePool, account_id: i64) -> Result<Money, sqlx::Error> {
-    sqlx::query_scalar("SELECT balance FROM accounts WHERE id = ?1")
+pub async fn balance(pool: &Pool, account_id: i64) -> Result<Money, sqlx::Error> {
+    sqlx::query_scalar("SELECT balance FROM accounts WHERE id = $1")
         .bind(account_id)
         .fetch_one(pool)
         .await
@@ -58,7 +55,7 @@ pub async fn balance(pool: &SqlitePool, account_id: i64) -> Result<Money, sqlx::
 pub struct Routes(Vec<(String, String, i64)>);
 
 impl Routes {
-    pub async fn load(pool: &SqlitePool) -> Result<Self, sqlx::Error> {
+    pub async fn load(pool: &Pool) -> Result<Self, sqlx::Error> {
         let mut routes: Vec<(String, String, i64)> = sqlx::query_as(
             "SELECT dial_prefix, country_code, MAX(price) FROM prices GROUP BY dial_prefix, country_code",
         )
@@ -134,7 +131,7 @@ pub fn list_choice(raw: &str) -> Result<Option<i64>, AppError> {
 
 /// Checks a campaign form and works out recipients and cost; writes nothing.
 pub async fn plan(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     sender: &str,
     list_id: Option<i64>,
@@ -146,7 +143,7 @@ pub async fn plan(
         errors.keep(field, value);
     }
     let approved: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM sender_names WHERE account_id = ?1 AND name = ?2 AND status = 'approved'",
+        "SELECT id FROM sender_names WHERE account_id = $1 AND name = $2 AND status = 'approved'",
     )
     .bind(account_id)
     .bind(sender)
@@ -172,7 +169,7 @@ pub async fn plan(
     if let Some(list_id) = list_id {
         let phones: Option<Vec<String>> = {
             let owned: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM contact_lists WHERE id = ?1 AND account_id = ?2",
+                "SELECT id FROM contact_lists WHERE id = $1 AND account_id = $2",
             )
             .bind(list_id)
             .bind(account_id)
@@ -180,7 +177,7 @@ pub async fn plan(
             .await?;
             match owned {
                 Some(_) => Some(
-                    sqlx::query_scalar("SELECT phone FROM contacts WHERE list_id = ?1 ORDER BY id")
+                    sqlx::query_scalar("SELECT phone FROM contacts WHERE list_id = $1 ORDER BY id")
                         .bind(list_id)
                         .fetch_all(pool)
                         .await?,
@@ -225,7 +222,7 @@ pub async fn plan(
     }
 
     let stop: HashSet<String> =
-        sqlx::query_scalar("SELECT phone FROM stop_list WHERE account_id = ?1")
+        sqlx::query_scalar("SELECT phone FROM stop_list WHERE account_id = $1")
             .bind(account_id)
             .fetch_all(pool)
             .await?
@@ -262,11 +259,7 @@ pub async fn plan(
 }
 
 /// Plans a composed campaign (see [`plan`]).
-pub async fn plan_draft(
-    pool: &SqlitePool,
-    account_id: i64,
-    draft: &Draft,
-) -> Result<Plan, AppError> {
+pub async fn plan_draft(pool: &Pool, account_id: i64, draft: &Draft) -> Result<Plan, AppError> {
     let list_id = list_choice(&draft.list_id)?;
     plan(
         pool,
@@ -298,7 +291,7 @@ pub async fn estimate(caller: &super::guard::Caller, draft: &Draft) -> Result<Es
 
 /// How long a review can be sent: long enough for a coffee, short enough
 /// that nobody sends yesterday's campaign by accident.
-const REVIEW_HOURS: i64 = 24;
+const REVIEW_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
 /// How many reviews one user keeps; older ones go (a review may hold 50,000 numbers).
 const REVIEWS_KEPT: i64 = 20;
@@ -306,7 +299,7 @@ const REVIEWS_KEPT: i64 = 20;
 /// Keeps `draft` for its author's review; drops expired reviews, and this
 /// user's oldest beyond the last few.
 pub async fn save_review(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     user_id: i64,
     draft: &Draft,
@@ -314,14 +307,14 @@ pub async fn save_review(
     let mut tx = begin_write(pool).await?;
     sqlx::query(
         "DELETE FROM campaign_reviews \
-         WHERE created_at < strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?1 || ' hours')",
+         WHERE created_at < $1",
     )
-    .bind(REVIEW_HOURS)
+    .bind(db::before_now(REVIEW_LIFETIME))
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "DELETE FROM campaign_reviews WHERE user_id = ?1 AND id NOT IN \
-         (SELECT id FROM campaign_reviews WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2)",
+        "DELETE FROM campaign_reviews WHERE user_id = $1 AND id NOT IN \
+         (SELECT id FROM campaign_reviews WHERE user_id = $1 ORDER BY id DESC LIMIT $2)",
     )
     .bind(user_id)
     .bind(REVIEWS_KEPT - 1)
@@ -329,7 +322,7 @@ pub async fn save_review(
     .await?;
     let id = sqlx::query_scalar(
         "INSERT INTO campaign_reviews (account_id, user_id, sender, list_id, numbers, text) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(account_id)
     .bind(user_id)
@@ -345,20 +338,20 @@ pub async fn save_review(
 
 /// The user's own review `id`, while it can still be sent.
 pub async fn review(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     user_id: i64,
     id: i64,
 ) -> Result<Option<Draft>, sqlx::Error> {
     sqlx::query_as(
         "SELECT sender, list_id, numbers, text FROM campaign_reviews \
-         WHERE id = ?1 AND account_id = ?2 AND user_id = ?3 \
-         AND created_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ?4 || ' hours')",
+         WHERE id = $1 AND account_id = $2 AND user_id = $3 \
+         AND created_at >= $4",
     )
     .bind(id)
     .bind(account_id)
     .bind(user_id)
-    .bind(REVIEW_HOURS)
+    .bind(db::before_now(REVIEW_LIFETIME))
     .fetch_optional(pool)
     .await
 }
@@ -367,7 +360,7 @@ pub async fn review(
 /// charges the account, all in one transaction: the balance check and the
 /// charge cannot be separated by another campaign.
 pub async fn send(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     user_id: i64,
     plan: &Plan,
@@ -378,7 +371,7 @@ pub async fn send(
 /// Sends `plan`, made from the review `review`, which it uses up in the
 /// same transaction: two clicks on Send make one campaign.
 pub async fn send_reviewed(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     user_id: i64,
     review: i64,
@@ -388,7 +381,7 @@ pub async fn send_reviewed(
 }
 
 async fn send_with(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     user_id: i64,
     review: Option<i64>,
@@ -401,7 +394,7 @@ async fn send_with(
     }
     let mut tx = begin_write(pool).await?;
     if let Some(review) = review {
-        let used = sqlx::query("DELETE FROM campaign_reviews WHERE id = ?1 AND user_id = ?2")
+        let used = sqlx::query("DELETE FROM campaign_reviews WHERE id = $1 AND user_id = $2")
             .bind(review)
             .bind(user_id)
             .execute(&mut *tx)
@@ -412,21 +405,27 @@ async fn send_with(
             ));
         }
     }
-    let balance: i64 = sqlx::query_scalar("SELECT balance FROM accounts WHERE id = ?1")
-        .bind(account_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    if balance < plan.cost.0 {
+    // Charged first: the row lock makes concurrent sends of the account
+    // wait here, and the condition refuses one the balance cannot cover.
+    let after: Option<i64> = sqlx::query_scalar(
+        "UPDATE accounts SET balance = balance - $2 WHERE id = $1 AND balance >= $2 RETURNING balance",
+    )
+    .bind(account_id)
+    .bind(plan.cost.0)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(after) = after else {
         // No amount: the sender may lack "Can See Finance".
         return Err(AppError::Rejected(format!(
             "The account's balance does not cover this campaign ({}). Nothing was sent: top up first, or ask the account owner to.",
             plan.cost
         )));
-    }
+    };
+    let now = db::now();
     let blocked = (plan.stop_listed.len() + plan.no_route.len()) as i64;
     let campaign: i64 = sqlx::query_scalar(
         "INSERT INTO campaigns (account_id, user_id, sender, text, parts, recipients, blocked, cost, status) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'sending') RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'sending') RETURNING id",
     )
     .bind(account_id)
     .bind(user_id)
@@ -441,7 +440,7 @@ async fn send_with(
     for recipient in &plan.recipients {
         sqlx::query(
             "INSERT INTO messages (account_id, campaign_id, user_id, sender, recipient, country_code, text, parts, price, status, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10)",
         )
         .bind(account_id)
         .bind(campaign)
@@ -452,6 +451,7 @@ async fn send_with(
         .bind(&plan.text)
         .bind(plan.segments.parts as i64)
         .bind(recipient.price)
+        .bind(&now)
         .execute(&mut *tx)
         .await?;
     }
@@ -463,7 +463,7 @@ async fn send_with(
     for (phone, reason) in blocked_rows {
         sqlx::query(
             "INSERT INTO blocked_messages (account_id, campaign_id, sender, recipient, text, reason, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(account_id)
         .bind(campaign)
@@ -471,18 +471,13 @@ async fn send_with(
         .bind(phone)
         .bind(&plan.text)
         .bind(reason)
+        .bind(&now)
         .execute(&mut *tx)
         .await?;
     }
-    let after = balance - plan.cost.0;
-    sqlx::query("UPDATE accounts SET balance = ?2 WHERE id = ?1")
-        .bind(account_id)
-        .bind(after)
-        .execute(&mut *tx)
-        .await?;
     sqlx::query(
         "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id, user_id) \
-         VALUES (?1, 'charge', ?2, ?3, ?4, ?5, ?6)",
+         VALUES ($1, 'charge', $2, $3, $4, $5, $6)",
     )
     .bind(account_id)
     .bind(-plan.cost.0)
@@ -499,25 +494,26 @@ async fn send_with(
 /// A page of the account's campaigns. With `texts_of`, only that user's
 /// campaigns show their text: others' texts need "Can See Analytics Details".
 pub async fn campaigns(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     page: i64,
     texts_of: Option<i64>,
 ) -> Result<Page<CampaignRow>, sqlx::Error> {
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM campaigns WHERE account_id = ?1")
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM campaigns WHERE account_id = $1")
         .bind(account_id)
         .fetch_one(pool)
         .await?;
     let items = sqlx::query_as(
-        "SELECT c.id, c.created_at, c.sender, CASE WHEN ?4 IS NULL OR c.user_id = ?4 THEN c.text END AS text, c.recipients, c.blocked, c.cost, c.status, u.login AS sent_by, \
+        "SELECT c.id, c.created_at, c.sender, CASE WHEN $4 IS NULL OR c.user_id = $4 THEN c.text END AS text, c.recipients, c.blocked, c.cost, c.status, u.login AS sent_by, \
          COUNT(m.id) FILTER (WHERE m.status = 'queued') AS queued, \
          COUNT(m.id) FILTER (WHERE m.status = 'sent') AS sent, \
          COUNT(m.id) FILTER (WHERE m.status = 'delivered') AS delivered, \
          COUNT(m.id) FILTER (WHERE m.status = 'failed') AS failed \
-         FROM (SELECT * FROM campaigns WHERE account_id = ?1 ORDER BY id DESC LIMIT ?2 OFFSET ?3) c \
+         FROM (SELECT * FROM campaigns WHERE account_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3) c \
          LEFT JOIN users u ON u.id = c.user_id \
          LEFT JOIN messages m ON m.campaign_id = c.id \
-         GROUP BY c.id ORDER BY c.id DESC",
+         GROUP BY c.id, c.created_at, c.sender, c.text, c.user_id, c.recipients, c.blocked, c.cost, c.status, u.login \
+         ORDER BY c.id DESC",
     )
     .bind(account_id)
     .bind(PER_PAGE)

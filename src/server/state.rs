@@ -1,6 +1,6 @@
+use crate::server::db::Pool;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use sqlx::SqlitePool;
 
 use super::{export::ExportLimits, password::Passwords, rate_limit::LoginRateLimit};
 
@@ -8,7 +8,7 @@ use super::{export::ExportLimits, password::Passwords, rate_limit::LoginRateLimi
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub pool: SqlitePool,
+    pub pool: Pool,
     pub passwords: Passwords,
     pub login_rate_limit: LoginRateLimit,
     pub export_limits: ExportLimits,

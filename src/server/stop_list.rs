@@ -1,7 +1,7 @@
 //! The account's stop-list: numbers that are never sent to. A campaign
 //! reports them in its review and records them as blocked messages.
 
-use sqlx::SqlitePool;
+use crate::server::db::Pool;
 
 use super::{phone, search::SearchList};
 use crate::{
@@ -18,16 +18,16 @@ struct Stopped {
 
 const STOPPED: SearchList = SearchList {
     columns: "phone, added_at",
-    from: "stop_list WHERE account_id = ?1 AND phone LIKE ?2 ESCAPE '\\'",
+    from: "stop_list WHERE account_id = $1 AND phone LIKE $2 ESCAPE '\\'",
     order: "added_at DESC, phone",
     export_order: "added_at, phone",
-    export_after: "(added_at, phone) > (?6, ?7)",
+    export_after: "(added_at, phone) > ($6, $7)",
 };
 
 /// A page of the stop-list, searched by the digits typed (people type
 /// numbers with spaces).
 pub async fn page(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     search: &str,
     page: i64,
@@ -51,14 +51,14 @@ pub async fn page(
 }
 
 /// Adds a number; one already on the list is a field error, not a 500.
-pub async fn add(pool: &SqlitePool, account_id: i64, raw: &str) -> Result<Phone, AppError> {
+pub async fn add(pool: &Pool, account_id: i64, raw: &str) -> Result<Phone, AppError> {
     let mut errors = crate::domain::FormErrors::default();
     errors.keep("phone", raw);
     let Some(number) = errors.check("phone", Phone::parse_lenient(raw)) else {
         return Err(AppError::Invalid(errors));
     };
     let added = sqlx::query(
-        "INSERT INTO stop_list (account_id, phone) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        "INSERT INTO stop_list (account_id, phone) VALUES ($1, $2) ON CONFLICT DO NOTHING",
     )
     .bind(account_id)
     .bind(number.as_str())
@@ -71,8 +71,8 @@ pub async fn add(pool: &SqlitePool, account_id: i64, raw: &str) -> Result<Phone,
     Ok(number)
 }
 
-pub async fn remove(pool: &SqlitePool, account_id: i64, number: &str) -> Result<(), AppError> {
-    let removed = sqlx::query("DELETE FROM stop_list WHERE account_id = ?1 AND phone = ?2")
+pub async fn remove(pool: &Pool, account_id: i64, number: &str) -> Result<(), AppError> {
+    let removed = sqlx::query("DELETE FROM stop_list WHERE account_id = $1 AND phone = $2")
         .bind(account_id)
         .bind(number)
         .execute(pool)

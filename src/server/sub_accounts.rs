@@ -1,10 +1,8 @@
 //! Sub-accounts of one customer account. Every query names the caller's
 //! account, so an id from another account is simply not found.
 
-use sqlx::SqlitePool;
-
 use super::{
-    db::begin_write,
+    db::{begin_write, Backend, Pool},
     password::Passwords,
     users::{login_conflict, CreateError},
 };
@@ -18,19 +16,19 @@ use crate::{
 
 const SELECT: &str =
     "SELECT id, login, name, phone, email, company, disabled, last_login_at, created_at, \
-    (SELECT COALESCE(GROUP_CONCAT(permission), '') FROM user_permissions p WHERE p.user_id = users.id) AS granted \
-    FROM users WHERE role = 'sub' AND account_id = ?1";
+    (SELECT COALESCE(string_agg(permission, ','), '') FROM user_permissions p WHERE p.user_id = users.id) AS granted \
+    FROM users WHERE role = 'sub' AND account_id = $1";
 
 /// One page of an account's sub-accounts; a page past the end is the last.
 pub async fn page(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     sort: SubAccountSort,
     descending: bool,
     page: i64,
 ) -> Result<Page<SubAccount>, sqlx::Error> {
     let total: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'sub' AND account_id = ?1")
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'sub' AND account_id = $1")
             .bind(account_id)
             .fetch_one(pool)
             .await?;
@@ -38,7 +36,7 @@ pub async fn page(
     let page = page.min((total + per_page - 1) / per_page).max(1);
     let dir = if descending { "DESC" } else { "ASC" };
     let items = sqlx::query_as(&format!(
-        "{SELECT} ORDER BY {} {dir}, id {dir} LIMIT ?2 OFFSET ?3",
+        "{SELECT} ORDER BY {} {dir}, id {dir} LIMIT $2 OFFSET $3",
         sort.order_by()
     ))
     .bind(account_id)
@@ -55,11 +53,11 @@ pub async fn page(
 }
 
 pub async fn find(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     id: i64,
 ) -> Result<Option<SubAccount>, sqlx::Error> {
-    sqlx::query_as(&format!("{SELECT} AND id = ?2"))
+    sqlx::query_as(&format!("{SELECT} AND id = $2"))
         .bind(account_id)
         .bind(id)
         .fetch_optional(pool)
@@ -67,7 +65,7 @@ pub async fn find(
 }
 
 pub async fn create(
-    pool: &SqlitePool,
+    pool: &Pool,
     passwords: &Passwords,
     account_id: i64,
     user: &NewUser,
@@ -77,7 +75,7 @@ pub async fn create(
     let contact = &user.contact;
     sqlx::query_scalar(
         "INSERT INTO users (account_id, role, login, password_hash, name, phone, email, company) \
-         VALUES (?1, 'sub', ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+         VALUES ($1, 'sub', $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(account_id)
     .bind(user.login.as_str())
@@ -91,20 +89,20 @@ pub async fn create(
     .map_err(|e| login_conflict(e, user.login.as_str()))
 }
 
-const WHERE_SUB: &str = "WHERE account_id = ?1 AND id = ?2 AND role = 'sub'";
+const WHERE_SUB: &str = "WHERE account_id = $1 AND id = $2 AND role = 'sub'";
 
-fn changed_one(result: sqlx::sqlite::SqliteQueryResult) -> bool {
+fn changed_one(result: sqlx::any::AnyQueryResult) -> bool {
     result.rows_affected() == 1
 }
 
 pub async fn update(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     id: i64,
     contact: &ContactDetails,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(&format!(
-        "UPDATE users SET name = ?3, phone = ?4, email = ?5, company = ?6 {WHERE_SUB}"
+        "UPDATE users SET name = $3, phone = $4, email = $5, company = $6 {WHERE_SUB}"
     ))
     .bind(account_id)
     .bind(id)
@@ -119,13 +117,13 @@ pub async fn update(
 
 /// Sets a new password and ends the sub-user's open sessions.
 pub async fn reset_password(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     id: i64,
     hash: &str,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(&format!(
-        "UPDATE users SET password_hash = ?3, session_epoch = session_epoch + 1 {WHERE_SUB}"
+        "UPDATE users SET password_hash = $3, session_epoch = session_epoch + 1 {WHERE_SUB}"
     ))
     .bind(account_id)
     .bind(id)
@@ -136,11 +134,7 @@ pub async fn reset_password(
 }
 
 /// Ends the sub-user's open sessions (their stored auth hash no longer matches).
-pub async fn end_sessions(
-    pool: &SqlitePool,
-    account_id: i64,
-    id: i64,
-) -> Result<bool, sqlx::Error> {
+pub async fn end_sessions(pool: &Pool, account_id: i64, id: i64) -> Result<bool, sqlx::Error> {
     sqlx::query(&format!(
         "UPDATE users SET session_epoch = session_epoch + 1 {WHERE_SUB}"
     ))
@@ -153,17 +147,17 @@ pub async fn end_sessions(
 
 /// Disabling ends the open sessions; enabling does not bring them back.
 pub async fn set_disabled(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     id: i64,
     disabled: bool,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(&format!(
-        "UPDATE users SET disabled = ?3, session_epoch = session_epoch + ?3 {WHERE_SUB}"
+        "UPDATE users SET disabled = $3, session_epoch = session_epoch + $3 {WHERE_SUB}"
     ))
     .bind(account_id)
     .bind(id)
-    .bind(disabled)
+    .bind(i64::from(disabled))
     .execute(pool)
     .await
     .map(changed_one)
@@ -171,7 +165,7 @@ pub async fn set_disabled(
 
 /// Deletes the sub-account; its grants go with it (foreign key cascade) and
 /// its sessions no longer find a user.
-pub async fn delete(pool: &SqlitePool, account_id: i64, id: i64) -> Result<bool, sqlx::Error> {
+pub async fn delete(pool: &Pool, account_id: i64, id: i64) -> Result<bool, sqlx::Error> {
     sqlx::query(&format!("DELETE FROM users {WHERE_SUB}"))
         .bind(account_id)
         .bind(id)
@@ -180,9 +174,9 @@ pub async fn delete(pool: &SqlitePool, account_id: i64, id: i64) -> Result<bool,
         .map(changed_one)
 }
 
-pub async fn permissions_of(pool: &SqlitePool, user_id: i64) -> Result<PermissionSet, sqlx::Error> {
+pub async fn permissions_of(pool: &Pool, user_id: i64) -> Result<PermissionSet, sqlx::Error> {
     let keys: Vec<String> =
-        sqlx::query_scalar("SELECT permission FROM user_permissions WHERE user_id = ?1")
+        sqlx::query_scalar("SELECT permission FROM user_permissions WHERE user_id = $1")
             .bind(user_id)
             .fetch_all(pool)
             .await?;
@@ -195,27 +189,30 @@ pub async fn permissions_of(pool: &SqlitePool, user_id: i64) -> Result<Permissio
 
 /// Replaces the grants of a sub-account; the caller has checked consistency.
 pub async fn save_permissions(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     id: i64,
     permissions: PermissionSet,
 ) -> Result<bool, sqlx::Error> {
     debug_assert_eq!(permissions.missing_requirement(), None);
     let mut tx = begin_write(pool).await?;
-    let exists: Option<i64> = sqlx::query_scalar(&format!("SELECT id FROM users {WHERE_SUB}"))
-        .bind(account_id)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    // Locked, so concurrent saves of one sub-account replace its grants in turn.
+    let lock = Backend::of(pool).for_update();
+    let exists: Option<i64> =
+        sqlx::query_scalar(&format!("SELECT id FROM users {WHERE_SUB}{lock}"))
+            .bind(account_id)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
     if exists.is_none() {
         return Ok(false);
     }
-    sqlx::query("DELETE FROM user_permissions WHERE user_id = ?1")
+    sqlx::query("DELETE FROM user_permissions WHERE user_id = $1")
         .bind(id)
         .execute(&mut *tx)
         .await?;
     for permission in permissions.iter() {
-        sqlx::query("INSERT INTO user_permissions (user_id, permission) VALUES (?1, ?2)")
+        sqlx::query("INSERT INTO user_permissions (user_id, permission) VALUES ($1, $2)")
             .bind(id)
             .bind(permission.key())
             .execute(&mut *tx)
@@ -226,9 +223,9 @@ pub async fn save_permissions(
 }
 
 /// The account's sub-accounts: how many, and how many of them enabled.
-pub async fn team_size(pool: &SqlitePool, account_id: i64) -> Result<(i64, i64), sqlx::Error> {
+pub async fn team_size(pool: &Pool, account_id: i64) -> Result<(i64, i64), sqlx::Error> {
     sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(NOT disabled), 0) FROM users WHERE account_id = ?1 AND role = 'sub'",
+        "SELECT COUNT(*), COUNT(*) FILTER (WHERE disabled = 0) FROM users WHERE account_id = $1 AND role = 'sub'",
     )
     .bind(account_id)
     .fetch_one(pool)

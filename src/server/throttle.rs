@@ -4,9 +4,9 @@
 //! success clears the count, so a real user is never locked out for long.
 //! Unknown names are counted too, so the answer reveals nothing.
 
-use sqlx::SqlitePool;
+use crate::server::db::Pool;
 
-use super::db::begin_write;
+use super::db::{begin_write, Backend};
 
 pub const FREE_FAILURES: i64 = 5;
 pub const HOURLY_LIMIT: i64 = 100;
@@ -53,12 +53,24 @@ fn now() -> i64 {
 /// Checking first and counting after the (slow) password check would let
 /// parallel attempts all pass the check before any of them was counted; a
 /// reserved attempt that succeeds is cleared again by [`clear`].
-pub async fn reserve(pool: &SqlitePool, key: &str) -> Result<Result<(), i64>, sqlx::Error> {
+pub async fn reserve(pool: &Pool, key: &str) -> Result<Result<(), i64>, sqlx::Error> {
     let now = now();
     let mut tx = begin_write(pool).await?;
-    let current: Option<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT failures, window_start, blocked_until FROM login_failures WHERE login_key = ?1",
+    // The row exists before it is read and locked, so parallel attempts on
+    // PostgreSQL (and several processes) count one after the other. A row
+    // with no failures counts as none.
+    sqlx::query(
+        "INSERT INTO login_failures (login_key, failures, window_start, blocked_until) \
+         VALUES ($1, 0, $2, 0) ON CONFLICT DO NOTHING",
     )
+    .bind(key)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let current: Option<(i64, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT failures, window_start, blocked_until FROM login_failures WHERE login_key = $1{}",
+        Backend::of(pool).for_update()
+    ))
     .bind(key)
     .fetch_optional(&mut *tx)
     .await?;
@@ -70,7 +82,7 @@ pub async fn reserve(pool: &SqlitePool, key: &str) -> Result<Result<(), i64>, sq
         _ => (1, now),
     };
     sqlx::query(
-        "INSERT INTO login_failures (login_key, failures, window_start, blocked_until) VALUES (?1, ?2, ?3, ?4) \
+        "INSERT INTO login_failures (login_key, failures, window_start, blocked_until) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (login_key) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start, \
          blocked_until = excluded.blocked_until",
     )
@@ -84,8 +96,8 @@ pub async fn reserve(pool: &SqlitePool, key: &str) -> Result<Result<(), i64>, sq
     Ok(Ok(()))
 }
 
-pub async fn clear(pool: &SqlitePool, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM login_failures WHERE login_key = ?1")
+pub async fn clear(pool: &Pool, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM login_failures WHERE login_key = $1")
         .bind(key)
         .execute(pool)
         .await?;

@@ -1,6 +1,6 @@
 //! Managers, accounts and their owners; login bookkeeping; own passwords.
 
-use sqlx::SqlitePool;
+use crate::server::db::Pool;
 
 use super::{db::begin_write, password::Passwords};
 use crate::{
@@ -35,12 +35,13 @@ pub fn login_conflict(error: sqlx::Error, login: &str) -> CreateError {
 /// Refuses a login that exists already, before any password is hashed: a
 /// doomed request must not cost a hash. (The UNIQUE constraint still
 /// decides races, through `login_conflict`.)
-pub async fn ensure_login_free(pool: &SqlitePool, login: &str) -> Result<(), CreateError> {
-    let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE login = ?1)")
-        .bind(login)
-        .fetch_one(pool)
-        .await?;
-    if taken {
+pub async fn ensure_login_free(pool: &Pool, login: &str) -> Result<(), CreateError> {
+    let taken: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE lower(login) = lower($1)")
+            .bind(login)
+            .fetch_one(pool)
+            .await?;
+    if taken > 0 {
         let mut errors = FormErrors::default();
         errors.keep("login", login);
         errors.add("login", LOGIN_TAKEN);
@@ -50,7 +51,7 @@ pub async fn ensure_login_free(pool: &SqlitePool, login: &str) -> Result<(), Cre
 }
 
 pub async fn create_manager(
-    pool: &SqlitePool,
+    pool: &Pool,
     passwords: &Passwords,
     login: &crate::domain::Login,
     name: &str,
@@ -59,7 +60,7 @@ pub async fn create_manager(
     ensure_login_free(pool, login.as_str()).await?;
     let hash = passwords.hash(password).await;
     sqlx::query_scalar(
-        "INSERT INTO users (role, login, password_hash, name) VALUES ('manager', ?1, ?2, ?3) RETURNING id",
+        "INSERT INTO users (role, login, password_hash, name) VALUES ('manager', $1, $2, $3) RETURNING id",
     )
     .bind(login.as_str())
     .bind(hash)
@@ -71,7 +72,7 @@ pub async fn create_manager(
 
 /// Creates a customer account with its owner; returns the account id.
 pub async fn create_account(
-    pool: &SqlitePool,
+    pool: &Pool,
     passwords: &Passwords,
     owner: &NewUser,
     can_add_subaccount: bool,
@@ -86,10 +87,10 @@ pub async fn create_account(
     let mut tx = begin_write(pool).await?;
     let account_id: i64 = sqlx::query_scalar(
         "INSERT INTO accounts (name, can_add_subaccount, contact_email, contact_phone, api_key) \
-         VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(account_name)
-    .bind(can_add_subaccount)
+    .bind(i64::from(can_add_subaccount))
     .bind(contact.email.as_str())
     .bind(contact.phone.as_str())
     .bind(super::profile::new_api_key())
@@ -97,13 +98,13 @@ pub async fn create_account(
     .await?;
     // Every account may send under the provider's shared sender name at once;
     // its own names need the carrier's approval.
-    sqlx::query("INSERT INTO sender_names (account_id, name, status, note) VALUES (?1, 'INFO', 'approved', 'Shared sender name')")
+    sqlx::query("INSERT INTO sender_names (account_id, name, status, note) VALUES ($1, 'INFO', 'approved', 'Shared sender name')")
         .bind(account_id)
         .execute(&mut *tx)
         .await?;
     sqlx::query(
         "INSERT INTO users (account_id, role, login, password_hash, name, phone, email, company) \
-         VALUES (?1, 'owner', ?2, ?3, ?4, ?5, ?6, ?7)",
+         VALUES ($1, 'owner', $2, $3, $4, $5, $6, $7)",
     )
     .bind(account_id)
     .bind(owner.login.as_str())
@@ -122,20 +123,20 @@ pub async fn create_account(
 /// Switches "Can Add Subaccount". Switching it off ends the open sessions of
 /// the account's sub-users; their grants stay for when it is switched on again.
 pub async fn set_can_add_subaccount(
-    pool: &SqlitePool,
+    pool: &Pool,
     account_id: i64,
     enabled: bool,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = begin_write(pool).await?;
-    let found = sqlx::query("UPDATE accounts SET can_add_subaccount = ?2 WHERE id = ?1")
+    let found = sqlx::query("UPDATE accounts SET can_add_subaccount = $2 WHERE id = $1")
         .bind(account_id)
-        .bind(enabled)
+        .bind(i64::from(enabled))
         .execute(&mut *tx)
         .await?
         .rows_affected()
         == 1;
     if found && !enabled {
-        sqlx::query("UPDATE users SET session_epoch = session_epoch + 1 WHERE account_id = ?1 AND role = 'sub'")
+        sqlx::query("UPDATE users SET session_epoch = session_epoch + 1 WHERE account_id = $1 AND role = 'sub'")
             .bind(account_id)
             .execute(&mut *tx)
             .await?;
@@ -145,60 +146,57 @@ pub async fn set_can_add_subaccount(
 }
 
 /// The account id of the owner with this login.
-pub async fn account_of_owner(pool: &SqlitePool, login: &str) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT account_id FROM users WHERE login = ?1 AND role = 'owner'")
-        .bind(login)
-        .fetch_optional(pool)
-        .await
+pub async fn account_of_owner(pool: &Pool, login: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT account_id FROM users WHERE lower(login) = lower($1) AND role = 'owner'",
+    )
+    .bind(login)
+    .fetch_optional(pool)
+    .await
 }
 
-pub async fn list_accounts(pool: &SqlitePool) -> Result<Vec<AccountSummary>, sqlx::Error> {
+pub async fn list_accounts(pool: &Pool) -> Result<Vec<AccountSummary>, sqlx::Error> {
     sqlx::query_as(
         "SELECT a.id, a.name, o.login AS owner_login, o.email AS owner_email, \
          (SELECT COUNT(*) FROM users s WHERE s.account_id = a.id AND s.role = 'sub') AS sub_accounts, \
          a.can_add_subaccount, a.created_at \
          FROM accounts a JOIN users o ON o.account_id = a.id AND o.role = 'owner' \
-         ORDER BY a.name COLLATE NOCASE, a.id",
+         ORDER BY lower(a.name), a.id",
     )
     .fetch_all(pool)
     .await
 }
 
 /// The account of the user with this login, if any (for auditing failures).
-pub async fn account_of_login(pool: &SqlitePool, login: &str) -> Result<Option<i64>, sqlx::Error> {
+pub async fn account_of_login(pool: &Pool, login: &str) -> Result<Option<i64>, sqlx::Error> {
     let account: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT account_id FROM users WHERE login = ?1")
+        sqlx::query_scalar("SELECT account_id FROM users WHERE lower(login) = lower($1)")
             .bind(login)
             .fetch_optional(pool)
             .await?;
     Ok(account.flatten())
 }
 
-pub async fn record_login(pool: &SqlitePool, user_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE users SET last_login_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?1",
-    )
-    .bind(user_id)
-    .execute(pool)
-    .await?;
+pub async fn record_login(pool: &Pool, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET last_login_at = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(super::db::now())
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
-pub async fn password_hash(pool: &SqlitePool, user_id: i64) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?1")
+pub async fn password_hash(pool: &Pool, user_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_optional(pool)
         .await
 }
 
 /// Sets a new password hash and ends every open session of the user.
-pub async fn set_password_hash(
-    pool: &SqlitePool,
-    user_id: i64,
-    hash: &str,
-) -> Result<(), sqlx::Error> {
+pub async fn set_password_hash(pool: &Pool, user_id: i64, hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE users SET password_hash = ?2, session_epoch = session_epoch + 1 WHERE id = ?1",
+        "UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1 WHERE id = $1",
     )
     .bind(user_id)
     .bind(hash)
@@ -207,7 +205,7 @@ pub async fn set_password_hash(
     Ok(())
 }
 
-pub async fn is_empty(pool: &SqlitePool) -> Result<bool, sqlx::Error> {
+pub async fn is_empty(pool: &Pool) -> Result<bool, sqlx::Error> {
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(pool)
         .await?;

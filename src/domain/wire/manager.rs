@@ -11,6 +11,7 @@ pub struct AccountSummary {
     pub owner_login: String,
     pub owner_email: String,
     pub sub_accounts: i64,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "super::IntFlag"))]
     pub can_add_subaccount: bool,
     pub created_at: String,
 }

@@ -21,6 +21,20 @@ pub use super::{AppError, FormErrors};
 
 use serde::{Deserialize, Serialize};
 
+/// A 0/1 column read as a `bool` (`#[sqlx(try_from = "IntFlag")]`): both
+/// backends store flags as integers, and SQLite has no boolean values.
+#[cfg(feature = "ssr")]
+#[derive(sqlx::Type)]
+#[sqlx(transparent)]
+pub struct IntFlag(i64);
+
+#[cfg(feature = "ssr")]
+impl From<IntFlag> for bool {
+    fn from(flag: IntFlag) -> bool {
+        flag.0 != 0
+    }
+}
+
 /// One page of a long list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {

@@ -13,6 +13,7 @@ pub struct SubAccount {
     pub phone: String,
     pub email: String,
     pub company: Option<String>,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "super::IntFlag"))]
     pub disabled: bool,
     pub last_login_at: Option<String>,
     pub created_at: String,

@@ -15,7 +15,7 @@ use axum::{
 use serde::Deserialize;
 use std::marker::PhantomData;
 
-use super::{analytics, audit, auth::AuthSession, finance, guard, search, AppState};
+use super::{analytics, audit, auth::AuthSession, db::Backend, finance, guard, search, AppState};
 use crate::{
     domain::wire::{
         analytics::MessageRow,
@@ -133,9 +133,9 @@ async fn analytics_details(
         select: format!(
             "SELECT {} FROM messages m LEFT JOIN users u ON u.id = m.user_id WHERE {}",
             analytics::DETAILS_COLUMNS,
-            filter.condition()
+            filter.condition(Backend::of(&state.pool))
         ),
-        after: "(m.created_at, m.id) > (?6, ?7)",
+        after: "(m.created_at, m.id) > ($6, $7)",
         order: "m.created_at, m.id",
         account_id: viewer.account_id,
         binds: vec![
@@ -190,11 +190,12 @@ struct SearchQuery {
 /// The export of a search list: its rows in export order, as `page` binds them.
 fn search_export<T>(
     list: &search::SearchList,
+    backend: Backend,
     account_id: Option<i64>,
     search: &str,
 ) -> ExportQuery<T> {
     ExportQuery {
-        select: format!("SELECT {} FROM {}", list.columns, list.from),
+        select: format!("SELECT {} FROM {}", list.columns, list.from(backend)),
         after: list.export_after,
         order: list.export_order,
         account_id,
@@ -213,11 +214,16 @@ async fn incoming(
     let (viewer, permit) = require(&auth, &state, &parts, access, "incoming SMS").await?;
     let header: &'static [&'static str] = &["received_utc", "from", "to", "text"];
     Ok(csv_response(
-        state.pool,
+        state.pool.clone(),
         permit,
         "incoming-sms.csv",
         header,
-        search_export(&search::INCOMING, viewer.account_id, &query.search),
+        search_export(
+            &search::INCOMING,
+            Backend::of(&state.pool),
+            viewer.account_id,
+            &query.search,
+        ),
         |row: IncomingRow| csv_line(&[&row.received_at, &row.sender, &row.recipient, &row.text]),
     ))
 }
@@ -232,11 +238,16 @@ async fn blocked(
     let (viewer, permit) = require(&auth, &state, &parts, access, "blocked SMS").await?;
     let header: &'static [&'static str] = &["time_utc", "sender", "recipient", "text", "reason"];
     Ok(csv_response(
-        state.pool,
+        state.pool.clone(),
         permit,
         "blocked-sms.csv",
         header,
-        search_export(&search::BLOCKED, viewer.account_id, &query.search),
+        search_export(
+            &search::BLOCKED,
+            Backend::of(&state.pool),
+            viewer.account_id,
+            &query.search,
+        ),
         |row: BlockedRow| {
             csv_line(&[
                 &row.created_at,
@@ -293,7 +304,7 @@ async fn transactions(
                 finance::TRANSACTION_COLUMNS,
                 finance::IN_RANGE
             ),
-            after: "(t.created_at, t.id) > (?6, ?7)",
+            after: "(t.created_at, t.id) > ($6, $7)",
             order: "t.created_at, t.id",
             account_id: viewer.account_id,
             binds: vec![start, end],
@@ -331,11 +342,16 @@ async fn audit_log(
         "user_agent",
     ];
     Ok(csv_response(
-        state.pool,
+        state.pool.clone(),
         permit,
         "audit-log.csv",
         header,
-        search_export(&search::AUDIT, viewer.account_id, &query.search),
+        search_export(
+            &search::AUDIT,
+            Backend::of(&state.pool),
+            viewer.account_id,
+            &query.search,
+        ),
         |row: AuditRow| {
             csv_line(&[
                 &row.at,

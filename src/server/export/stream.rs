@@ -8,7 +8,9 @@ use axum::{
     http::header,
     response::{IntoResponse, Response},
 };
-use sqlx::{sqlite::SqliteRow, FromRow, SqlitePool};
+use sqlx::{any::AnyRow, FromRow};
+
+use crate::server::db::Pool;
 use std::{
     marker::PhantomData,
     sync::{
@@ -29,8 +31,8 @@ pub trait Keyed {
 }
 
 /// An export's rows as SQL. `select` is `SELECT … FROM … WHERE …`, binding
-/// ?1 to the account and ?2–?5 to `binds`; `after` continues after the key
-/// bound to ?6 (time) and ?7 (id); `order` is the matching ORDER BY.
+/// $1 to the account and $2–$5 to `binds`; `after` continues after the key
+/// bound to $6 (time) and $7 (id); `order` is the matching ORDER BY.
 pub struct ExportQuery<T> {
     pub select: String,
     pub after: &'static str,
@@ -43,12 +45,12 @@ pub struct ExportQuery<T> {
 
 impl<T> ExportQuery<T>
 where
-    T: for<'r> FromRow<'r, SqliteRow> + Keyed + Send + Unpin,
+    T: for<'r> FromRow<'r, AnyRow> + Keyed + Send + Unpin,
 {
     /// The rows after `after` (from the start when `None`), one chunk.
     async fn chunk(
         &self,
-        pool: &SqlitePool,
+        pool: &Pool,
         after: Option<&(String, i64)>,
     ) -> Result<Vec<T>, sqlx::Error> {
         let continuation = match after {
@@ -56,7 +58,7 @@ where
             None => String::new(),
         };
         let sql = format!(
-            "{}{continuation} ORDER BY {} LIMIT ?8",
+            "{}{continuation} ORDER BY {} LIMIT $8",
             self.select, self.order
         );
         let mut query = sqlx::query_as::<_, T>(&sql).bind(self.account_id);
@@ -81,7 +83,7 @@ fn interrupted() -> std::io::Error {
 
 /// Answers with the CSV of `query`: `header`, then `line(row)` per row.
 pub fn csv_response<T>(
-    pool: SqlitePool,
+    pool: Pool,
     permit: ExportPermit,
     filename: &'static str,
     header: &'static [&'static str],
@@ -89,7 +91,7 @@ pub fn csv_response<T>(
     line: impl Fn(T) -> Vec<u8> + Send + 'static,
 ) -> Response
 where
-    T: for<'r> FromRow<'r, SqliteRow> + Keyed + Send + Unpin + 'static,
+    T: for<'r> FromRow<'r, AnyRow> + Keyed + Send + Unpin + 'static,
 {
     let stall = permit.stall();
     let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(2);

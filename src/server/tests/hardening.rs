@@ -8,21 +8,24 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use super::support::{Session, TestApp, PASSWORD};
 use crate::{
     domain::{Money, Permission, PermissionSet},
-    server::{app::HttpConfig, finance, sending},
+    server::{app::HttpConfig, db::Backend, finance, sending},
 };
 
 /// Fills the account with `count` delivered messages of today, enough that
 /// their export is far larger than what socket buffers hold.
 async fn seed_messages(app: &TestApp, account_id: i64, count: i64) {
-    sqlx::query(
+    let backend = Backend::of(&app.pool);
+    sqlx::query(&format!(
         "INSERT INTO messages (account_id, sender, recipient, country_code, text, parts, price, status, created_at) \
-         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < ?2) \
-         SELECT ?1, 'INFO', '+4477009' || printf('%05d', n % 100000), 'GB', \
-                'A message long enough to make the export large, number ' || n, 1, 4, 'delivered', \
-                strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || (n % 3600) || ' seconds') FROM seq",
-    )
+         WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < $2) \
+         SELECT $1, 'INFO', '+4477009' || {}, 'GB', \
+                'A message long enough to make the export large, number ' || n, 1, 4, 'delivered', {} FROM seq",
+        backend.zero_padded("n % 100000", 5),
+        backend.time_text("$3 - n % 3600")
+    ))
     .bind(account_id)
     .bind(count)
+    .bind(time::OffsetDateTime::now_utc().unix_timestamp())
     .execute(&app.pool)
     .await
     .unwrap();
@@ -229,7 +232,7 @@ async fn a_sender_without_finance_learns_nothing_of_the_balance() {
     let account = app.account("olivia", true).await;
     let sender = PermissionSet::empty().with_granted(Permission::SendBulk);
     app.sub_account(&account, "sam", sender).await;
-    sqlx::query("UPDATE accounts SET balance = 3 WHERE id = ?1")
+    sqlx::query("UPDATE accounts SET balance = 3 WHERE id = $1")
         .bind(account.id)
         .execute(&app.pool)
         .await

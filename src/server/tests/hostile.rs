@@ -6,9 +6,9 @@
 //! no request may reach another account or raise a role, and whatever text
 //! was stored renders inert.
 
+use crate::server::db::{Backend, Pool};
 use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 use reqwest::{header, StatusCode};
-use sqlx::SqlitePool;
 
 use super::{
     matrix::{server_functions, Caller, Form, Rule, World},
@@ -217,36 +217,56 @@ fn mutate(rng: &mut StdRng, mut form: Vec<(String, String)>, other_account: i64)
 /// Counts every row a request inserts, updates or deletes, by triggers added
 /// to this test's database only. Sessions, the audit log and the
 /// failed-login counter are left out: refusals are recorded there by design.
-async fn count_writes(pool: &SqlitePool) {
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-         AND name NOT IN ('_sqlx_migrations', 'tower_sessions', 'audit_log', 'login_failures') ORDER BY name",
-    )
+async fn count_writes(pool: &Pool) {
+    let backend = Backend::of(pool);
+    let tables: Vec<String> = sqlx::query_scalar(match backend {
+        Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        Backend::Postgres => "SELECT table_name::text FROM information_schema.tables \
+                              WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1",
+    })
     .fetch_all(pool)
     .await
     .unwrap();
-    sqlx::query("CREATE TABLE fuzz_writes (n INTEGER NOT NULL)")
+    let setup = [
+        "CREATE TABLE fuzz_writes (n BIGINT NOT NULL)",
+        "INSERT INTO fuzz_writes VALUES (0)",
+    ];
+    for sql in setup {
+        sqlx::query(sql).execute(pool).await.unwrap();
+    }
+    if backend == Backend::Postgres {
+        sqlx::query(
+            "CREATE FUNCTION fuzz_count() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN UPDATE fuzz_writes SET n = n + 1; RETURN NULL; END $$",
+        )
         .execute(pool)
         .await
         .unwrap();
-    sqlx::query("INSERT INTO fuzz_writes VALUES (0)")
-        .execute(pool)
-        .await
-        .unwrap();
-    for table in tables {
+    }
+    let ignored = [
+        "_sqlx_migrations",
+        "tower_sessions",
+        "audit_log",
+        "login_failures",
+    ];
+    for table in tables.iter().filter(|t| !ignored.contains(&t.as_str())) {
         for event in ["INSERT", "UPDATE", "DELETE"] {
-            sqlx::query(&format!(
-                "CREATE TRIGGER fuzz_{table}_{event} AFTER {event} ON \"{table}\" \
-                 BEGIN UPDATE fuzz_writes SET n = n + 1; END"
-            ))
-            .execute(pool)
-            .await
-            .unwrap();
+            let trigger = match backend {
+                Backend::Sqlite => format!(
+                    "CREATE TRIGGER fuzz_{table}_{event} AFTER {event} ON \"{table}\" \
+                     BEGIN UPDATE fuzz_writes SET n = n + 1; END"
+                ),
+                Backend::Postgres => format!(
+                    "CREATE TRIGGER fuzz_{table}_{event} AFTER {event} ON \"{table}\" \
+                     FOR EACH ROW EXECUTE FUNCTION fuzz_count()"
+                ),
+            };
+            sqlx::query(&trigger).execute(pool).await.unwrap();
         }
     }
 }
 
-async fn writes(pool: &SqlitePool) -> i64 {
+async fn writes(pool: &Pool) -> i64 {
     sqlx::query_scalar("SELECT n FROM fuzz_writes")
         .fetch_one(pool)
         .await
@@ -255,7 +275,7 @@ async fn writes(pool: &SqlitePool) -> i64 {
 
 /// What no request may ever change: one manager, the owner stays owner,
 /// nobody of account A moved elsewhere, the balance is its ledger.
-async fn invariants(pool: &SqlitePool, endpoint: &str) {
+async fn invariants(pool: &Pool, endpoint: &str) {
     let one = |sql: &'static str| {
         let pool = pool.clone();
         async move {

@@ -166,7 +166,7 @@ impl World {
             contacts::add(&app.pool, a.id, list, "+447700900123", "Olivia Smith")
                 .await
                 .unwrap();
-            let contact: i64 = sqlx::query_scalar("SELECT id FROM contacts WHERE list_id = ?1")
+            let contact: i64 = sqlx::query_scalar("SELECT id FROM contacts WHERE list_id = $1")
                 .bind(list)
                 .fetch_one(&app.pool)
                 .await
@@ -174,14 +174,14 @@ impl World {
             lists.push(list);
             contact_ids.push(contact);
         }
-        sqlx::query("INSERT INTO invoices (account_id, number, period, amount, status, issued_at) VALUES (?1, ?2, '2026-10', 10000, 'paid', '2026-11-01T00:00:00Z')")
+        sqlx::query("INSERT INTO invoices (account_id, number, period, amount, status, issued_at) VALUES ($1, $2, '2026-10', 10000, 'paid', '2026-11-01T00:00:00Z')")
             .bind(a.id)
             .bind(INVOICE)
             .execute(&app.pool)
             .await
             .unwrap();
         for n in 0..CALLERS.len() {
-            sqlx::query("INSERT INTO stop_list (account_id, phone) VALUES (?1, ?2)")
+            sqlx::query("INSERT INTO stop_list (account_id, phone) VALUES ($1, $2)")
                 .bind(a.id)
                 .bind(stopped_number(n))
                 .execute(&app.pool)
@@ -234,7 +234,7 @@ impl World {
                 }
             };
             let (user, account): (i64, i64) =
-                sqlx::query_as("SELECT id, account_id FROM users WHERE login = ?1")
+                sqlx::query_as("SELECT id, account_id FROM users WHERE login = $1")
                     .bind(login)
                     .fetch_one(&app.pool)
                     .await

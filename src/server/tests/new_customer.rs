@@ -34,12 +34,13 @@ async fn a_campaign_is_refunded_in_one_line_when_it_completes() {
         .unwrap();
     let gateway = SimulatedGateway::default();
     gateway::step(&app.pool, &gateway).await.unwrap();
-    sqlx::query(
-        "UPDATE messages SET sent_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-5 seconds')",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    sqlx::query("UPDATE messages SET sent_at = $1")
+        .bind(crate::server::db::before_now(
+            std::time::Duration::from_secs(5),
+        ))
+        .execute(&app.pool)
+        .await
+        .unwrap();
     gateway::step(&app.pool, &gateway).await.unwrap();
     let refunds: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT amount, balance_after FROM balance_transactions WHERE kind = 'refund'",
@@ -176,14 +177,14 @@ async fn the_stop_list_refuses_duplicates_and_unknown_numbers() {
 async fn an_invoice_is_a_page_of_its_charges_in_the_account_zone() {
     let app = TestApp::spawn().await;
     let account = app.account("olivia", true).await;
-    sqlx::query("UPDATE accounts SET timezone = 'Asia/Kolkata' WHERE id = ?1")
+    sqlx::query("UPDATE accounts SET timezone = 'Asia/Kolkata' WHERE id = $1")
         .bind(account.id)
         .execute(&app.pool)
         .await
         .unwrap();
     sqlx::query(
         "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, created_at) \
-         VALUES (?1, 'charge', -1230000, 0, 'Campaign #7: 12 recipients', '2026-10-05T20:00:00Z')",
+         VALUES ($1, 'charge', -1230000, 0, 'Campaign #7: 12 recipients', '2026-10-05T20:00:00Z')",
     )
     .bind(account.id)
     .execute(&app.pool)
@@ -191,7 +192,7 @@ async fn an_invoice_is_a_page_of_its_charges_in_the_account_zone() {
     .unwrap();
     sqlx::query(
         "INSERT INTO invoices (account_id, number, period, amount, status, issued_at) \
-         VALUES (?1, 'NW-202610-1', '2026-10', 1230000, 'paid', '2026-11-01T00:00:00Z')",
+         VALUES ($1, 'NW-202610-1', '2026-10', 1230000, 'paid', '2026-11-01T00:00:00Z')",
     )
     .bind(account.id)
     .execute(&app.pool)

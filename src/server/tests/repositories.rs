@@ -139,7 +139,7 @@ async fn deleting_a_sub_account_removes_its_grants() {
         .await
         .unwrap());
     let grants: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM user_permissions WHERE user_id = ?1")
+        sqlx::query_scalar("SELECT COUNT(*) FROM user_permissions WHERE user_id = $1")
             .bind(id)
             .fetch_one(&app.pool)
             .await
@@ -155,13 +155,13 @@ async fn sub_accounts_are_sorted_and_paged_on_the_server() {
     for n in 0..45 {
         sqlx::query(
             "INSERT INTO users (account_id, role, login, password_hash, name, phone, email, disabled) \
-             VALUES (?1, 'sub', ?2, ?3, ?4, '+442079460000', 'x@example.com', ?5)",
+             VALUES ($1, 'sub', $2, $3, $4, '+442079460000', 'x@example.com', $5)",
         )
         .bind(account.id)
         .bind(format!("member-{n:02}"))
         .bind(hash)
         .bind(format!("Name {}", 44 - n))
-        .bind(n % 3 == 0)
+        .bind(i64::from(n % 3 == 0))
         .execute(&app.pool)
         .await
         .unwrap();

@@ -5,7 +5,9 @@ use crate::{
     api::AppError,
     domain::Money,
     server::{
-        contacts, finance,
+        contacts,
+        db::Backend,
+        finance,
         gateway::{self, SimulatedGateway},
         sending,
     },
@@ -16,7 +18,10 @@ async fn balance(app: &TestApp, account: i64) -> Money {
 }
 
 async fn age_sent_messages(app: &TestApp) {
-    sqlx::query("UPDATE messages SET sent_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-5 seconds') WHERE status = 'sent'")
+    sqlx::query("UPDATE messages SET sent_at = $1 WHERE status = 'sent'")
+        .bind(crate::server::db::before_now(
+            std::time::Duration::from_secs(5),
+        ))
         .execute(&app.pool)
         .await
         .unwrap();
@@ -98,7 +103,7 @@ async fn stop_listed_numbers_become_blocked_messages_not_sent() {
     finance::top_up(&app.pool, account.id, 1, Money::euros(10))
         .await
         .unwrap();
-    sqlx::query("INSERT INTO stop_list (account_id, phone) VALUES (?1, '+447700900002')")
+    sqlx::query("INSERT INTO stop_list (account_id, phone) VALUES ($1, '+447700900002')")
         .bind(account.id)
         .execute(&app.pool)
         .await
@@ -169,10 +174,11 @@ async fn concurrent_campaigns_never_overdraw_the_balance() {
     let results = futures::future::join_all(sends).await;
     assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 3);
     assert_eq!(balance(&app, account.id).await, Money(0));
-    let ledger: i64 = sqlx::query_scalar("SELECT SUM(amount) FROM balance_transactions")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let ledger: i64 =
+        sqlx::query_scalar("SELECT CAST(SUM(amount) AS BIGINT) FROM balance_transactions")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(ledger, 0, "the ledger adds up to the balance");
 }
 
@@ -295,7 +301,7 @@ async fn details_pages_from_either_end_list_every_message_once_in_order() {
         let (start, end) = filter.range.timestamps();
         let expected: Vec<i64> = sqlx::query_scalar(&format!(
             "SELECT m.id FROM messages m WHERE {} ORDER BY m.created_at DESC, m.id DESC",
-            filter.condition()
+            filter.condition(Backend::of(&app.pool))
         ))
         .bind(account.id)
         .bind(&start)

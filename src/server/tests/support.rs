@@ -1,8 +1,8 @@
 //! `TestApp`: the real application on port 0 with a fresh database.
 
+use crate::server::db::Pool;
 use leptos::config::LeptosOptions;
 use reqwest::{header, redirect, Response, StatusCode};
-use sqlx::SqlitePool;
 use tempfile::TempDir;
 
 use crate::{
@@ -19,7 +19,7 @@ pub const PASSWORD: &str = "correct horse battery staple";
 
 pub struct TestApp {
     pub base: String,
-    pub pool: SqlitePool,
+    pub pool: Pool,
     pub passwords: Passwords,
     pub client: reqwest::Client,
     _dir: TempDir,
@@ -57,7 +57,7 @@ impl TestApp {
 
     pub async fn spawn_with(config: HttpConfig) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}/test.db", dir.path().display());
+        let url = fresh_database(&dir).await;
         let pool = db::connect(&url).await.expect("database");
         // Where `cargo leptos build` wrote the site (scripts/env.sh exports it).
         let site_root =
@@ -166,7 +166,7 @@ impl TestApp {
 
     /// The id of the user logging in as `login`.
     pub async fn user_id(&self, login: &str) -> i64 {
-        sqlx::query_scalar("SELECT id FROM users WHERE login = ?1")
+        sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
             .bind(login)
             .fetch_one(&self.pool)
             .await
@@ -206,6 +206,18 @@ impl TestApp {
         self.try_login(login, PASSWORD)
             .await
             .unwrap_or_else(|r| panic!("login of {login} refused: {}", r.status()))
+    }
+}
+
+/// The URL of an empty database: a SQLite file in `dir`, or, when
+/// `SMS_PORTAL_TEST_POSTGRES` names a PostgreSQL server (the URL of its
+/// admin database), a new database there.
+pub async fn fresh_database(dir: &TempDir) -> String {
+    match std::env::var("SMS_PORTAL_TEST_POSTGRES") {
+        Ok(admin) if !admin.is_empty() => db::scratch_postgres(&admin)
+            .await
+            .expect("a scratch database on the test PostgreSQL server"),
+        _ => format!("sqlite://{}/test.db", dir.path().display()),
     }
 }
 

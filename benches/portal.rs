@@ -7,7 +7,10 @@
 //! the guard-overhead row compares against; the `sms-portal` binary has no
 //! such route. `--tiny` runs every measurement briefly on little data: the
 //! test suite does so to prove the benchmark still works. `--only login,data`
-//! runs just the named sections (guard, login, data, client).
+//! runs just the named sections (guard, login, data, client, mix).
+//! `--backend postgres` (or `both`) runs them on PostgreSQL, on a database
+//! of its own on the server `SMS_PORTAL_TEST_POSTGRES` names (`scripts/bench`
+//! starts a throwaway one); SQLite is the default.
 
 use leptos::prelude::*;
 use reqwest::{header, redirect, Client, StatusCode};
@@ -25,6 +28,9 @@ use std::{
 };
 
 const PASSWORD: &str = "correct horse battery staple";
+
+#[path = "../tests/common/write_mix.rs"]
+mod write_mix;
 
 /// The guarded `prices/list` minus its guard: the same query and encoding.
 #[server(endpoint = "bench/unguarded-prices")]
@@ -67,8 +73,25 @@ async fn main() {
             window: Duration::from_secs(5),
         }
     };
-    let report = run(&volume, tiny, &only).await;
-    print_table(&report);
+    let backends: &[db::Backend] = match args
+        .iter()
+        .skip_while(|a| *a != "--backend")
+        .nth(1)
+        .map(String::as_str)
+    {
+        None | Some("sqlite") => &[db::Backend::Sqlite],
+        Some("postgres") => &[db::Backend::Postgres],
+        Some("both") => &[db::Backend::Sqlite, db::Backend::Postgres],
+        Some(other) => panic!("--backend sqlite|postgres|both, not {other}"),
+    };
+    let mut report = json!({});
+    for &backend in backends {
+        let name = backend_name(backend);
+        println!("\n# {name}");
+        let section = run(&volume, tiny, &only, backend).await;
+        print_table(&section);
+        report[name] = section;
+    }
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
     std::fs::create_dir_all(&out).unwrap();
     let file = out.join(if tiny {
@@ -164,6 +187,26 @@ impl Server {
     }
 }
 
+fn backend_name(backend: db::Backend) -> &'static str {
+    match backend {
+        db::Backend::Sqlite => "sqlite",
+        db::Backend::Postgres => "postgres",
+    }
+}
+
+/// An empty database of `backend`: a file in `dir`, or a new database on
+/// the PostgreSQL server `SMS_PORTAL_TEST_POSTGRES` names.
+async fn fresh_database(backend: db::Backend, dir: &Path) -> String {
+    match backend {
+        db::Backend::Sqlite => format!("sqlite://{}/bench.db", dir.display()),
+        db::Backend::Postgres => {
+            let admin = std::env::var("SMS_PORTAL_TEST_POSTGRES")
+                .expect("SMS_PORTAL_TEST_POSTGRES: the admin URL of a PostgreSQL server");
+            db::scratch_postgres(&admin).await.unwrap()
+        }
+    }
+}
+
 struct Seeded {
     _dir: tempfile::TempDir,
     url: String,
@@ -171,10 +214,10 @@ struct Seeded {
     seconds: f64,
 }
 
-async fn seed(volume: &Volume) -> Seeded {
+async fn seed(volume: &Volume, backend: db::Backend) -> Seeded {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/bench.db", dir.path().display());
+    let url = fresh_database(backend, dir.path()).await;
     let pool = db::connect(&url).await.unwrap();
     let passwords = Passwords::new();
     let contact = |name: &str| ContactForm {
@@ -214,11 +257,12 @@ async fn seed(volume: &Volume) -> Seeded {
         .fetch_one(&pool)
         .await
         .unwrap();
-    sqlx::query(
+    sqlx::query(&format!(
         "INSERT INTO users (account_id, role, login, password_hash, name, phone, email) \
          WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < $3) \
-         SELECT $1, 'sub', 'team-' || n, $2, 'Team Member ' || n, '+4420794' || printf('%05d', n), 'team' || n || '@example.com' FROM seq",
-    )
+         SELECT $1, 'sub', 'team-' || n, $2, 'Team Member ' || n, '+4420794' || {}, 'team' || n || '@example.com' FROM seq",
+        backend.zero_padded("n", 5)
+    ))
     .bind(account)
     .bind(&hash)
     .bind(volume.sub_accounts - 1)
@@ -326,6 +370,13 @@ impl Call {
     }
 
     async fn send(&self, client: &Client, base: &str) -> StatusCode {
+        let response = self.request(client, base).send().await.expect("request");
+        let status = response.status();
+        let _ = response.bytes().await;
+        status
+    }
+
+    fn request(&self, client: &Client, base: &str) -> reqwest::RequestBuilder {
         let url = format!("{base}{}", self.path);
         let mut request = if self.post {
             client
@@ -339,10 +390,7 @@ impl Call {
         if let Some(cookie) = &self.cookie {
             request = request.header(header::COOKIE, cookie);
         }
-        let response = request.send().await.expect("request");
-        let status = response.status();
-        let _ = response.bytes().await;
-        status
+        request
     }
 }
 
@@ -423,8 +471,8 @@ struct Bench {
 }
 
 /// Runs every section, or only those named in `only`.
-async fn run(volume: &Volume, tiny: bool, only: &[String]) -> Value {
-    let seeded = seed(volume).await;
+async fn run(volume: &Volume, tiny: bool, only: &[String], backend: db::Backend) -> Value {
+    let seeded = seed(volume, backend).await;
     let server = start(&seeded.url).await;
     let base = server.base.clone();
     let http = client();
@@ -458,10 +506,110 @@ async fn run(volume: &Volume, tiny: bool, only: &[String]) -> Value {
     if wanted("data") {
         report["data"] = data_volume(&bench).await;
     }
+    if wanted("mix") {
+        report["mix"] = write_mix_throughput(backend, tiny).await;
+    }
     if wanted("client") {
         report["client"] = client_side(bench).await;
     }
     report
+}
+
+/// The 1,000-write mix against the `sms-portal` binary: one process, and on
+/// PostgreSQL also two processes sharing the database (each on a fresh one).
+async fn write_mix_throughput(backend: db::Backend, tiny: bool) -> Value {
+    let mut result = json!({});
+    let processes: &[usize] = match backend {
+        db::Backend::Sqlite => &[1],
+        db::Backend::Postgres => &[1, 2],
+    };
+    for &count in processes {
+        let dir = tempfile::tempdir().unwrap();
+        let url = fresh_database(backend, dir.path()).await;
+        let pool = db::connect(&url).await.unwrap();
+        let passwords = Passwords::new();
+        let contact = ContactForm {
+            name: "Olivia Owner".into(),
+            phone: "+44 20 7946 0958".into(),
+            email: "bench@example.com".into(),
+            company: String::new(),
+        };
+        let owner = NewUser::parse("olivia", PASSWORD, &contact).unwrap();
+        let account = users::create_account(&pool, &passwords, &owner, true)
+            .await
+            .unwrap();
+        let target = NewUser::parse("target", PASSWORD, &contact).unwrap();
+        let target = sub_accounts::create(&pool, &passwords, account, &target)
+            .await
+            .unwrap();
+        pool.close().await;
+        let mut servers = Vec::new();
+        for _ in 0..count {
+            servers.push(start_portal(&url, tiny).await);
+        }
+        let http = client();
+        let mut sessions = Vec::new();
+        for n in 0..8 {
+            sessions.push(login(&http, &servers[n % count].base, "olivia").await);
+        }
+        let bases: Vec<String> = servers.iter().map(|s| s.base.clone()).collect();
+        let started = Instant::now();
+        let tasks: Vec<_> = (0..write_mix::WRITES)
+            .map(|n| {
+                let (http, base) = (http.clone(), bases[(n / 4) % count].clone());
+                let session = sessions[n % sessions.len()].clone();
+                tokio::spawn(async move { mix_write(&http, &base, &session, n, target).await })
+            })
+            .collect();
+        let mut acknowledged = 0;
+        for task in tasks {
+            acknowledged += usize::from(task.await.unwrap() == StatusCode::OK);
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        result[format!("processes_{count}")] = json!({
+            "writes": write_mix::WRITES,
+            "acknowledged": acknowledged,
+            "seconds": seconds,
+            "writes_per_second": write_mix::WRITES as f64 / seconds,
+        });
+    }
+    result
+}
+
+/// Write `n` of the mix, both steps where it has two; the last status.
+async fn mix_write(http: &Client, base: &str, session: &str, n: usize, target: i64) -> StatusCode {
+    let post = |(endpoint, form): write_mix::Step| {
+        let body: Vec<String> = form
+            .iter()
+            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
+            .collect();
+        Call::post(&format!("/api/{endpoint}"), &body.join("&"), Some(session))
+    };
+    let first = write_mix::first_step(n, target, PASSWORD);
+    let endpoint = first.0;
+    let call = post(first);
+    let response = call.request(http, base).send().await.unwrap();
+    if response.status() != StatusCode::OK {
+        return response.status();
+    }
+    let Ok(id) = response.json::<i64>().await else {
+        return StatusCode::OK;
+    };
+    match write_mix::second_step(endpoint, id) {
+        Some(second) => post(second).send(http, base).await,
+        None => StatusCode::OK,
+    }
+}
+
+fn urlencode(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Section 1, guard overhead, side by side: a server function and an SSR page.
@@ -795,6 +943,18 @@ fn print_table(report: &Value) {
             f(&l["logins_per_second"]),
             f(&l["p99_ratio"])
         );
+    }
+    if let Some(m) = report.get("mix") {
+        println!("\n## The 1,000-write mix (8 sessions, all at once)");
+        for (name, run) in m.as_object().into_iter().flatten() {
+            println!(
+                "{name}: {:.0} writes/s ({} of {} acknowledged in {:.2} s)",
+                f(&run["writes_per_second"]),
+                run["acknowledged"],
+                run["writes"],
+                f(&run["seconds"])
+            );
+        }
     }
     if let Some(d) = report.get("data") {
         let v = &report["volume"];

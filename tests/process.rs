@@ -22,6 +22,9 @@ use std::{
 };
 use tempfile::TempDir;
 
+#[path = "common/write_mix.rs"]
+mod write_mix;
+
 const PASSWORD: &str = "correct horse battery staple";
 
 /// A fresh database with one account ("olivia", sub-accounts on): a SQLite
@@ -173,17 +176,52 @@ impl Server {
 
     /// Logs olivia in; returns the session cookie.
     async fn login(&self) -> String {
+        self.login_as("olivia").await
+    }
+
+    async fn login_as(&self, login: &str) -> String {
         let response = self
             .call(
                 None,
                 "session/login",
-                &[("login", "olivia".into()), ("password", PASSWORD.into())],
+                &[("login", login.into()), ("password", PASSWORD.into())],
             )
             .await
             .unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.status(), StatusCode::OK, "login of {login}");
         let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
         cookie.split(';').next().unwrap().to_owned()
+    }
+
+    /// Reviews and sends a campaign to `recipients` distinct numbers.
+    async fn send_campaign(&self, cookie: &str, recipients: usize) {
+        let numbers: Vec<String> = (0..recipients).map(|n| format!("+4477009{n:05}")).collect();
+        let draft = [
+            ("sender", "INFO".into()),
+            ("numbers", numbers.join("\n")),
+            ("text", "Your order has shipped".into()),
+        ];
+        let review: i64 = self
+            .call(Some(cookie), "sending/review", &draft)
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let sent = self
+            .call(
+                Some(cookie),
+                "sending/send",
+                &[("review", review.to_string())],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            sent.status(),
+            StatusCode::OK,
+            "{}",
+            sent.text().await.unwrap()
+        );
     }
 
     fn pid(&self) -> String {
@@ -222,62 +260,26 @@ async fn scalar(pool: &Pool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
 
-/// One request of the write mix, numbered `n`: create a sub-account, save
-/// permissions, top up, send a campaign.
-fn write(n: usize, target: i64) -> (&'static str, Vec<(&'static str, String)>) {
-    match n % 4 {
-        0 => (
-            "sub-accounts/create",
-            vec![
-                ("login", format!("load-{n}")),
-                ("password", PASSWORD.into()),
-                ("name", "Load Test".into()),
-                ("phone", "+44 20 7946 0002".into()),
-                ("email", "load@example.com".into()),
-            ],
-        ),
-        1 => (
-            "sub-accounts/access/save",
-            vec![
-                ("id", target.to_string()),
-                ("permissions[]", "see_prices".into()),
-            ],
-        ),
-        // A top-up is confirmed, then paid, and a campaign reviewed, then
-        // sent: see `perform`.
-        2 => ("finance/top-up", vec![("amount", "10".into())]),
-        _ => (
-            "sending/review",
-            vec![
-                ("sender", "INFO".into()),
-                ("numbers", format!("+4477009{n:05}")),
-                ("text", "Hi".into()),
-            ],
-        ),
-    }
-}
-
-/// Performs write `n` of the mix; a campaign takes its review, then its
-/// send, and a top-up its confirmation, then its payment.
+/// Performs write `n` of the mix, both of its steps where it has two.
 async fn perform(
     server: &Server,
     cookie: &str,
     n: usize,
     target: i64,
 ) -> reqwest::Result<StatusCode> {
-    let (endpoint, form) = write(n, target);
+    let (endpoint, form) = write_mix::first_step(n, target, PASSWORD);
     let response = server.call(Some(cookie), endpoint, &form).await?;
-    let (second, field) = match endpoint {
-        "sending/review" => ("sending/send", "review"),
-        "finance/top-up" => ("finance/top-up/pay", "intent"),
-        _ => return Ok(response.status()),
-    };
     if response.status() != StatusCode::OK {
         return Ok(response.status());
     }
-    let id: i64 = response.json().await?;
-    let form = [(field, id.to_string())];
-    Ok(server.call(Some(cookie), second, &form).await?.status())
+    let id: i64 = match endpoint {
+        "finance/top-up" | "sending/review" => response.json().await?,
+        _ => return Ok(response.status()),
+    };
+    match write_mix::second_step(endpoint, id) {
+        Some((endpoint, form)) => Ok(server.call(Some(cookie), endpoint, &form).await?.status()),
+        None => Ok(StatusCode::OK),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -321,6 +323,20 @@ async fn two_processes_share_one_postgres_database_through_a_sigkill() {
         StatusCode::OK,
         "a session of one process works on the other"
     );
+
+    // A campaign both dispatchers hand over while the load runs and one dies.
+    {
+        let pool = fixture.pool().await;
+        finance::top_up(
+            &pool,
+            fixture.account_id,
+            fixture.owner_id,
+            Money::euros(5000),
+        )
+        .await
+        .unwrap();
+    }
+    first.send_campaign(&session, 20_000).await;
 
     let started = Instant::now();
     let summary = write_load_with_a_kill(&fixture, &[first.clone(), second.clone()]).await;
@@ -384,7 +400,7 @@ async fn write_load_with_a_kill(fixture: &Fixture, servers: &[Arc<Server>]) -> S
         .call(
             Some(&owner),
             "sub-accounts/create",
-            &write(0, 0)
+            &write_mix::first_step(0, 0, PASSWORD)
                 .1
                 .iter()
                 .map(|(k, v)| (*k, v.replace("load-0", "target")))
@@ -406,7 +422,7 @@ async fn write_load_with_a_kill(fixture: &Fixture, servers: &[Arc<Server>]) -> S
     let started = Instant::now();
     let answered = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
-    for n in 0..1000usize {
+    for n in 0..write_mix::WRITES {
         // Every server gets every kind of write.
         let server = servers[(n / 4) % servers.len()].clone();
         let session = sessions[n % sessions.len()].clone();
@@ -534,33 +550,7 @@ async fn sigterm_finishes_in_flight_work_and_sending_resumes_without_repeats() {
     }
     let server = Server::start(&fixture).await;
     let session = server.login().await;
-    let numbers: Vec<String> = (0..RECIPIENTS).map(|n| format!("+4477009{n:05}")).collect();
-    let draft = [
-        ("sender", "INFO".into()),
-        ("numbers", numbers.join("\n")),
-        ("text", "Your order has shipped".into()),
-    ];
-    let review: i64 = server
-        .call(Some(&session), "sending/review", &draft)
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let sent = server
-        .call(
-            Some(&session),
-            "sending/send",
-            &[("review", review.to_string())],
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        sent.status(),
-        StatusCode::OK,
-        "{}",
-        sent.text().await.unwrap()
-    );
+    server.send_campaign(&session, RECIPIENTS).await;
     let (campaign, campaign_messages) = {
         let pool = fixture.pool().await;
         let campaign = scalar(&pool, "SELECT MAX(id) FROM campaigns").await;

@@ -71,6 +71,36 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         AppError::Request(value.to_string())
     }
+
+    /// Encodes the error and, on the server, gives the answer the HTTP
+    /// status the error stands for: server_fn answers every error with 500,
+    /// which would hide refusals among crashes.
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        answer_with_status(self.status());
+        <JsonEncoding as leptos::server_fn::Encodes<Self>>::encode(self).unwrap_or_default()
+    }
+}
+
+/// Sets the status of the server function's answer, except for a plain
+/// form post (no JavaScript): that one stays the redirect back to its form.
+#[cfg(feature = "ssr")]
+fn answer_with_status(status: u16) {
+    use leptos::prelude::use_context;
+    let plain_form_post = use_context::<http::request::Parts>().is_some_and(|request| {
+        request
+            .headers
+            .get(http::header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    });
+    if let (false, Some(response), Ok(status)) = (
+        plain_form_post,
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(status),
+    ) {
+        response.set_status(status);
+    }
 }
 
 #[cfg(feature = "ssr")]

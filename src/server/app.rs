@@ -1,12 +1,6 @@
 //! The axum application: routes, server functions, sessions and layers.
 
-use axum::{
-    body::Body,
-    http::{Request, StatusCode},
-    middleware::{self, Next},
-    response::Response,
-    Router,
-};
+use axum::{http::StatusCode, middleware, response::Response, Router};
 use axum_login::AuthManagerLayerBuilder;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -20,10 +14,7 @@ use super::{
     auth::Backend, db::Pool, export::ExportLimits, password::Passwords, rate_limit::LoginRateLimit,
     security, sessions::Sessions, AppState,
 };
-use crate::{
-    app::{shell, App},
-    domain::wire::AppError,
-};
+use crate::app::{shell, App};
 
 pub const SESSION_COOKIE: &str = "sms_portal_session";
 /// Exports running at once, overall and per user: each reads the database
@@ -123,7 +114,6 @@ fn with_sessions<S: SessionStore + Clone>(
         .merge(super::export::routes())
         .merge(super::upload::routes())
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn_with_state(
             security::SessionLimits {
                 idle: config.idle_timeout,
@@ -199,25 +189,6 @@ async fn no_store(mut response: Response) -> Response {
         );
     }
     response
-}
-
-/// Gives a server function's error the HTTP status it stands for: server_fn
-/// answers every error with 500, which would hide refusals among crashes.
-async fn error_status(request: Request<Body>, next: Next) -> Response {
-    let is_server_fn = request.uri().path().starts_with("/api/");
-    let response = next.run(request).await;
-    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, 1 << 20)
-        .await
-        .unwrap_or_default();
-    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status =
-            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    }
-    Response::from_parts(parts, Body::from(bytes))
 }
 
 #[cfg(test)]

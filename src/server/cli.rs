@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::BufRead;
 
-use super::{db, demo, password::Passwords, users};
+use super::{copy, db, demo, password::Passwords, users};
 use crate::domain::{ContactForm, Login, NewUser, Password};
 
 #[derive(Parser)]
@@ -13,7 +13,7 @@ use crate::domain::{ContactForm, Login, NewUser, Password};
     about = "Customer portal of an SMS provider"
 )]
 pub struct Cli {
-    /// SQLite database, created and migrated when missing.
+    /// The database: sqlite://… (created and migrated when missing) or postgres://… (migrated).
     #[arg(long, env = "DATABASE_URL", default_value = db::DEFAULT_DATABASE_URL, global = true)]
     pub database_url: String,
     #[command(subcommand)]
@@ -32,6 +32,11 @@ pub enum Command {
     Account(AccountCommand),
     /// Seed a demo manager and owner into an empty database, printing their passwords once.
     Demo,
+    /// Copy this SQLite database into an empty PostgreSQL database and verify the copy.
+    CopyTo {
+        /// postgres://user:password@host:port/database
+        target: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -139,6 +144,16 @@ pub async fn run(command: Command, database_url: &str) -> Result<(), String> {
             );
         }
         Command::Demo => demo::seed(&pool, &passwords).await?,
+        Command::CopyTo { target } => {
+            let copied = copy::copy_to(&pool, &target).await?;
+            for (table, rows) in &copied.tables {
+                println!("{table:<22} {rows:>10} rows");
+            }
+            println!(
+                "Copied and verified: row counts equal, {} balances equal to their ledgers. Sessions were not copied: users log in again.",
+                copied.accounts_checked
+            );
+        }
     }
     Ok(())
 }

@@ -97,9 +97,22 @@ impl Backend {
     }
 }
 
+/// Opens the database of `url` (see [`open`]) and fills in the provider's
+/// price list when it has none.
+pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
+    let pool = open(url).await?;
+    let prices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM prices")
+        .fetch_one(&pool)
+        .await?;
+    if prices == 0 {
+        super::demo_volume::seed_prices(&pool).await?;
+    }
+    Ok(pool)
+}
+
 /// Opens the database of `url` (creating a SQLite file and its folder when
 /// missing) and applies its backend's migrations.
-pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
+pub async fn open(url: &str) -> Result<Pool, sqlx::Error> {
     sqlx::any::install_default_drivers();
     let pool = match Backend::of_url(url)? {
         Backend::Sqlite => {
@@ -116,12 +129,6 @@ pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
             pool
         }
     };
-    let prices: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM prices")
-        .fetch_one(&pool)
-        .await?;
-    if prices == 0 {
-        super::demo_volume::seed_prices(&pool).await?;
-    }
     Ok(pool)
 }
 

@@ -271,12 +271,20 @@ async fn submit_queued(
     let now = db::now();
     let mut tx = begin_write(pool).await?;
     let mut moved = 0;
-    for (id, outcome) in handed {
-        moved += sqlx::query(
-            "UPDATE messages SET status = 'sent', outcome = $2, sent_at = $3, lease_until = NULL \
-             WHERE id = $1 AND status = 'queued'",
-        )
-        .bind(id)
+    for outcome in [Outcome::Delivered, Outcome::Failed] {
+        let ids: Vec<i64> = handed
+            .iter()
+            .filter(|(_, o)| *o == outcome)
+            .map(|(id, _)| *id)
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        moved += sqlx::query(&format!(
+            "UPDATE messages SET status = 'sent', outcome = $1, sent_at = $2, lease_until = NULL \
+             WHERE status = 'queued' AND id IN ({})",
+            id_list(&ids)
+        ))
         .bind(outcome.as_str())
         .bind(&now)
         .execute(&mut *tx)
@@ -313,10 +321,10 @@ async fn claim_queued(pool: &Pool, lease: Duration) -> Result<Vec<Claimed>, sqlx
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<String> = rows.iter().map(|row| row.0.to_string()).collect();
+    let ids: Vec<i64> = rows.iter().map(|row| row.0).collect();
     sqlx::query(&format!(
         "UPDATE messages SET lease_until = $1 WHERE id IN ({})",
-        ids.join(", ")
+        id_list(&ids)
     ))
     .bind(db::timestamp(time::OffsetDateTime::now_utc() + lease))
     .execute(&mut *tx)
@@ -340,9 +348,8 @@ async fn claim_queued(pool: &Pool, lease: Duration) -> Result<Vec<Claimed>, sqlx
 async fn report_deliveries(pool: &Pool) -> Result<usize, sqlx::Error> {
     let skip_locked = Backend::of(pool).skip_locked();
     let mut tx = begin_write(pool).await?;
-    let due: Vec<(i64, i64, Option<i64>, i64, String)> = sqlx::query_as(&format!(
-        "SELECT id, account_id, campaign_id, price, outcome FROM messages \
-         WHERE status = 'sent' AND sent_at <= $1 ORDER BY id LIMIT $2{skip_locked}"
+    let due: Vec<i64> = sqlx::query_scalar(&format!(
+        "SELECT id FROM messages WHERE status = 'sent' AND sent_at <= $1 ORDER BY id LIMIT $2{skip_locked}"
     ))
     .bind(db::before_now(Duration::from_secs(1)))
     .bind(BATCH)
@@ -351,30 +358,35 @@ async fn report_deliveries(pool: &Pool) -> Result<usize, sqlx::Error> {
     if due.is_empty() {
         return Ok(0);
     }
-    let now = db::now();
+    // One statement for the batch; what it returns is what this round
+    // moved, so a message is never refunded twice.
+    let moved: Vec<(i64, Option<i64>, i64, String)> = sqlx::query_as(&format!(
+        "UPDATE messages SET status = outcome, done_at = $1 WHERE status = 'sent' AND id IN ({}) \
+         RETURNING account_id, campaign_id, price, status",
+        id_list(&due)
+    ))
+    .bind(db::now())
+    .fetch_all(&mut *tx)
+    .await?;
     let mut refunds: std::collections::BTreeMap<i64, i64> = Default::default();
-    let mut moved = 0;
-    for (id, account_id, campaign_id, price, outcome) in &due {
-        let changed = sqlx::query(
-            "UPDATE messages SET status = $2, done_at = $3 WHERE id = $1 AND status = 'sent'",
-        )
-        .bind(id)
-        .bind(outcome)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        // Refund only what this round moved, so a message is never refunded twice.
-        if changed == 1 {
-            moved += 1;
-            if outcome == "failed" && campaign_id.is_none() {
-                *refunds.entry(*account_id).or_default() += price;
-            }
+    for (account_id, campaign_id, price, status) in &moved {
+        if status == "failed" && campaign_id.is_none() {
+            *refunds.entry(*account_id).or_default() += price;
         }
     }
+    let moved = moved.len();
     for (account_id, amount) in refunds {
         refund(&mut tx, account_id, None, amount).await?;
     }
     tx.commit().await?;
     Ok(moved)
+}
+
+/// Ids as an SQL list: integers, so nothing can be injected (neither
+/// backend's Any driver binds arrays).
+fn id_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod contacts;
+pub mod copy;
 pub mod db;
 pub mod demo;
 pub mod demo_volume;

@@ -291,6 +291,10 @@ pub async fn estimate(caller: &super::guard::Caller, draft: &Draft) -> Result<Es
 
 /// How long a review can be sent: long enough for a coffee, short enough
 /// that nobody sends yesterday's campaign by accident.
+/// Messages per INSERT statement (3 parameters each, within both
+/// backends' limits).
+const MESSAGES_PER_INSERT: usize = 1000;
+
 const REVIEW_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
 /// How many reviews one user keeps; older ones go (a review may hold 50,000 numbers).
@@ -437,23 +441,39 @@ async fn send_with(
     .bind(plan.cost.0)
     .fetch_one(&mut *tx)
     .await?;
-    for recipient in &plan.recipients {
-        sqlx::query(
+    // Many rows per statement: the per-day totals are kept per statement.
+    for chunk in plan.recipients.chunks(MESSAGES_PER_INSERT) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let n = 8 + 3 * i;
+                format!(
+                    "($1, $2, $3, $4, ${}, ${}, $5, $6, ${}, 'queued', $7)",
+                    n,
+                    n + 1,
+                    n + 2
+                )
+            })
+            .collect();
+        let sql = format!(
             "INSERT INTO messages (account_id, campaign_id, user_id, sender, recipient, country_code, text, parts, price, status, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'queued', $10)",
-        )
-        .bind(account_id)
-        .bind(campaign)
-        .bind(user_id)
-        .bind(&plan.sender)
-        .bind(&recipient.phone)
-        .bind(&recipient.country_code)
-        .bind(&plan.text)
-        .bind(plan.segments.parts as i64)
-        .bind(recipient.price)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
+             VALUES {}",
+            rows.join(", ")
+        );
+        let mut insert = sqlx::query(&sql)
+            .bind(account_id)
+            .bind(campaign)
+            .bind(user_id)
+            .bind(&plan.sender)
+            .bind(&plan.text)
+            .bind(plan.segments.parts as i64)
+            .bind(&now);
+        for recipient in chunk {
+            insert = insert
+                .bind(&recipient.phone)
+                .bind(&recipient.country_code)
+                .bind(recipient.price);
+        }
+        insert.execute(&mut *tx).await?;
     }
     let blocked_rows = plan
         .stop_listed

@@ -1,7 +1,9 @@
-//! Tests of the server against a real SQLite file and, where it matters,
+//! Tests of the server against a real database (a SQLite file, or a scratch
+//! PostgreSQL database when SMS_PORTAL_TEST_POSTGRES is set) and, where it matters,
 //! over real HTTP on a random port.
 
 mod auth_http;
+mod copy;
 mod hardening;
 mod hostile;
 mod matrix;

@@ -4,6 +4,8 @@ use reqwest::StatusCode;
 use std::sync::{Arc, Mutex};
 
 use super::support::{TestApp, PASSWORD};
+#[path = "../../../tests/common/write_mix.rs"]
+mod write_mix;
 use crate::domain::{Money, PermissionSet};
 use crate::server::db::{Backend, Pool};
 
@@ -312,47 +314,16 @@ async fn a_thousand_concurrent_writes_are_all_kept_and_add_up() {
     }
     let started = std::time::Instant::now();
     let mut tasks = Vec::new();
-    for n in 0..1000usize {
+    for n in 0..write_mix::WRITES {
         let (app, session) = (app.clone(), sessions[n % sessions.len()].clone());
         tasks.push(tokio::spawn(async move {
-            let (endpoint, form): (&str, Vec<(&'static str, String)>) = match n % 4 {
-                0 => (
-                    "sub-accounts/create",
-                    vec![
-                        ("login", format!("load-{n}")),
-                        ("password", PASSWORD.into()),
-                        ("name", "Load Test".into()),
-                        ("phone", "+44 20 7946 0002".into()),
-                        ("email", "load@example.com".into()),
-                    ],
-                ),
-                1 => (
-                    "sub-accounts/access/save",
-                    vec![
-                        ("id", target.to_string()),
-                        ("permissions[]", "see_prices".into()),
-                    ],
-                ),
-                // A top-up is confirmed, then paid.
-                2 => {
-                    let amount = vec![("amount", "10".into())];
-                    let intent = app.json(&session, "finance/top-up", amount).await;
-                    let intent = intent.as_i64().expect("a confirmation id");
-                    ("finance/top-up/pay", vec![("intent", intent.to_string())])
-                }
-                // A campaign is reviewed, then sent exactly as reviewed.
-                _ => {
-                    let draft = vec![
-                        ("sender", "INFO".into()),
-                        ("numbers", format!("+4477009{n:05}")),
-                        ("text", "Hi".into()),
-                    ];
-                    let review = app.call(Some(&session), "sending/review", draft).await;
-                    assert_eq!(review.status(), StatusCode::OK, "review {n}");
-                    let id: i64 = review.json().await.unwrap();
-                    ("sending/send", vec![("review", id.to_string())])
-                }
-            };
+            let (mut endpoint, mut form) = write_mix::first_step(n, target, PASSWORD);
+            if matches!(endpoint, "finance/top-up" | "sending/review") {
+                let first = app.call(Some(&session), endpoint, form).await;
+                assert_eq!(first.status(), StatusCode::OK, "{endpoint} {n}");
+                let id: i64 = first.json().await.unwrap();
+                (endpoint, form) = write_mix::second_step(endpoint, id).expect("a second step");
+            }
             let status = app.call(Some(&session), endpoint, form).await.status();
             (n, status)
         }));

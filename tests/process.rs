@@ -77,6 +77,13 @@ impl Fixture {
         self.url.clone()
     }
 
+    /// Tops the account up by €5,000.
+    async fn top_up(&self, pool: &Pool) {
+        finance::top_up(pool, self.account_id, self.owner_id, Money::euros(5000))
+            .await
+            .unwrap();
+    }
+
     fn on_postgres(&self) -> bool {
         self.url.starts_with("postgres")
     }
@@ -325,17 +332,7 @@ async fn two_processes_share_one_postgres_database_through_a_sigkill() {
     );
 
     // A campaign both dispatchers hand over while the load runs and one dies.
-    {
-        let pool = fixture.pool().await;
-        finance::top_up(
-            &pool,
-            fixture.account_id,
-            fixture.owner_id,
-            Money::euros(5000),
-        )
-        .await
-        .unwrap();
-    }
+    fixture.top_up(&fixture.pool().await).await;
     first.send_campaign(&session, 20_000).await;
 
     let started = Instant::now();
@@ -538,14 +535,7 @@ async fn sigterm_finishes_in_flight_work_and_sending_resumes_without_repeats() {
         demo_volume::seed_history(&pool, fixture.account_id, fixture.owner_id, 30_000)
             .await
             .unwrap();
-        finance::top_up(
-            &pool,
-            fixture.account_id,
-            fixture.owner_id,
-            Money::euros(5000),
-        )
-        .await
-        .unwrap();
+        fixture.top_up(&pool).await;
         pool.close().await;
     }
     let server = Server::start(&fixture).await;

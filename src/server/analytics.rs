@@ -210,22 +210,23 @@ impl DetailsFilter {
             return sql;
         };
         // The number starts (after `+`) or ends with the digits: two ranges
-        // of two indexes. On SQLite a unary `+` keeps the planner from
-        // walking the time index instead, which would read every message of
-        // the range; PostgreSQL's planner weighs its statistics.
+        // of two indexes. The other terms are written so that no index can
+        // serve them, or the planner may walk the time index instead and
+        // read every message of the range (PostgreSQL's generic plan for a
+        // prepared statement does, not knowing how few numbers match).
         let reversed = reversed_digits("$5");
-        let hint = match backend {
-            Backend::Sqlite => "+",
-            Backend::Postgres => "",
+        let (account, at, status) = match backend {
+            Backend::Sqlite => ("+m.account_id", "+m.created_at", "+m.status"),
+            Backend::Postgres => ("m.account_id + 0", "m.created_at || ''", "m.status || ''"),
         };
         let mut sql = format!(
-            "{hint}m.account_id = $1 AND {hint}m.created_at >= $2 AND {hint}m.created_at < $3 AND m.id IN (\
+            "{account} = $1 AND {at} >= $2 AND {at} < $3 AND m.id IN (\
              SELECT id FROM messages WHERE account_id = $1 AND recipient >= '+' || $5 AND recipient < '+' || $5 || ':' \
              UNION SELECT id FROM messages WHERE account_id = $1 \
              AND recipient_reversed >= {reversed} AND recipient_reversed < {reversed} || ':')"
         );
         if self.status.is_some() {
-            sql.push_str(&format!(" AND {hint}m.status = $4"));
+            sql.push_str(&format!(" AND {status} = $4"));
         }
         sql
     }

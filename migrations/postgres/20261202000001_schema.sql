@@ -180,7 +180,7 @@ BEGIN
         FROM old_rows
     ) AS deltas
     GROUP BY account_id, day, country_code, status
-    HAVING SUM(n) <> 0
+    HAVING SUM(n) <> 0 OR SUM(n * parts) <> 0 OR SUM(n * price) <> 0
     ORDER BY account_id, day, country_code, status
     ON CONFLICT (account_id, day, country_code, status) DO UPDATE
     SET messages = d.messages + excluded.messages, parts = d.parts + excluded.parts, cost = d.cost + excluded.cost;

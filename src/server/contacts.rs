@@ -351,6 +351,10 @@ pub async fn import(
             "Paste at least one row: phone number, then name.",
         ));
     }
+    // In number order (stable: the first of two equal numbers still wins),
+    // so concurrent imports into one list lock new rows in one order.
+    let mut rows = rows;
+    rows.sort_by(|a, b| a.1.as_str().cmp(b.1.as_str()));
     let mut tx = begin_write(pool).await?;
     let (mut added, mut duplicates) = (0, 0);
     for (_, phone, name) in &rows {

@@ -52,7 +52,7 @@ pub async fn copy_to(source: &Pool, target_url: &str) -> Result<Copied, String> 
     }
     let target = db::open(target_url)
         .await
-        .map_err(|e| format!("cannot open {target_url}: {e}"))?;
+        .map_err(|e| format!("cannot open the target database: {e}"))?;
     for table in TABLES.iter().chain(["message_daily"].iter()) {
         if count(&target, table).await? > 0 {
             return Err(format!(
@@ -70,8 +70,11 @@ pub async fn copy_to(source: &Pool, target_url: &str) -> Result<Copied, String> 
     .execute(&mut *tx)
     .await
     .map_err(|e| e.to_string())?;
+    // Verified before the commit: a copy that does not add up leaves the
+    // target empty, so it can be tried again.
+    let copied = verify(source, &mut tx).await?;
     tx.commit().await.map_err(|e| e.to_string())?;
-    verify(source, &target).await
+    Ok(copied)
 }
 
 /// The target's columns of `table` (generated ones aside) and whether each
@@ -175,7 +178,10 @@ async fn insert(
             query = if *integer {
                 query.bind(row.try_get::<Option<i64>, _>(index).map_err(cell)?)
             } else {
-                query.bind(row.try_get::<Option<String>, _>(index).map_err(cell)?)
+                // PostgreSQL's text holds no NUL; rows stored before the
+                // portal refused NUL (a login typed with %00) may.
+                let text: Option<String> = row.try_get(index).map_err(cell)?;
+                query.bind(text.map(|text| text.replace('\0', "\u{FFFD}")))
             };
         }
     }
@@ -186,31 +192,46 @@ async fn insert(
     Ok(())
 }
 
-async fn count(pool: &Pool, table: &str) -> Result<i64, String> {
-    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(pool)
+/// Rows of `table`; of the per-day totals only those not all zero (SQLite
+/// keeps a day's emptied status rows, the target rebuilds only what is).
+async fn count<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    table: &str,
+) -> Result<i64, String> {
+    let condition = match table {
+        "message_daily" => " WHERE messages <> 0 OR parts <> 0 OR cost <> 0",
+        _ => "",
+    };
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}{condition}"))
+        .fetch_one(db)
         .await
         .map_err(|e| format!("{table}: {e}"))
 }
 
 /// Rows per table and the per-day totals are equal on both sides, and
 /// every balance is the same and the sum of its ledger.
-async fn verify(source: &Pool, target: &Pool) -> Result<Copied, String> {
+async fn verify(source: &Pool, target: &mut db::Tx) -> Result<Copied, String> {
     let mut tables = Vec::new();
     for table in TABLES.iter().chain(["message_daily"].iter()) {
-        let (from, to) = (count(source, table).await?, count(target, table).await?);
+        let (from, to) = (
+            count(source, table).await?,
+            count(&mut **target, table).await?,
+        );
         if from != to {
             return Err(format!("{table}: {from} rows in the source, {to} copied"));
         }
         tables.push((*table, to));
     }
-    let (from, to) = (daily_totals(source).await?, daily_totals(target).await?);
+    let (from, to) = (
+        daily_totals(source).await?,
+        daily_totals(&mut **target).await?,
+    );
     if from != to {
         return Err(format!(
             "per-day totals differ: {from:?} in the source, {to:?} copied"
         ));
     }
-    let (from, to) = (balances(source).await?, balances(target).await?);
+    let (from, to) = (balances(source).await?, balances(&mut **target).await?);
     if from != to {
         return Err("balances differ between the source and the copy".into());
     }
@@ -226,22 +247,26 @@ async fn verify(source: &Pool, target: &Pool) -> Result<Copied, String> {
 }
 
 /// Messages and cost over all per-day totals.
-async fn daily_totals(pool: &Pool) -> Result<(i64, i64), String> {
+async fn daily_totals<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+) -> Result<(i64, i64), String> {
     sqlx::query_as(
         "SELECT CAST(COALESCE(SUM(messages), 0) AS BIGINT), CAST(COALESCE(SUM(cost), 0) AS BIGINT) FROM message_daily",
     )
-    .fetch_one(pool)
+    .fetch_one(db)
     .await
     .map_err(|e| e.to_string())
 }
 
 /// Every account's balance beside the sum of its ledger.
-async fn balances(pool: &Pool) -> Result<Vec<(i64, i64, i64)>, String> {
+async fn balances<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+) -> Result<Vec<(i64, i64, i64)>, String> {
     sqlx::query_as(
         "SELECT a.id, a.balance, CAST(COALESCE((SELECT SUM(t.amount) FROM balance_transactions t \
          WHERE t.account_id = a.id), 0) AS BIGINT) FROM accounts a ORDER BY a.id",
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
     .map_err(|e| e.to_string())
 }

@@ -28,15 +28,6 @@ pub enum Outcome {
     Failed,
 }
 
-impl Outcome {
-    fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Delivered => "delivered",
-            Outcome::Failed => "failed",
-        }
-    }
-}
-
 /// A carrier connection.
 pub trait Gateway: Send + Sync + 'static {
     /// Hands one message to the carrier; the outcome is reported back later.
@@ -190,6 +181,9 @@ async fn complete_campaigns(pool: &Pool) -> Result<(), sqlx::Error> {
     )
     .fetch_all(&mut *tx)
     .await?;
+    // Accounts in id order, as every refunding transaction locks them.
+    let mut completed = completed;
+    completed.sort_by_key(|&(_, account_id)| account_id);
     for (campaign_id, account_id) in completed {
         // Less what was refunded already: campaigns in flight when this
         // version started had their failed parts refunded as reported.
@@ -250,8 +244,12 @@ async fn submit_queued(
     if claimed.is_empty() {
         return Ok(0);
     }
+    // Only while the claim surely holds: what is left when half the lease
+    // is gone stays queued, and is claimed again (the carrier asked first).
+    let deadline = std::time::Instant::now() + lease / 2;
     let handed: Vec<(i64, Outcome)> = claimed
         .into_iter()
+        .take_while(|_| std::time::Instant::now() < deadline)
         .map(|message| {
             let earlier = message
                 .taken_over
@@ -270,27 +268,31 @@ async fn submit_queued(
         .collect();
     let now = db::now();
     let mut tx = begin_write(pool).await?;
-    let mut moved = 0;
-    for outcome in [Outcome::Delivered, Outcome::Failed] {
-        let ids: Vec<i64> = handed
-            .iter()
-            .filter(|(_, o)| *o == outcome)
-            .map(|(id, _)| *id)
-            .collect();
-        if ids.is_empty() {
-            continue;
-        }
-        moved += sqlx::query(&format!(
-            "UPDATE messages SET status = 'sent', outcome = $1, sent_at = $2, lease_until = NULL \
-             WHERE status = 'queued' AND id IN ({})",
-            id_list(&ids)
-        ))
-        .bind(outcome.as_str())
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected() as usize;
+    if handed.is_empty() {
+        return Ok(0);
     }
+    // One statement, so the per-day totals it moves are locked in one order.
+    let failed: Vec<i64> = handed
+        .iter()
+        .filter(|(_, outcome)| *outcome == Outcome::Failed)
+        .map(|(id, _)| *id)
+        .collect();
+    let all: Vec<i64> = handed.iter().map(|(id, _)| *id).collect();
+    let moved = sqlx::query(&format!(
+        "UPDATE messages SET status = 'sent', sent_at = $1, lease_until = NULL, \
+         outcome = CASE WHEN id IN ({}) THEN 'failed' ELSE 'delivered' END \
+         WHERE status = 'queued' AND id IN ({})",
+        if failed.is_empty() {
+            "NULL".to_owned()
+        } else {
+            id_list(&failed)
+        },
+        id_list(&all)
+    ))
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected() as usize;
     tx.commit().await?;
     Ok(moved)
 }
@@ -358,6 +360,17 @@ async fn report_deliveries(pool: &Pool) -> Result<usize, sqlx::Error> {
     if due.is_empty() {
         return Ok(0);
     }
+    // The accounts to refund are locked first, in id order, as a send locks
+    // its account before the per-day totals: no two transactions wait on
+    // each other in a circle.
+    sqlx::query(&format!(
+        "SELECT id FROM accounts WHERE id IN (SELECT account_id FROM messages WHERE id IN ({}) \
+         AND outcome = 'failed' AND campaign_id IS NULL) ORDER BY id{}",
+        id_list(&due),
+        Backend::of(pool).for_update()
+    ))
+    .fetch_all(&mut *tx)
+    .await?;
     // One statement for the batch; what it returns is what this round
     // moved, so a message is never refunded twice.
     let moved: Vec<(i64, Option<i64>, i64, String)> = sqlx::query_as(&format!(

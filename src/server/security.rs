@@ -80,13 +80,13 @@ pub async fn reject_cross_site(request: Request<Body>, next: Next) -> Response {
     }
 }
 
-/// Form and JSON bodies read whole to look for NUL; larger ones are refused.
+/// Bodies are read whole to look for NUL; larger ones are refused.
 const MAX_CHECKED_BODY: usize = 16 << 20;
 
 /// NUL is no character anyone types, and PostgreSQL's text cannot hold it:
-/// a request carrying one in its address or in a form or JSON body is
-/// refused whole (400) before any handler reads it. (Uploaded files are
-/// parsed by their own handler, which refuses control characters.)
+/// a request carrying one in its address or its body is refused whole (400)
+/// before any handler reads it. (Uploaded files are parsed by their own
+/// handler, which refuses control characters.)
 pub async fn reject_nul(request: Request<Body>, next: Next) -> Response {
     let refused = || {
         crate::domain::AppError::Request("Text cannot contain NUL characters.".into())
@@ -96,15 +96,15 @@ pub async fn reject_nul(request: Request<Body>, next: Next) -> Response {
     if has_encoded_nul(uri.as_bytes()) {
         return refused();
     }
-    let textual = request
+    // Whatever a body claims to be: server functions read a form whatever
+    // its declared type. Only uploads (multipart) go to their handler as
+    // they are.
+    let multipart = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(|kind| {
-            kind.starts_with("application/x-www-form-urlencoded")
-                || kind.starts_with("application/json")
-        });
-    if !textual {
+        .is_some_and(|kind| kind.starts_with("multipart/"));
+    if multipart || request.method() == Method::GET {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();

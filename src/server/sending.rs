@@ -34,7 +34,7 @@ pub async fn compose_options(pool: &Pool, account_id: i64) -> Result<ComposeChoi
     .await?;
     let lists = sqlx::query_as(
         "SELECT l.id, l.name, (SELECT COUNT(*) FROM contacts c WHERE c.list_id = l.id) AS contacts \
-         FROM contact_lists l WHERE l.account_id = $1 ORDER BY l.name",
+         FROM contact_lists l WHERE l.account_id = $1 ORDER BY lower(l.name), l.id",
     )
     .bind(account_id)
     .fetch_all(pool)
@@ -442,7 +442,11 @@ async fn send_with(
     .fetch_one(&mut *tx)
     .await?;
     // Many rows per statement: the per-day totals are kept per statement.
-    for chunk in plan.recipients.chunks(MESSAGES_PER_INSERT) {
+    // In country order, so concurrent writers take those rows' locks in one
+    // order (PostgreSQL) and never wait on each other in a circle.
+    let mut recipients: Vec<_> = plan.recipients.iter().collect();
+    recipients.sort_by(|a, b| a.country_code.cmp(&b.country_code));
+    for chunk in recipients.chunks(MESSAGES_PER_INSERT) {
         let rows: Vec<String> = (0..chunk.len())
             .map(|i| {
                 let n = 8 + 3 * i;

@@ -1,6 +1,11 @@
 //! `copy-to`: the demo's SQLite database into an empty PostgreSQL one.
 
-use crate::server::{copy, db, demo, password::Passwords, users};
+use crate::server::{
+    copy, db, demo,
+    gateway::{self, SimulatedGateway},
+    password::Passwords,
+    sending, users,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_database_copies_into_postgres_whole_and_verified() {
@@ -16,12 +21,42 @@ async fn the_demo_database_copies_into_postgres_whole_and_verified() {
         .await
         .unwrap();
     demo::seed(&source, &Passwords::new()).await.unwrap();
-    sqlx::query(
-        "INSERT INTO audit_log (action, subject, detail) VALUES ('login_failed', 'mallory', '')",
+    // Stored before NUL was refused at the door: copied as U+FFFD.
+    sqlx::query("INSERT INTO audit_log (action, subject, detail) VALUES ('login_failed', 'mal' || char(0) || 'lory', '')")
+        .execute(&source)
+        .await
+        .unwrap();
+    // A campaign delivered here leaves today's queued and sent totals at
+    // zero on SQLite; the copy rebuilds only what is not zero, and verifies.
+    let (account, owner): (i64, i64) =
+        sqlx::query_as("SELECT account_id, id FROM users WHERE role = 'owner' LIMIT 1")
+            .fetch_one(&source)
+            .await
+            .unwrap();
+    let plan = sending::plan(
+        &source,
+        account,
+        "INFO",
+        None,
+        "+447700900001\n+447700900002",
+        "Hi",
     )
-    .execute(&source)
     .await
     .unwrap();
+    sending::send(&source, account, owner, &plan).await.unwrap();
+    let carrier = SimulatedGateway::default();
+    gateway::step(&source, &carrier).await.unwrap();
+    sqlx::query("UPDATE messages SET sent_at = $1 WHERE status = 'sent'")
+        .bind(db::before_now(std::time::Duration::from_secs(5)))
+        .execute(&source)
+        .await
+        .unwrap();
+    gateway::step(&source, &carrier).await.unwrap();
+    let emptied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM message_daily WHERE messages = 0")
+        .fetch_one(&source)
+        .await
+        .unwrap();
+    assert!(emptied > 0, "the source holds emptied per-day rows");
     let target_url = db::scratch_postgres(&admin).await.unwrap();
 
     let copied = copy::copy_to(&source, &target_url).await.unwrap();
@@ -37,6 +72,11 @@ async fn the_demo_database_copies_into_postgres_whole_and_verified() {
     // The copy is a working database: ids continue after the copied ones,
     // logins stay unique whatever their case.
     let target = db::connect(&target_url).await.unwrap();
+    let subject: String = sqlx::query_scalar("SELECT subject FROM audit_log")
+        .fetch_one(&target)
+        .await
+        .unwrap();
+    assert_eq!(subject, "mal\u{FFFD}lory");
     let highest: i64 = sqlx::query_scalar("SELECT MAX(id) FROM users")
         .fetch_one(&target)
         .await

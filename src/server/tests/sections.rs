@@ -281,7 +281,7 @@ async fn details_pages_from_either_end_list_every_message_once_in_order() {
     };
     let app = TestApp::spawn().await;
     let account = app.account("olivia", true).await;
-    demo_volume::seed_history(&app.pool, account.id, 1, 1_234)
+    demo_volume::seed_history(&app.pool, account.id, 1, 12_000)
         .await
         .unwrap();
     let owner = Viewer {

@@ -36,15 +36,20 @@ fn id_param(name: &'static str) -> impl Fn() -> Option<i64> + Copy {
 
 /// Scrolls the element `id` into view once it is drawn (after a review, the
 /// figures may sit far below the form; after a send, the new campaign).
-/// Aligned to the bottom of the window: when what stands above it goes
-/// away a moment later (the review, after a send), it moves up, still in view.
+/// Once at the next frame, and again when the page has settled: what comes
+/// and goes above it a moment later (the review, the notice) moves it.
 fn scroll_to(id: String) {
     #[cfg(feature = "hydrate")]
-    request_animation_frame(move || {
-        if let Some(element) = document().get_element_by_id(&id) {
-            element.scroll_into_view_with_bool(false);
-        }
-    });
+    {
+        let scroll = move || {
+            if let Some(element) = document().get_element_by_id(&id) {
+                element.scroll_into_view_with_bool(false);
+            }
+        };
+        let again = scroll.clone();
+        request_animation_frame(scroll);
+        set_timeout(again, std::time::Duration::from_millis(300));
+    }
     #[cfg(not(feature = "hydrate"))]
     let _ = id;
 }

@@ -15,23 +15,35 @@ pub fn Guarded(access: Access, children: ChildrenFn) -> impl IntoView {
     let viewer = use_viewer();
     let location = use_location();
     let children = StoredValue::new(children);
-    view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match viewer.0.await {
-                    Ok(Some(viewer)) if access.allows(&viewer) => {
-                        EitherOf3::A(view! { <ViewerScope viewer>{children.with_value(|c| c())}</ViewerScope> })
-                    }
-                    Ok(Some(_)) => EitherOf3::B(view! { <AccessDenied access /> }),
-                    _ => {
-                        let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
-                        let target = format!("/login?next={}", encode_component(&here));
-                        EitherOf3::C(view! { <Redirect path=target /> })
-                    }
+    let decide = move || {
+        Suspend::new(async move {
+            match viewer.0.await {
+                Ok(Some(viewer)) if access.allows(&viewer) => EitherOf3::A(
+                    view! { <ViewerScope viewer>{children.with_value(|c| c())}</ViewerScope> },
+                ),
+                Ok(Some(_)) => EitherOf3::B(view! { <AccessDenied access /> }),
+                _ => {
+                    let here = format!(
+                        "{}{}",
+                        location.pathname.get_untracked(),
+                        location.search.get_untracked()
+                    );
+                    let target = format!("/login?next={}", encode_component(&here));
+                    EitherOf3::C(view! { <Redirect path=target /> })
                 }
-            })}
-        </Transition>
-    }
+            }
+        })
+    };
+    // The server renders the page once: it walks a Suspense's children
+    // three times before rendering them, and a closure would build the page
+    // (and run its queries) on every walk. In the browser the page is built
+    // afresh whenever the viewer is reloaded, at every navigation, so no
+    // state outlives a change of page, query or access.
+    #[cfg(feature = "ssr")]
+    let decision = decide();
+    #[cfg(not(feature = "ssr"))]
+    let decision = decide;
+    view! { <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>{decision}</Transition> }
 }
 
 /// Makes the (already checked) viewer available to the page below.

@@ -525,3 +525,21 @@ async fn account_data_is_never_cached() {
         );
     }
 }
+
+/// The server used to build a guarded page three times per request (once
+/// per walk of its Suspense), running every query of the page three times
+/// and sending each answer three times in the HTML.
+#[tokio::test]
+async fn a_guarded_page_is_built_once_per_request() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    app.sub_account(&account, "sam", PermissionSet::empty())
+        .await;
+    let owner = app.login("olivia").await;
+    for path in ["/settings/sub-accounts", "/incoming", "/blocked"] {
+        let html = app.get(Some(&owner), path).await.text().await.unwrap();
+        // The viewer, then the page's own data: one resource each.
+        let resolved = html.matches("__RESOLVED_RESOURCES[").count();
+        assert_eq!(resolved, 2, "{path} resolved {resolved} resources");
+    }
+}

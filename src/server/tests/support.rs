@@ -1,5 +1,7 @@
 //! `TestApp`: the real application on port 0 with a fresh database.
 
+use super::database;
+pub use super::form::encode_form;
 use crate::server::db::Pool;
 use leptos::config::LeptosOptions;
 use reqwest::{header, redirect, Response, StatusCode};
@@ -75,10 +77,13 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        // A timeout turns a hung request into a failing test instead of a stalled run.
+        // A timeout turns a hung request into a failing test instead of a
+        // stalled run. Generous: in the 1,000-write proof on PostgreSQL, beside
+        // another test process, a login's hash (at idle priority) once waited
+        // over 20 s for a core.
         let client = reqwest::Client::builder()
             .redirect(redirect::Policy::none())
-            .timeout(std::time::Duration::from_secs(20))
+            .timeout(std::time::Duration::from_secs(60))
             .build()
             .unwrap();
         Self {
@@ -209,16 +214,10 @@ impl TestApp {
     }
 }
 
-/// The URL of an empty database: a SQLite file in `dir`, or, when
-/// `SMS_PORTAL_TEST_POSTGRES` names a PostgreSQL server (the URL of its
-/// admin database), a new database there.
+/// The URL of an empty database: a SQLite file in `dir`, or a new database
+/// on the test PostgreSQL server when there is one.
 pub async fn fresh_database(dir: &TempDir) -> String {
-    match std::env::var("SMS_PORTAL_TEST_POSTGRES") {
-        Ok(admin) if !admin.is_empty() => db::scratch_postgres(&admin)
-            .await
-            .expect("a scratch database on the test PostgreSQL server"),
-        _ => format!("sqlite://{}/test.db", dir.path().display()),
-    }
+    database::fresh_database(dir.path(), "test.db").await
 }
 
 /// The `name=value` of the session cookie a response sets.
@@ -230,22 +229,4 @@ pub fn session_cookie(response: &Response) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .find(|v| v.starts_with(&format!("{SESSION_COOKIE}=")))
         .map(|v| v.split(';').next().unwrap().to_owned())
-}
-
-pub fn encode_form(form: &[(&str, String)]) -> String {
-    form.iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn encode(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -29,6 +29,10 @@ use std::{
 
 const PASSWORD: &str = "correct horse battery staple";
 
+#[path = "../tests/common/database.rs"]
+mod database;
+#[path = "../tests/common/form.rs"]
+mod form;
 #[path = "../tests/common/write_mix.rs"]
 mod write_mix;
 
@@ -200,9 +204,9 @@ async fn fresh_database(backend: db::Backend, dir: &Path) -> String {
     match backend {
         db::Backend::Sqlite => format!("sqlite://{}/bench.db", dir.display()),
         db::Backend::Postgres => {
-            let admin = std::env::var("SMS_PORTAL_TEST_POSTGRES")
+            let admin = database::test_postgres()
                 .expect("SMS_PORTAL_TEST_POSTGRES: the admin URL of a PostgreSQL server");
-            db::scratch_postgres(&admin).await.unwrap()
+            database::scratch_postgres(&admin).await
         }
     }
 }
@@ -579,11 +583,11 @@ async fn write_mix_throughput(backend: db::Backend, tiny: bool) -> Value {
 /// Write `n` of the mix, both steps where it has two; the last status.
 async fn mix_write(http: &Client, base: &str, session: &str, n: usize, target: i64) -> StatusCode {
     let post = |(endpoint, form): write_mix::Step| {
-        let body: Vec<String> = form
-            .iter()
-            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-            .collect();
-        Call::post(&format!("/api/{endpoint}"), &body.join("&"), Some(session))
+        Call::post(
+            &format!("/api/{endpoint}"),
+            &form::encode_form(&form),
+            Some(session),
+        )
     };
     let first = write_mix::first_step(n, target, PASSWORD);
     let endpoint = first.0;
@@ -599,17 +603,6 @@ async fn mix_write(http: &Client, base: &str, session: &str, n: usize, target: i
         Some(second) => post(second).send(http, base).await,
         None => StatusCode::OK,
     }
-}
-
-fn urlencode(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Section 1, guard overhead, side by side: a server function and an SSR page.

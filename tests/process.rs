@@ -22,6 +22,10 @@ use std::{
 };
 use tempfile::TempDir;
 
+#[path = "common/database.rs"]
+mod database;
+#[path = "common/form.rs"]
+mod form;
 #[path = "common/write_mix.rs"]
 mod write_mix;
 
@@ -40,10 +44,7 @@ struct Fixture {
 impl Fixture {
     async fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let url = match std::env::var("SMS_PORTAL_TEST_POSTGRES") {
-            Ok(admin) if !admin.is_empty() => db::scratch_postgres(&admin).await.unwrap(),
-            _ => format!("sqlite://{}/portal.db", dir.path().display()),
-        };
+        let url = database::fresh_database(dir.path(), "portal.db").await;
         let fixture = Self {
             dir,
             url,
@@ -164,11 +165,7 @@ impl Server {
         endpoint: &str,
         form: &[(&str, String)],
     ) -> reqwest::Result<reqwest::Response> {
-        let body = form
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        let body = form::encode_form(form);
         let mut request = self
             .client
             .post(format!("{}/api/{endpoint}", self.base))
@@ -249,18 +246,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 async fn scalar(pool: &Pool, sql: &str) -> i64 {

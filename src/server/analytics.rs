@@ -2,6 +2,7 @@
 //! detailed report pages through messages by an index of (account, time).
 
 use crate::server::db::{Backend, Pool};
+use sqlx::{any::AnyArguments, query::QueryAs, Any};
 use time::{macros::format_description, Date, Duration, OffsetDateTime};
 
 use crate::{
@@ -231,6 +232,28 @@ impl DetailsFilter {
         sql
     }
 
+    /// What [`Self::condition`] binds as $2–$5, after the account ($1).
+    pub fn binds(&self) -> [Option<String>; 4] {
+        let (start, end) = self.range.timestamps();
+        [
+            Some(start),
+            Some(end),
+            self.status.clone(),
+            self.recipient.clone(),
+        ]
+    }
+
+    /// `query` with the account and [`Self::binds`] bound as $1–$5.
+    fn bind<'q, O>(
+        &self,
+        account_id: i64,
+        query: QueryAs<'q, Any, O, AnyArguments<'q>>,
+    ) -> QueryAs<'q, Any, O, AnyArguments<'q>> {
+        self.binds()
+            .into_iter()
+            .fold(query.bind(account_id), |query, value| query.bind(value))
+    }
+
     /// Hides what the viewer may not see: masking happens here, on the server.
     pub fn present(&self, mut row: MessageRow) -> MessageRow {
         if !self.unmasked {
@@ -260,7 +283,6 @@ pub async fn details(
     filter: &DetailsFilter,
     page: i64,
 ) -> Result<Page<MessageRow>, sqlx::Error> {
-    let (start, end) = filter.range.timestamps();
     let condition = filter.condition(Backend::of(pool));
     let total = details_count(pool, account_id, filter).await?;
     let offset = (page - 1) * PER_PAGE;
@@ -273,21 +295,18 @@ pub async fn details(
         ("DESC", offset, PER_PAGE)
     };
     // Page through the index first, then fetch only the rows of the page.
-    let rows: Vec<MessageRow> = sqlx::query_as(&format!(
+    let sql = format!(
         "SELECT {DETAILS_COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.user_id \
          WHERE m.id IN (SELECT m.id FROM messages m WHERE {condition} \
                         ORDER BY m.created_at {order}, m.id {order} LIMIT $6 OFFSET $7) \
          ORDER BY m.created_at DESC, m.id DESC"
-    ))
-    .bind(account_id)
-    .bind(&start)
-    .bind(&end)
-    .bind(&filter.status)
-    .bind(&filter.recipient)
-    .bind(take)
-    .bind(skip)
-    .fetch_all(pool)
-    .await?;
+    );
+    let rows: Vec<MessageRow> = filter
+        .bind(account_id, sqlx::query_as(&sql))
+        .bind(take)
+        .bind(skip)
+        .fetch_all(pool)
+        .await?;
     let items = rows.into_iter().map(|row| filter.present(row)).collect();
     Ok(Page {
         items,
@@ -316,18 +335,15 @@ async fn details_count(
         .fetch_one(pool)
         .await;
     }
-    let (start, end) = filter.range.timestamps();
-    sqlx::query_scalar(&format!(
+    let sql = format!(
         "SELECT COUNT(*) FROM messages m WHERE {}",
         filter.condition(Backend::of(pool))
-    ))
-    .bind(account_id)
-    .bind(&start)
-    .bind(&end)
-    .bind(&filter.status)
-    .bind(&filter.recipient)
-    .fetch_one(pool)
-    .await
+    );
+    let (count,): (i64,) = filter
+        .bind(account_id, sqlx::query_as(&sql))
+        .fetch_one(pool)
+        .await?;
+    Ok(count)
 }
 
 #[cfg(test)]

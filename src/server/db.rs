@@ -184,26 +184,6 @@ fn postgres_connections() -> u32 {
         .unwrap_or(16)
 }
 
-/// Makes an empty database of its own on the PostgreSQL server of
-/// `admin_url` (tests and benchmarks: one per run) and returns its URL.
-pub async fn scratch_postgres(admin_url: &str) -> Result<String, sqlx::Error> {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static MADE: AtomicU32 = AtomicU32::new(0);
-    sqlx::any::install_default_drivers();
-    let name = format!(
-        "scratch_{}_{}_{}",
-        std::process::id(),
-        OffsetDateTime::now_utc().unix_timestamp_nanos() % 1_000_000_000,
-        MADE.fetch_add(1, Ordering::Relaxed)
-    );
-    let mut admin = <sqlx::AnyConnection as sqlx::Connection>::connect(admin_url).await?;
-    admin
-        .execute(format!("CREATE DATABASE {name}").as_str())
-        .await?;
-    let (server, _) = admin_url.rsplit_once('/').unwrap_or((admin_url, ""));
-    Ok(format!("{server}/{name}"))
-}
-
 /// Starts a write transaction. On SQLite it takes the write lock at once,
 /// so a concurrent writer waits for the busy timeout instead of failing;
 /// on PostgreSQL writers meet at the rows they lock.

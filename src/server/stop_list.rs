@@ -18,7 +18,7 @@ struct Stopped {
 
 const STOPPED: SearchList = SearchList {
     columns: "phone, added_at",
-    from: "stop_list WHERE account_id = $1 AND phone LIKE $2 ESCAPE '\\'",
+    from: |like| format!("stop_list WHERE account_id = $1 AND phone {like} $2 ESCAPE '\\'"),
     order: "added_at DESC, phone",
     export_order: "added_at, phone",
     export_after: "(added_at, phone) > ($6, $7)",

@@ -4,6 +4,7 @@
 use super::{
     db::{begin_write, Backend, Pool},
     password::Passwords,
+    search::{page_of, Arg},
     users::{login_conflict, CreateError},
 };
 use crate::{
@@ -14,10 +15,9 @@ use crate::{
     domain::{ContactDetails, NewUser, Permission, PermissionSet},
 };
 
-const SELECT: &str =
-    "SELECT id, login, name, phone, email, company, disabled, last_login_at, created_at, \
-    (SELECT COALESCE(string_agg(permission, ','), '') FROM user_permissions p WHERE p.user_id = users.id) AS granted \
-    FROM users WHERE role = 'sub' AND account_id = $1";
+const COLUMNS: &str = "id, login, name, phone, email, company, disabled, last_login_at, created_at, \
+    (SELECT COALESCE(string_agg(permission, ','), '') FROM user_permissions p WHERE p.user_id = users.id) AS granted";
+const FROM: &str = "users WHERE role = 'sub' AND account_id = $1";
 
 /// One page of an account's sub-accounts; a page past the end is the last.
 pub async fn page(
@@ -27,29 +27,17 @@ pub async fn page(
     descending: bool,
     page: i64,
 ) -> Result<Page<SubAccount>, sqlx::Error> {
-    let total: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'sub' AND account_id = $1")
-            .bind(account_id)
-            .fetch_one(pool)
-            .await?;
-    let per_page = SUB_ACCOUNTS_PER_PAGE;
-    let page = page.min((total + per_page - 1) / per_page).max(1);
     let dir = if descending { "DESC" } else { "ASC" };
-    let items = sqlx::query_as(&format!(
-        "{SELECT} ORDER BY {} {dir}, id {dir} LIMIT $2 OFFSET $3",
-        sort.order_by()
-    ))
-    .bind(account_id)
-    .bind(per_page)
-    .bind((page - 1) * per_page)
-    .fetch_all(pool)
-    .await?;
-    Ok(Page {
-        items,
-        total,
+    let order = format!("{} {dir}, id {dir}", sort.order_by());
+    let args = [Arg::Id(Some(account_id))];
+    page_of(
+        pool,
+        (COLUMNS, FROM, &order),
+        &args,
         page,
-        per_page,
-    })
+        SUB_ACCOUNTS_PER_PAGE,
+    )
+    .await
 }
 
 pub async fn find(
@@ -57,7 +45,7 @@ pub async fn find(
     account_id: i64,
     id: i64,
 ) -> Result<Option<SubAccount>, sqlx::Error> {
-    sqlx::query_as(&format!("{SELECT} AND id = $2"))
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM {FROM} AND id = $2"))
         .bind(account_id)
         .bind(id)
         .fetch_optional(pool)

@@ -128,7 +128,6 @@ async fn analytics_details(
         &query.status,
         &query.recipient,
     )?;
-    let (start, end) = filter.range.timestamps();
     let query = ExportQuery {
         select: format!(
             "SELECT {} FROM messages m LEFT JOIN users u ON u.id = m.user_id WHERE {}",
@@ -138,12 +137,7 @@ async fn analytics_details(
         after: "(m.created_at, m.id) > ($6, $7)",
         order: "m.created_at, m.id",
         account_id: viewer.account_id,
-        binds: vec![
-            Some(start),
-            Some(end),
-            filter.status.clone(),
-            filter.recipient.clone(),
-        ],
+        binds: filter.binds().to_vec(),
         row: PhantomData,
     };
     let header: &'static [&'static str] = &[

@@ -57,7 +57,7 @@ async fn the_demo_database_copies_into_postgres_whole_and_verified() {
         .await
         .unwrap();
     assert!(emptied > 0, "the source holds emptied per-day rows");
-    let target_url = db::scratch_postgres(&admin).await.unwrap();
+    let target_url = super::database::scratch_postgres(&admin).await;
 
     let copied = copy::copy_to(&source, &target_url).await.unwrap();
     let rows = |table: &str| copied.tables.iter().find(|(t, _)| *t == table).unwrap().1;

@@ -4,6 +4,10 @@
 
 mod auth_http;
 mod copy;
+#[path = "../../../tests/common/database.rs"]
+mod database;
+#[path = "../../../tests/common/form.rs"]
+mod form;
 mod hardening;
 mod hostile;
 mod matrix;

@@ -13,6 +13,7 @@ use crate::{
     pages::{
         account::ChangePasswordPage,
         analytics::{AnalyticsDetailsPage, AnalyticsSummaryPage},
+        api_keys::ApiKeysPage,
         audit::AuditLogPage,
         finance::{FinancePage, InvoicePage, TopUpPage},
         home::HomePage,
@@ -91,6 +92,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/finance/invoices/:number") view=InvoicePage ssr=SsrMode::Async />
                         <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async />
                         <Route path=path!("/settings/audit-log") view=AuditLogPage ssr=SsrMode::Async />
+                        <Route path=path!("/settings/api-keys") view=ApiKeysPage ssr=SsrMode::Async />
                         <Route path=path!("/manager/accounts") view=AccountsPage ssr=SsrMode::Async />
                         <Route path=path!("/manager/accounts/new") view=CreateAccountPage ssr=SsrMode::Async />
                         <Route path=path!("/settings/sub-accounts") view=SubAccountsPage ssr=SsrMode::Async />

@@ -60,6 +60,8 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
         )),
         login_attempts_per_minute: setting("SMS_PORTAL_LOGIN_PER_MINUTE", 20),
         export_stall: Duration::from_secs(setting("SMS_PORTAL_EXPORT_STALL_SECONDS", 60)),
+        api_rate_per_second: setting("SMS_PORTAL_API_RATE_PER_SECOND", 50),
+        api_burst: setting("SMS_PORTAL_API_BURST", 100),
     };
     let (app, sessions) = router(pool.clone(), options, &config).await?;
     let carrier = match std::env::var_os("SMS_PORTAL_GATEWAY_LOG") {

@@ -4,6 +4,7 @@
 //! module here re-exports its section's, so pages import from one place.
 
 pub mod analytics;
+pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod contacts;

@@ -11,9 +11,7 @@ pub async fn get_profile() -> Result<Profile, AppError> {
     };
     let caller = guard::caller(Access::Permission(Permission::ProfileEdit)).await?;
     let mut profile = profile::load(caller.pool(), caller.account_id).await?;
-    if caller.viewer.role != Role::Owner {
-        profile.api_key = None;
-    }
+    profile.manages_api_keys = caller.viewer.role == Role::Owner;
     Ok(profile)
 }
 
@@ -38,23 +36,5 @@ pub async fn save_profile(
     )
     .await;
     leptos_axum::redirect("/profile?saved=1");
-    Ok(())
-}
-
-/// Replaces the API key; the old one stops working at once. Owners only.
-#[server(endpoint = "profile/api-key")]
-pub async fn regenerate_api_key() -> Result<(), AppError> {
-    use crate::{
-        domain::Access,
-        server::{guard, profile},
-    };
-    let caller = guard::caller(Access::Owner).await?;
-    profile::regenerate_api_key(caller.pool(), caller.account_id).await?;
-    crate::server::audit::note(
-        caller.pool(),
-        crate::server::audit::Entry::by(&caller.viewer, "api_key_regenerated"),
-    )
-    .await;
-    leptos_axum::redirect("/profile?key=new");
     Ok(())
 }

@@ -72,6 +72,11 @@ pub const MENU: &[MenuGroup] = &[
                 access: Access::SubAccounts,
             },
             MenuItem {
+                label: "API keys",
+                href: "/settings/api-keys",
+                access: Access::Owner,
+            },
+            MenuItem {
                 label: "Audit log",
                 href: "/settings/audit-log",
                 access: Access::AuditLog,

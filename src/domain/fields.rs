@@ -155,6 +155,31 @@ impl PersonName {
     }
 }
 
+/// What an owner calls an API key ("Shop backend"): 1–60 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyName(String);
+string_newtype!(KeyName);
+
+impl KeyName {
+    pub const MAX: usize = 60;
+
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let value = collapse_spaces(raw);
+        if value.is_empty() {
+            return Err(FieldError(
+                "Name the key after what uses it, e.g. Shop backend.",
+            ));
+        }
+        if value.chars().count() > Self::MAX {
+            return Err(FieldError("A key name has at most 60 characters."));
+        }
+        if value.chars().any(char::is_control) {
+            return Err(FieldError("A key name cannot contain control characters."));
+        }
+        Ok(Self(value))
+    }
+}
+
 /// An optional company name of at most 100 characters; empty means none.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CompanyName(String);

@@ -12,6 +12,14 @@ pub struct FormErrors {
 }
 
 impl FormErrors {
+    /// One refused field: what was typed there, and why.
+    pub fn one(field: &str, typed: &str, message: impl fmt::Display) -> Self {
+        let mut errors = Self::default();
+        errors.keep(field, typed);
+        errors.add(field, message);
+        errors
+    }
+
     pub fn add(&mut self, field: &str, message: impl fmt::Display) {
         self.fields.push((field.to_owned(), message.to_string()));
     }

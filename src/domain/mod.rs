@@ -14,7 +14,7 @@ mod zone;
 
 pub use access::Access;
 pub use error::AppError;
-pub use fields::{CompanyName, Email, FieldError, Login, Password, PersonName, Phone};
+pub use fields::{CompanyName, Email, FieldError, KeyName, Login, Password, PersonName, Phone};
 pub use form::{ContactDetails, ContactForm, FormErrors, NewUser};
 pub use money::{group_thousands, Money};
 pub use permission::{Category, Permission, PermissionSet};

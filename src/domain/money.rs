@@ -92,6 +92,17 @@ impl Money {
         format!("{sign}{}.{:02}", cents / 100, cents % 100)
     }
 
+    /// `12495.6100`, `-0.0450`: every digit, as the HTTP API writes amounts.
+    pub fn exact(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let units = self.0.abs();
+        format!(
+            "{sign}{}.{:04}",
+            units / Self::PER_EURO,
+            units % Self::PER_EURO
+        )
+    }
+
     /// `€0.0350`: the full precision, for unit prices.
     pub fn display_precise(self) -> String {
         let sign = if self.0 < 0 { "−" } else { "" };

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod analytics;
+pub mod api_keys;
 pub mod audit;
 pub mod finance;
 pub mod home;

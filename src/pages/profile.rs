@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::profile::{get_profile, Profile, RegenerateApiKey, SaveProfile, TIMEZONES},
+    api::profile::{get_profile, Profile, SaveProfile, TIMEZONES},
     components::{
         form::{form_errors, Field, FormError, SubmitButton},
         guard::Guarded,
@@ -40,7 +40,6 @@ fn ProfileLoader() -> impl IntoView {
 #[component]
 fn ProfileForm(profile: Profile) -> impl IntoView {
     let save = ServerAction::<SaveProfile>::new();
-    let regenerate = ServerAction::<RegenerateApiKey>::new();
     let errors = form_errors(save);
     let query = use_query_map();
     let saved = move || match save.value().get() {
@@ -70,20 +69,11 @@ fn ProfileForm(profile: Profile) -> impl IntoView {
                 </div>
             </ActionForm>
         </section>
-        {profile.api_key.map(|key| view! {
+        {profile.manages_api_keys.then(|| view! {
             <section class="card form-card" aria-labelledby="api-title">
-                <h2 id="api-title">"API key"</h2>
-                <p class="help">"For the REST API and SMPP. Sub-accounts control the web interface only: they never see this key, and no sub-account setting affects API access."</p>
-                <p><code class="api-key">{key}</code></p>
-                <details class="row-actions">
-                    <summary role="button" class="btn">"Regenerate key"</summary>
-                    <div class="menu confirm">
-                        <p>"The current key stops working at once. Update your integrations with the new one."</p>
-                        <ActionForm action=regenerate>
-                            <SubmitButton label="Regenerate" pending=regenerate.pending() class="btn danger" />
-                        </ActionForm>
-                    </div>
-                </details>
+                <h2 id="api-title">"HTTP API"</h2>
+                <p class="help">"Your own systems send and track messages with API keys. Sub-accounts control the web interface only: they never see the keys, and no sub-account setting affects the API."</p>
+                <p><a class="btn" href="/settings/api-keys">"Manage API keys"</a></p>
             </section>
         })}
     }

@@ -275,7 +275,9 @@ fn reversed_digits(expr: &str) -> String {
     format!("({})", terms.join(" || "))
 }
 
-pub const DETAILS_COLUMNS: &str = "m.id, m.created_at, m.sender, m.recipient, m.country_code, m.text, m.parts, m.price, m.status, u.login AS sent_by";
+/// A message sent through the HTTP API is sent by "API", not by a login.
+pub const DETAILS_COLUMNS: &str = "m.id, m.created_at, m.sender, m.recipient, m.country_code, m.text, m.parts, m.price, m.status, \
+     CASE WHEN m.source = 'api' THEN 'API' ELSE u.login END AS sent_by";
 
 pub async fn details(
     pool: &Pool,

@@ -35,6 +35,9 @@ pub struct HttpConfig {
     pub login_attempts_per_minute: u32,
     /// An export whose client takes no data for this long is dropped.
     pub export_stall: std::time::Duration,
+    /// Requests per second and burst of one API key (`/v1`).
+    pub api_rate_per_second: u32,
+    pub api_burst: u32,
 }
 
 impl Default for HttpConfig {
@@ -45,6 +48,8 @@ impl Default for HttpConfig {
             absolute_timeout: time::Duration::hours(12),
             login_attempts_per_minute: 20,
             export_stall: super::export::DEFAULT_STALL,
+            api_rate_per_second: 50,
+            api_burst: 100,
         }
     }
 }
@@ -88,6 +93,7 @@ fn with_sessions<S: SessionStore + Clone>(
         passwords: passwords.clone(),
         login_rate_limit: LoginRateLimit::per_minute(config.login_attempts_per_minute),
         export_limits: ExportLimits::new(EXPORTS_AT_ONCE, EXPORTS_PER_USER, config.export_stall),
+        api_rate_limit: super::v1::ApiRateLimit::new(config.api_rate_per_second, config.api_burst),
     };
 
     let session_layer = SessionManagerLayer::new(session_store)
@@ -124,6 +130,9 @@ fn with_sessions<S: SessionStore + Clone>(
         .layer(auth_layer)
         .layer(middleware::from_fn(security::reject_nul))
         .layer(middleware::from_fn(security::reject_cross_site))
+        // The API is called by servers, with keys: outside the sessions and
+        // the browser's cross-site checks.
+        .merge(super::v1::routes())
         .layer(middleware::map_response(no_store));
     for (name, value) in security::security_headers() {
         app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));

@@ -37,6 +37,27 @@ pub enum Command {
         /// postgres://user:password@host:port/database
         target: String,
     },
+    /// Print the HTTP API's OpenAPI document (as `GET /v1/openapi.json` serves it).
+    Openapi,
+    /// Act as the carrier.
+    #[command(subcommand)]
+    Carrier(CarrierCommand),
+}
+
+#[derive(Subcommand)]
+pub enum CarrierCommand {
+    /// Deliver a message from a phone to a sender name or number, as the
+    /// carrier would; a lone STOP puts the phone on the account's stop-list.
+    Inbound {
+        /// The sender name or number written to, e.g. INFO.
+        #[arg(long)]
+        to: String,
+        /// The phone it comes from, e.g. +447700900123.
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        text: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -84,12 +105,16 @@ pub enum Switch {
 
 /// Runs a non-serving command; the error is what to print before exiting 1.
 pub async fn run(command: Command, database_url: &str) -> Result<(), String> {
+    if let Command::Openapi = command {
+        println!("{}", super::v1::openapi::pretty());
+        return Ok(());
+    }
     let pool = db::connect(database_url)
         .await
         .map_err(|e| format!("cannot open {database_url}: {e}"))?;
     let passwords = Passwords::new();
     match command {
-        Command::Serve => unreachable!("serving is handled by main"),
+        Command::Serve | Command::Openapi => unreachable!("handled above and by main"),
         Command::Manager(ManagerCommand::Create { login, name }) => {
             let login = Login::parse(&login).map_err(|e| format!("login: {e}"))?;
             let password = read_password()?;
@@ -144,6 +169,21 @@ pub async fn run(command: Command, database_url: &str) -> Result<(), String> {
             );
         }
         Command::Demo => demo::seed(&pool, &passwords).await?,
+        Command::Carrier(CarrierCommand::Inbound { to, from, text }) => {
+            let received = super::inbound::receive(&pool, &from, &to, &text)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "received message {} for account {}{}",
+                received.id,
+                received.account_id,
+                if received.stopped {
+                    "; the sender is on its stop-list now"
+                } else {
+                    ""
+                }
+            );
+        }
         Command::CopyTo { target } => {
             let copied = copy::copy_to(&pool, &target).await?;
             for (table, rows) in &copied.tables {

@@ -31,6 +31,8 @@ const TABLES: &[&str] = &[
     "login_failures",
     "campaign_reviews",
     "top_up_intents",
+    "api_keys",
+    "idempotent_requests",
 ];
 
 /// Rows per INSERT statement.

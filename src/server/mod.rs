@@ -1,6 +1,7 @@
 //! Server-only code: state, database, authentication, guards, repositories.
 
 pub mod analytics;
+pub mod api_keys;
 pub mod app;
 pub mod audit;
 pub mod auth;
@@ -14,6 +15,7 @@ pub mod export;
 pub mod finance;
 pub mod gateway;
 pub mod guard;
+pub mod inbound;
 pub mod password;
 pub mod phone;
 pub mod prices;
@@ -29,6 +31,7 @@ pub mod sub_accounts;
 pub mod throttle;
 pub mod upload;
 pub mod users;
+pub mod v1;
 pub mod zone;
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
-//! The account profile and its API key.
+//! The account profile.
 
 use crate::server::db::Pool;
-use rand::{distributions::Alphanumeric, Rng};
 
 use crate::{
     domain::wire::{
@@ -64,21 +63,26 @@ impl ProfileFields {
 }
 
 pub async fn load(pool: &Pool, account_id: i64) -> Result<Profile, sqlx::Error> {
-    let (company, contact_email, contact_phone, timezone, updated_by, api_key): (String, String, String, String, Option<String>, Option<String>) =
-        sqlx::query_as(
-            "SELECT a.name, a.contact_email, a.contact_phone, a.timezone, u.login, a.api_key FROM accounts a \
+    let (company, contact_email, contact_phone, timezone, updated_by): (
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT a.name, a.contact_email, a.contact_phone, a.timezone, u.login FROM accounts a \
              LEFT JOIN users u ON u.id = a.profile_updated_by WHERE a.id = $1",
-        )
-        .bind(account_id)
-        .fetch_one(pool)
-        .await?;
+    )
+    .bind(account_id)
+    .fetch_one(pool)
+    .await?;
     Ok(Profile {
         company,
         contact_email,
         contact_phone,
         timezone,
         updated_by,
-        api_key,
+        manages_api_keys: false,
     })
 }
 
@@ -99,23 +103,5 @@ pub async fn save(
     .bind(user_id)
     .execute(pool)
     .await?;
-    Ok(())
-}
-
-pub fn new_api_key() -> String {
-    let random: String = rand::thread_rng()
-        .sample_iter(&Alphanumeric)
-        .take(40)
-        .map(char::from)
-        .collect();
-    format!("sk_live_{random}")
-}
-
-pub async fn regenerate_api_key(pool: &Pool, account_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE accounts SET api_key = $2 WHERE id = $1")
-        .bind(account_id)
-        .bind(new_api_key())
-        .execute(pool)
-        .await?;
     Ok(())
 }

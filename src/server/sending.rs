@@ -142,6 +142,54 @@ pub async fn plan(
     for (field, value) in [("sender", sender), ("numbers", numbers), ("text", text)] {
         errors.keep(field, value);
     }
+    let mut invalid = Vec::new();
+    let mut typed = Vec::new();
+    for raw in numbers
+        .split(['\n', '\r', ',', ';'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        match Phone::parse_lenient(raw) {
+            Ok(phone) => typed.push(phone.into_inner()),
+            Err(_) => invalid.push(raw.chars().take(40).collect()),
+        }
+    }
+    let mut plan = plan_checked(pool, account_id, sender, list_id, typed, text, errors).await?;
+    plan.invalid = invalid;
+    Ok(plan)
+}
+
+/// Plans a send to `numbers`, already E.164 (the HTTP API's way in).
+pub async fn plan_numbers(
+    pool: &Pool,
+    account_id: i64,
+    sender: &str,
+    numbers: Vec<String>,
+    text: &str,
+) -> Result<Plan, AppError> {
+    plan_checked(
+        pool,
+        account_id,
+        sender,
+        None,
+        numbers,
+        text,
+        FormErrors::default(),
+    )
+    .await
+}
+
+/// [`plan`] once the typed numbers are read: `errors` already keeps the
+/// form's values.
+async fn plan_checked(
+    pool: &Pool,
+    account_id: i64,
+    sender: &str,
+    list_id: Option<i64>,
+    numbers: Vec<String>,
+    text: &str,
+    mut errors: FormErrors,
+) -> Result<Plan, AppError> {
     let approved: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM sender_names WHERE account_id = $1 AND name = $2 AND status = 'approved'",
     )
@@ -190,17 +238,7 @@ pub async fn plan(
             None => errors.add("list_id", "Choose one of your contact lists."),
         }
     }
-    let mut invalid = Vec::new();
-    for raw in numbers
-        .split(['\n', '\r', ',', ';'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        match Phone::parse_lenient(raw) {
-            Ok(phone) => candidates.push(phone.into_inner()),
-            Err(_) => invalid.push(raw.chars().take(40).collect()),
-        }
-    }
+    candidates.extend(numbers);
     let mut seen = HashSet::new();
     let total = candidates.len();
     candidates.retain(|phone| seen.insert(phone.clone()));
@@ -252,7 +290,7 @@ pub async fn plan(
         recipients,
         stop_listed,
         no_route,
-        invalid,
+        invalid: Vec::new(),
         duplicates,
         cost,
     })
@@ -360,6 +398,68 @@ pub async fn review(
     .await
 }
 
+/// Who sends: a user of the portal, or the account's HTTP API.
+pub enum By {
+    User(i64),
+    Api { client_ref: Option<String> },
+}
+
+impl By {
+    fn user_id(&self) -> Option<i64> {
+        match self {
+            By::User(id) => Some(*id),
+            By::Api { .. } => None,
+        }
+    }
+
+    fn source(&self) -> &'static str {
+        match self {
+            By::User(_) => "portal",
+            By::Api { .. } => "api",
+        }
+    }
+
+    fn client_ref(&self) -> Option<&str> {
+        match self {
+            By::User(_) => None,
+            By::Api { client_ref } => client_ref.as_deref(),
+        }
+    }
+}
+
+/// Why a send was refused whole; nothing was written.
+#[derive(Debug)]
+pub enum SendRefusal {
+    NothingToSend,
+    AlreadySent,
+    InsufficientFunds { cost: Money, balance: Money },
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for SendRefusal {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Database(error)
+    }
+}
+
+impl From<SendRefusal> for AppError {
+    fn from(refusal: SendRefusal) -> Self {
+        match refusal {
+            SendRefusal::NothingToSend => AppError::Rejected(
+                "None of the recipients can be sent to (stop-list or no route).".into(),
+            ),
+            SendRefusal::AlreadySent => AppError::Rejected(
+                "This campaign was already sent. Follow it in the list below.".into(),
+            ),
+            // No balance in the message: the sender may lack "Can See Finance".
+            SendRefusal::InsufficientFunds { cost, .. } => AppError::Rejected(format!(
+                "The account's balance does not cover this campaign ({cost}). Nothing was sent: top up first, or ask the account owner to."
+            )),
+            SendRefusal::Database(error) => error.into(),
+        }
+    }
+}
+
 /// Writes the campaign, its queued messages and blocked recipients, and
 /// charges the account, all in one transaction: the balance check and the
 /// charge cannot be separated by another campaign.
@@ -369,7 +469,17 @@ pub async fn send(
     user_id: i64,
     plan: &Plan,
 ) -> Result<i64, AppError> {
-    send_with(pool, account_id, user_id, None, plan).await
+    Ok(send_with(pool, account_id, By::User(user_id), None, plan).await?)
+}
+
+/// Sends `plan` as `by`; the campaign (the API's batch) id.
+pub async fn send_as(
+    pool: &Pool,
+    account_id: i64,
+    by: By,
+    plan: &Plan,
+) -> Result<i64, SendRefusal> {
+    send_with(pool, account_id, by, None, plan).await
 }
 
 /// Sends `plan`, made from the review `review`, which it uses up in the
@@ -381,21 +491,20 @@ pub async fn send_reviewed(
     review: i64,
     plan: &Plan,
 ) -> Result<i64, AppError> {
-    send_with(pool, account_id, user_id, Some(review), plan).await
+    Ok(send_with(pool, account_id, By::User(user_id), Some(review), plan).await?)
 }
 
 async fn send_with(
     pool: &Pool,
     account_id: i64,
-    user_id: i64,
+    by: By,
     review: Option<i64>,
     plan: &Plan,
-) -> Result<i64, AppError> {
+) -> Result<i64, SendRefusal> {
     if plan.recipients.is_empty() {
-        return Err(AppError::Rejected(
-            "None of the recipients can be sent to (stop-list or no route).".into(),
-        ));
+        return Err(SendRefusal::NothingToSend);
     }
+    let user_id = by.user_id();
     let mut tx = begin_write(pool).await?;
     if let Some(review) = review {
         let used = sqlx::query("DELETE FROM campaign_reviews WHERE id = $1 AND user_id = $2")
@@ -404,9 +513,7 @@ async fn send_with(
             .execute(&mut *tx)
             .await?;
         if used.rows_affected() == 0 {
-            return Err(AppError::Rejected(
-                "This campaign was already sent. Follow it in the list below.".into(),
-            ));
+            return Err(SendRefusal::AlreadySent);
         }
     }
     // Charged first: the row lock makes concurrent sends of the account
@@ -419,17 +526,17 @@ async fn send_with(
     .fetch_optional(&mut *tx)
     .await?;
     let Some(after) = after else {
-        // No amount: the sender may lack "Can See Finance".
-        return Err(AppError::Rejected(format!(
-            "The account's balance does not cover this campaign ({}). Nothing was sent: top up first, or ask the account owner to.",
-            plan.cost
-        )));
+        drop(tx);
+        return Err(SendRefusal::InsufficientFunds {
+            cost: plan.cost,
+            balance: balance(pool, account_id).await?,
+        });
     };
     let now = db::now();
     let blocked = (plan.stop_listed.len() + plan.no_route.len()) as i64;
     let campaign: i64 = sqlx::query_scalar(
-        "INSERT INTO campaigns (account_id, user_id, sender, text, parts, recipients, blocked, cost, status) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'sending') RETURNING id",
+        "INSERT INTO campaigns (account_id, user_id, sender, text, parts, recipients, blocked, cost, status, source) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'sending', $9) RETURNING id",
     )
     .bind(account_id)
     .bind(user_id)
@@ -439,6 +546,7 @@ async fn send_with(
     .bind(plan.recipients.len() as i64)
     .bind(blocked)
     .bind(plan.cost.0)
+    .bind(by.source())
     .fetch_one(&mut *tx)
     .await?;
     // Many rows per statement: the per-day totals are kept per statement.
@@ -449,9 +557,9 @@ async fn send_with(
     for chunk in recipients.chunks(MESSAGES_PER_INSERT) {
         let rows: Vec<String> = (0..chunk.len())
             .map(|i| {
-                let n = 8 + 3 * i;
+                let n = 10 + 3 * i;
                 format!(
-                    "($1, $2, $3, $4, ${}, ${}, $5, $6, ${}, 'queued', $7)",
+                    "($1, $2, $3, $4, ${}, ${}, $5, $6, ${}, 'queued', $7, $8, $9)",
                     n,
                     n + 1,
                     n + 2
@@ -459,7 +567,7 @@ async fn send_with(
             })
             .collect();
         let sql = format!(
-            "INSERT INTO messages (account_id, campaign_id, user_id, sender, recipient, country_code, text, parts, price, status, created_at) \
+            "INSERT INTO messages (account_id, campaign_id, user_id, sender, recipient, country_code, text, parts, price, status, created_at, source, client_ref) \
              VALUES {}",
             rows.join(", ")
         );
@@ -470,7 +578,9 @@ async fn send_with(
             .bind(&plan.sender)
             .bind(&plan.text)
             .bind(plan.segments.parts as i64)
-            .bind(&now);
+            .bind(&now)
+            .bind(by.source())
+            .bind(by.client_ref());
         for recipient in chunk {
             insert = insert
                 .bind(&recipient.phone)
@@ -506,7 +616,10 @@ async fn send_with(
     .bind(account_id)
     .bind(-plan.cost.0)
     .bind(after)
-    .bind(format!("Campaign #{campaign}: {} recipients", plan.recipients.len()))
+    .bind(match by {
+        By::User(_) => format!("Campaign #{campaign}: {} recipients", plan.recipients.len()),
+        By::Api { .. } => format!("API batch #{campaign}: {} recipients", plan.recipients.len()),
+    })
     .bind(campaign)
     .bind(user_id)
     .execute(&mut *tx)
@@ -528,7 +641,7 @@ pub async fn campaigns(
         .fetch_one(pool)
         .await?;
     let items = sqlx::query_as(
-        "SELECT c.id, c.created_at, c.sender, CASE WHEN $4 IS NULL OR c.user_id = $4 THEN c.text END AS text, c.recipients, c.blocked, c.cost, c.status, u.login AS sent_by, \
+        "SELECT c.id, c.created_at, c.sender, CASE WHEN $4 IS NULL OR c.user_id = $4 THEN c.text END AS text, c.recipients, c.blocked, c.cost, c.status, CASE WHEN c.source = 'api' THEN 'API' ELSE u.login END AS sent_by, \
          COUNT(m.id) FILTER (WHERE m.status = 'queued') AS queued, \
          COUNT(m.id) FILTER (WHERE m.status = 'sent') AS sent, \
          COUNT(m.id) FILTER (WHERE m.status = 'delivered') AS delivered, \
@@ -536,7 +649,7 @@ pub async fn campaigns(
          FROM (SELECT * FROM campaigns WHERE account_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3) c \
          LEFT JOIN users u ON u.id = c.user_id \
          LEFT JOIN messages m ON m.campaign_id = c.id \
-         GROUP BY c.id, c.created_at, c.sender, c.text, c.user_id, c.recipients, c.blocked, c.cost, c.status, u.login \
+         GROUP BY c.id, c.created_at, c.sender, c.text, c.user_id, c.recipients, c.blocked, c.cost, c.status, c.source, u.login \
          ORDER BY c.id DESC",
     )
     .bind(account_id)

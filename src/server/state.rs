@@ -2,7 +2,9 @@ use crate::server::db::Pool;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use super::{export::ExportLimits, password::Passwords, rate_limit::LoginRateLimit};
+use super::{
+    export::ExportLimits, password::Passwords, rate_limit::LoginRateLimit, v1::ApiRateLimit,
+};
 
 /// Everything a request handler or a server function may need.
 #[derive(Clone, FromRef)]
@@ -12,4 +14,5 @@ pub struct AppState {
     pub passwords: Passwords,
     pub login_rate_limit: LoginRateLimit,
     pub export_limits: ExportLimits,
+    pub api_rate_limit: ApiRateLimit,
 }

@@ -86,14 +86,13 @@ pub async fn create_account(
         .map_or(contact.name.as_str(), |c| c.as_str());
     let mut tx = begin_write(pool).await?;
     let account_id: i64 = sqlx::query_scalar(
-        "INSERT INTO accounts (name, can_add_subaccount, contact_email, contact_phone, api_key) \
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO accounts (name, can_add_subaccount, contact_email, contact_phone) \
+         VALUES ($1, $2, $3, $4) RETURNING id",
     )
     .bind(account_name)
     .bind(i64::from(can_add_subaccount))
     .bind(contact.email.as_str())
     .bind(contact.phone.as_str())
-    .bind(super::profile::new_api_key())
     .fetch_one(&mut *tx)
     .await?;
     // Every account may send under the provider's shared sender name at once;

@@ -4,6 +4,7 @@
 //! never depend on the layer above them.
 
 pub mod analytics;
+pub mod api_keys;
 pub mod audit;
 pub mod contacts;
 pub mod finance;

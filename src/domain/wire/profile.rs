@@ -43,5 +43,6 @@ pub struct Profile {
     pub timezone: String,
     pub updated_by: Option<String>,
     /// Only for the owner: sub-accounts never see or change the API key.
-    pub api_key: Option<String>,
+    /// Whether the viewer manages the account's API keys (owners).
+    pub manages_api_keys: bool,
 }

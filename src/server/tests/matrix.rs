@@ -24,6 +24,8 @@ pub(super) enum Rule {
     SubAccountById,
     /// Account owners only, whatever their options.
     Owner,
+    /// As `Owner`, acting on one record of account A: other owners get 404.
+    OwnerById,
     /// Owners (their account) and managers (every account).
     AuditLog,
     /// Owners, and sub-users granted this permission.
@@ -87,6 +89,9 @@ impl Rule {
             (Rule::SubAccounts | Rule::SubAccountById, _) => refused(StatusCode::FORBIDDEN),
             (Rule::Owner, OwnerOptionOn | OwnerOptionOff | OtherAccountOwner) => Outcome::Allowed,
             (Rule::Owner, _) => refused(StatusCode::FORBIDDEN),
+            (Rule::OwnerById, OwnerOptionOn) => Outcome::Allowed,
+            (Rule::OwnerById, OwnerOptionOff | OtherAccountOwner) => refused(StatusCode::NOT_FOUND),
+            (Rule::OwnerById, _) => refused(StatusCode::FORBIDDEN),
             (Rule::AuditLog, OwnerOptionOn | OwnerOptionOff | OtherAccountOwner | Manager) => {
                 Outcome::Allowed
             }
@@ -129,6 +134,8 @@ pub(super) struct World {
     contacts: Vec<i64>,
     import: i64,
     receipt: i64,
+    /// A live API key of account A.
+    api_key: i64,
     reviews: Vec<i64>,
     /// A top-up awaiting confirmation per caller, their own.
     intents: Vec<i64>,
@@ -192,6 +199,10 @@ impl World {
             .await
             .unwrap()
             .id;
+        let api_key = match crate::server::api_keys::create(&app.pool, a.id, 1, "Shop").await {
+            Ok(key) => key.id,
+            Err(_) => panic!("an API key"),
+        };
         let receipt = finance::top_up(&app.pool, a.id, 1, Money::euros(20))
             .await
             .unwrap();
@@ -269,6 +280,7 @@ impl World {
             contacts: contact_ids,
             import,
             receipt,
+            api_key,
             reviews,
             intents,
         }
@@ -545,7 +557,6 @@ pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
                 ]
             },
         ),
-        ("profile/api-key", Rule::Owner, none),
         ("home/overview", Rule::Owner, none),
         (
             "stop-list/list",
@@ -564,6 +575,13 @@ pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
             |_, n| vec![("phone", stopped_number(n))],
         ),
         ("audit/list", Rule::AuditLog, none),
+        ("api-keys/list", Rule::Owner, none),
+        ("api-keys/create", Rule::Owner, |_, n| {
+            vec![("name", format!("Key {n}"))]
+        }),
+        ("api-keys/revoke", Rule::OwnerById, |world, _| {
+            vec![("id", world.api_key.to_string())]
+        }),
     ]
 }
 
@@ -668,6 +686,7 @@ fn pages(world: &World) -> Vec<(String, Rule)> {
         ),
         ("/profile".into(), Rule::Permission(Permission::ProfileEdit)),
         ("/settings/audit-log".into(), Rule::AuditLog),
+        ("/settings/api-keys".into(), Rule::Owner),
     ]
 }
 

@@ -2,6 +2,7 @@
 //! PostgreSQL database when SMS_PORTAL_TEST_POSTGRES is set) and, where it matters,
 //! over real HTTP on a random port.
 
+mod api;
 mod auth_http;
 mod copy;
 #[path = "../../../tests/common/database.rs"]

@@ -1,0 +1,58 @@
+//! The account's HTTP API under `/v1`, for customers' own systems: keys
+//! instead of sessions, JSON, problem details, idempotent POSTs, a rate
+//! limit per key. Sub-account settings do not touch it: a key acts for the
+//! account. The contract is the README's "HTTP API" section.
+
+mod account;
+mod auth;
+mod idempotency;
+mod json;
+mod messages;
+pub mod openapi;
+mod paging;
+mod problem;
+pub mod rate;
+mod request_id;
+
+use axum::{
+    extract::DefaultBodyLimit,
+    middleware,
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Router,
+};
+
+use super::AppState;
+
+pub use rate::ApiRateLimit;
+
+/// The `/v1` routes, outside the portal's sessions: no cookie is read here.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v1/account", get(account::account))
+        .route("/v1/prices", get(account::prices))
+        .route("/v1/inbound", get(account::inbound))
+        .route("/v1/messages", post(messages::send).get(messages::list))
+        .route("/v1/messages/estimate", post(messages::estimate))
+        .route("/v1/messages/{id}", get(messages::one))
+        .route("/v1/openapi.json", get(openapi::document))
+        .route("/v1", get(not_found))
+        .route(
+            "/v1/{*rest}",
+            get(not_found)
+                .post(not_found)
+                .put(not_found)
+                .delete(not_found)
+                .patch(not_found),
+        )
+        .layer(DefaultBodyLimit::max(json::MAX_BODY))
+        .layer(middleware::from_fn(request_id::layer))
+}
+
+async fn not_found() -> Response {
+    problem::Problem::new(
+        "not_found",
+        "There is no such endpoint. See /v1/openapi.json.",
+    )
+    .into_response()
+}

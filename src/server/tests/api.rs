@@ -560,6 +560,11 @@ async fn bad_requests_are_problems_and_the_rate_is_limited() {
     assert_eq!(problem(bad_cursor).await.0, StatusCode::BAD_REQUEST);
     let nowhere = request(&app, Method::GET, "/v1/nowhere", Some(&key), None).await;
     assert_eq!(problem(nowhere).await.0, StatusCode::NOT_FOUND);
+    let wrong_method = request(&app, Method::PUT, "/v1/account", Some(&key), None).await;
+    assert_eq!(
+        problem(wrong_method).await.0,
+        StatusCode::METHOD_NOT_ALLOWED
+    );
     // The burst is spent (the refusals above counted too): a quick series
     // meets the limit, with a wait to honour.
     let mut limited = None;

@@ -40,12 +40,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
                 "Send the body as JSON, with `Content-Type: application/json`.",
             ));
         }
-        let bytes = Bytes::from_request(request, state).await.map_err(|_| {
-            Problem::new(
-                "payload_too_large",
-                format!("A request body holds at most {MAX_BODY} bytes."),
-            )
-        })?;
+        let bytes =
+            Bytes::from_request(request, state)
+                .await
+                .map_err(|rejection| match rejection.status() {
+                    StatusCode::PAYLOAD_TOO_LARGE => Problem::new(
+                        "payload_too_large",
+                        format!("A request body holds at most {MAX_BODY} bytes."),
+                    ),
+                    _ => Problem::new("malformed_request", "The body could not be read."),
+                })?;
         let value = parse(&bytes)?;
         Ok(Self { bytes, value })
     }

@@ -18,7 +18,7 @@ use axum::{
     extract::DefaultBodyLimit,
     middleware,
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{any, get, post},
     Router,
 };
 
@@ -37,16 +37,18 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/messages/{id}", get(messages::one))
         .route("/v1/openapi.json", get(openapi::document))
         .route("/v1", get(not_found))
-        .route(
-            "/v1/{*rest}",
-            get(not_found)
-                .post(not_found)
-                .put(not_found)
-                .delete(not_found)
-                .patch(not_found),
-        )
+        .route("/v1/{*rest}", any(not_found))
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(json::MAX_BODY))
         .layer(middleware::from_fn(request_id::layer))
+}
+
+async fn method_not_allowed() -> Response {
+    problem::Problem::new(
+        "method_not_allowed",
+        "This endpoint does not take that method. See /v1/openapi.json.",
+    )
+    .into_response()
 }
 
 async fn not_found() -> Response {

@@ -48,6 +48,7 @@ pub const CODES: &[(&str, u16, &str)] = &[
     ("unauthorized", 401, "Unauthorized"),
     ("insufficient_funds", 402, "Insufficient funds"),
     ("not_found", 404, "Not found"),
+    ("method_not_allowed", 405, "Method not allowed"),
     ("idempotency_key_in_use", 409, "Idempotency key in use"),
     ("payload_too_large", 413, "Payload too large"),
     ("unsupported_media_type", 415, "Unsupported media type"),

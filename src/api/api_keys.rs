@@ -12,10 +12,23 @@ mod ssr {
         server::{api_keys, audit, guard},
     };
 
-    /// Where a new key waits, in the owner's session, until the page has
-    /// shown it once: never in an address, and the same with and without
-    /// JavaScript.
+    /// Where a new key made by a form posted without JavaScript waits, in
+    /// the owner's session, for the page the post lands back on: never in an
+    /// address. The page takes it out at once; the hydrated page gets the
+    /// key in the answer instead, and the session never holds it.
     pub const CREATED_KEY: &str = "created_api_key";
+
+    /// Whether the request is a form posted by the browser itself.
+    pub async fn posted_without_javascript() -> bool {
+        leptos_axum::extract::<http::HeaderMap>()
+            .await
+            .ok()
+            .and_then(|headers| {
+                let accept = headers.get(http::header::ACCEPT)?.to_str().ok()?;
+                Some(accept.contains("text/html"))
+            })
+            .unwrap_or(false)
+    }
 
     pub async fn owner() -> Result<guard::Caller, super::AppError> {
         guard::caller(Access::Owner).await
@@ -74,11 +87,13 @@ pub async fn create_api_key(name: String) -> Result<CreatedKey, AppError> {
         name: name.as_str().to_owned(),
         key: key.key,
     };
-    session()
-        .await?
-        .insert(CREATED_KEY, &created)
-        .await
-        .map_err(|_| AppError::Internal)?;
+    if posted_without_javascript().await {
+        session()
+            .await?
+            .insert(CREATED_KEY, &created)
+            .await
+            .map_err(|_| AppError::Internal)?;
+    }
     let entry = audit::Entry::by(&caller.viewer, "api_key_created").on(name.as_str());
     audit::note(caller.pool(), entry).await;
     Ok(created)

@@ -55,15 +55,17 @@ pub async fn receive(
     let from = Phone::parse_lenient(from).map_err(|_| InboundError::Sender)?;
     let to = to.trim();
     // The owners of the name, the one that last wrote to this phone first;
-    // for a number no account names, the account that last wrote to it.
+    // for a name or number no account owns, the account that last wrote to
+    // the phone from it.
     // (COALESCE: the backends sort NULL at opposite ends.)
     let account_id: Option<i64> = sqlx::query_scalar(
         "SELECT a.id FROM accounts a \
          LEFT JOIN sender_names s ON s.account_id = a.id AND s.name = $1 AND s.status = 'approved' \
-         WHERE s.id IS NOT NULL OR EXISTS (SELECT 1 FROM messages m WHERE m.account_id = a.id AND m.recipient = $2) \
+         WHERE s.id IS NOT NULL \
+            OR EXISTS (SELECT 1 FROM messages m WHERE m.account_id = a.id AND m.recipient = $2 AND m.sender = $1) \
          ORDER BY (s.id IS NOT NULL) DESC, \
                   COALESCE((SELECT MAX(m.id) FROM messages m WHERE m.account_id = a.id AND m.recipient = $2 AND m.sender = $1), 0) DESC, \
-                  COALESCE((SELECT MAX(m.id) FROM messages m WHERE m.account_id = a.id AND m.recipient = $2), 0) DESC, a.id \
+                  a.id \
          LIMIT 1",
     )
     .bind(to)

@@ -469,17 +469,31 @@ pub async fn send(
     user_id: i64,
     plan: &Plan,
 ) -> Result<i64, AppError> {
-    Ok(send_with(pool, account_id, By::User(user_id), None, plan).await?)
+    Ok(
+        send_with(pool, account_id, By::User(user_id), None, plan, false)
+            .await?
+            .0,
+    )
 }
 
-/// Sends `plan` as `by`; the campaign (the API's batch) id.
+/// A batch sent through the API: its id, and its messages (id, number,
+/// price), read in the sending transaction, so an answer can always be made
+/// once the charge is committed.
+pub struct Sent {
+    pub batch: i64,
+    pub messages: Vec<(i64, String, i64)>,
+}
+
+/// Sends `plan` as `by`.
 pub async fn send_as(
     pool: &Pool,
     account_id: i64,
     by: By,
     plan: &Plan,
-) -> Result<i64, SendRefusal> {
-    send_with(pool, account_id, by, None, plan).await
+) -> Result<Sent, SendRefusal> {
+    let listed = matches!(by, By::Api { .. });
+    let (batch, messages) = send_with(pool, account_id, by, None, plan, listed).await?;
+    Ok(Sent { batch, messages })
 }
 
 /// Sends `plan`, made from the review `review`, which it uses up in the
@@ -491,7 +505,16 @@ pub async fn send_reviewed(
     review: i64,
     plan: &Plan,
 ) -> Result<i64, AppError> {
-    Ok(send_with(pool, account_id, By::User(user_id), Some(review), plan).await?)
+    Ok(send_with(
+        pool,
+        account_id,
+        By::User(user_id),
+        Some(review),
+        plan,
+        false,
+    )
+    .await?
+    .0)
 }
 
 async fn send_with(
@@ -500,7 +523,8 @@ async fn send_with(
     by: By,
     review: Option<i64>,
     plan: &Plan,
-) -> Result<i64, SendRefusal> {
+    list_messages: bool,
+) -> Result<(i64, Vec<(i64, String, i64)>), SendRefusal> {
     if plan.recipients.is_empty() {
         return Err(SendRefusal::NothingToSend);
     }
@@ -624,8 +648,18 @@ async fn send_with(
     .bind(user_id)
     .execute(&mut *tx)
     .await?;
+    let messages = if list_messages {
+        sqlx::query_as(
+            "SELECT id, recipient, price FROM messages WHERE campaign_id = $1 ORDER BY id",
+        )
+        .bind(campaign)
+        .fetch_all(&mut *tx)
+        .await?
+    } else {
+        Vec::new()
+    };
     tx.commit().await?;
-    Ok(campaign)
+    Ok((campaign, messages))
 }
 
 /// A page of the account's campaigns. With `texts_of`, only that user's

@@ -21,11 +21,8 @@ async fn portal_key(app: &TestApp, owner: &Session, name: &str) -> String {
         )
         .await;
     assert_eq!(created.status(), StatusCode::OK, "create {name}");
-    let listed = app.json(owner, "api-keys/list", vec![]).await;
-    listed["created"]["key"]
-        .as_str()
-        .expect("the new key, once")
-        .to_owned()
+    let created: Value = created.json().await.unwrap();
+    created["key"].as_str().expect("the new key").to_owned()
 }
 
 async fn key_for(app: &TestApp, account: &Account, name: &str) -> String {
@@ -258,7 +255,21 @@ async fn keys_are_shown_once_stored_hashed_and_revoked_at_once() {
     let owner = app.login("olivia").await;
     let key = portal_key(&app, &owner, "Shop backend").await;
     assert!(key.starts_with("smsp_") && key.len() > 60, "{key}");
-    // Shown once: the next list has no secret, only a prefix.
+    // Answered to the page that asked; never kept, not even in the session.
+    let table = match crate::server::db::Backend::of(&app.pool) {
+        crate::server::db::Backend::Sqlite => "tower_sessions",
+        crate::server::db::Backend::Postgres => "tower_sessions.session",
+    };
+    let sessions: Vec<Vec<u8>> = sqlx::query_scalar(&format!("SELECT data FROM {table}"))
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert!(!sessions.is_empty());
+    let secret = &key.as_bytes()[20..];
+    assert!(sessions
+        .iter()
+        .all(|data| !data.windows(secret.len()).any(|w| w == secret)));
+    // Shown once: the list has no secret, only a prefix.
     let listed = app.json(&owner, "api-keys/list", vec![]).await;
     assert_eq!(listed["created"], Value::Null);
     let row = &listed["keys"][0];
@@ -292,6 +303,25 @@ async fn keys_are_shown_once_stored_hashed_and_revoked_at_once() {
             .await
             .unwrap();
     assert_eq!(actions, ["api_key_created", "api_key_revoked"]);
+
+    // A form posted without JavaScript lands back on the page, which shows
+    // the key it finds in the session once.
+    let posted = app
+        .client
+        .post(format!("{}/api/api-keys/create", app.base))
+        .header(header::COOKIE, &owner.cookie)
+        .header(header::ACCEPT, "text/html")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::REFERER, format!("{}/settings/api-keys", app.base))
+        .body("name=No+script")
+        .send()
+        .await
+        .unwrap();
+    assert!(posted.status().is_redirection(), "{}", posted.status());
+    let listed = app.json(&owner, "api-keys/list", vec![]).await;
+    assert_eq!(listed["created"]["name"], "No script");
+    let again = app.json(&owner, "api-keys/list", vec![]).await;
+    assert_eq!(again["created"], Value::Null);
 
     // Names are checked, and unique among live keys.
     let blank = app
@@ -644,6 +674,12 @@ async fn a_reply_goes_to_the_account_that_wrote_and_stop_blocks_it() {
     assert_eq!(estimate["rejected"][0]["code"], "blocked");
     assert_eq!(estimate["rejected"][0]["to"], phone);
 
+    // A name nobody owns goes to no one, even from a phone an account wrote
+    // to under another name.
+    assert!(matches!(
+        inbound::receive(&app.pool, phone, "NOBODY", "STOP").await,
+        Err(InboundError::NoAccount)
+    ));
     // A name and number nobody owns or wrote from has no account.
     assert!(matches!(
         inbound::receive(&app.pool, "+447700900599", "NOBODY", "hi").await,
@@ -653,4 +689,43 @@ async fn a_reply_goes_to_the_account_that_wrote_and_stop_blocks_it() {
         inbound::receive(&app.pool, "not a phone", "INFO", "hi").await,
         Err(InboundError::Sender)
     ));
+}
+
+#[tokio::test]
+async fn hostile_input_is_a_problem_never_a_crash() {
+    let app = TestApp::spawn().await;
+    let (_, key) = funded_account(&app, 10).await;
+    let key = bearer(&key);
+    // NUL, which PostgreSQL cannot keep, is refused alike on both backends.
+    let nul_text = app
+        .client
+        .post(format!("{}/v1/messages/estimate", app.base))
+        .header(header::AUTHORIZATION, &key)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(r#"{"from":"INFO","to":["+447700900123"],"text":"a\u0000b"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(problem(nul_text).await.0, StatusCode::BAD_REQUEST);
+    let nul_filter = request(&app, Method::GET, "/v1/messages?to=%00", Some(&key), None).await;
+    assert_eq!(problem(nul_filter).await.0, StatusCode::BAD_REQUEST);
+    // A time that exists in UTC only after the year 9999.
+    let far = "/v1/messages?since=9999-12-31T23:59:59-01:00";
+    let far = request(&app, Method::GET, far, Some(&key), None).await;
+    assert_eq!(problem(far).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    // No valid recipient: each one's reason, at its place in `to`.
+    let body = send_body(&["12345", "call me"]);
+    let none = request(&app, Method::POST, "/v1/messages", Some(&key), Some(&body)).await;
+    let (status, none) = problem(none).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<(&str, &str)> = none["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        fields,
+        [("to[0]", "invalid_number"), ("to[1]", "invalid_number")]
+    );
 }

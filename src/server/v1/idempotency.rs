@@ -17,6 +17,9 @@ use crate::server::db::{self, Pool};
 
 const HEADER: &str = "idempotency-key";
 const KEPT: Duration = Duration::from_secs(24 * 60 * 60);
+/// A claim still unanswered after this long was left by a process that
+/// stopped (a send takes seconds): its retry may take it over.
+const ABANDONED: Duration = Duration::from_secs(5 * 60);
 
 /// The key of a request, if it sent a valid one.
 fn key_of(headers: &HeaderMap) -> Result<Option<String>, Problem> {
@@ -164,6 +167,20 @@ async fn claim(
     .execute(pool)
     .await?;
     if inserted.rows_affected() == 1 {
+        return Ok(Claim::Ours);
+    }
+    let taken_over = sqlx::query(
+        "UPDATE idempotent_requests SET created_at = $4 \
+         WHERE api_key_id = $1 AND key = $2 AND request_hash = $3 AND status = 0 AND created_at < $5",
+    )
+    .bind(api_key_id)
+    .bind(key)
+    .bind(fingerprint)
+    .bind(db::now())
+    .bind(db::before_now(ABANDONED))
+    .execute(pool)
+    .await?;
+    if taken_over.rows_affected() == 1 {
         return Ok(Claim::Ours);
     }
     let first: Option<(String, i64, String)> = sqlx::query_as(

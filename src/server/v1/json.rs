@@ -58,6 +58,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
 /// Reads `bytes` as a `T`; wrong JSON and wrong types are both a 400 that
 /// says where.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    // PostgreSQL's text cannot hold NUL: refused alike on both backends.
+    if bytes.contains(&0) || bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+        return Err(Problem::new(
+            "malformed_request",
+            "Text cannot contain NUL characters (\\u0000).",
+        ));
+    }
     serde_json::from_slice(bytes).map_err(|error| {
         Problem::new(
             "malformed_request",

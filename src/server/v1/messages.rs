@@ -17,6 +17,7 @@ use super::{
     json::{self, Body},
     paging::{self, Cursor},
     problem::{FieldProblem, Problem, ProblemDocument},
+    request_id,
 };
 use crate::{
     domain::{Encoding, Money, Phone, Segments},
@@ -132,6 +133,9 @@ async fn check(
             }
         }
     }
+    if numbers.is_empty() {
+        return Err(nothing_to_send(&rejected));
+    }
     let plan = sending::plan_numbers(
         &state.pool,
         account_id,
@@ -176,16 +180,21 @@ async fn check(
     }
     rejected.sort_by_key(|(index, _)| *index);
     if plan.recipients.is_empty() {
-        let errors = rejected
-            .iter()
-            .map(|(index, r)| FieldProblem::new(format!("to[{index}]"), r.code, r.detail))
-            .collect();
-        return Err(Problem {
-            detail: "None of the recipients can be sent to.".to_owned(),
-            ..Problem::invalid(errors)
-        });
+        return Err(nothing_to_send(&rejected));
     }
     Ok(Checked { plan, rejected })
+}
+
+/// No recipient can be sent to: each one's reason, at its place in `to`.
+fn nothing_to_send(rejected: &[(usize, Rejected)]) -> Problem {
+    let errors = rejected
+        .iter()
+        .map(|(index, r)| FieldProblem::new(format!("to[{index}]"), r.code, r.detail))
+        .collect();
+    Problem {
+        detail: "None of the recipients can be sent to.".to_owned(),
+        ..Problem::invalid(errors)
+    }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -224,15 +233,15 @@ pub async fn estimate(
     headers: HeaderMap,
     body: Result<Body<SendRequest>, Problem>,
 ) -> Response {
-    let (state, account_id) = (&state, caller.account_id);
+    let account_id = caller.account_id;
     post(
-        state,
+        &state,
         &caller,
         &headers,
         "estimate",
         body,
-        |request| async move {
-            estimate_checked(state, account_id, &request)
+        move |state, request| async move {
+            estimate_checked(&state, account_id, &request)
                 .await
                 .unwrap_or_else(Answer::from)
         },
@@ -269,7 +278,9 @@ async fn estimate_checked(
 }
 
 /// A POST of a send request: its body read, its work done once per
-/// Idempotency-Key, the caller's rate-limit headers added.
+/// Idempotency-Key, the caller's rate-limit headers added. The work runs in
+/// a task of its own: a client that hangs up cannot cancel it between the
+/// charge and keeping the answer for its retry.
 async fn post<Work, Done>(
     state: &AppState,
     caller: &ApiCaller,
@@ -279,21 +290,25 @@ async fn post<Work, Done>(
     work: Work,
 ) -> Response
 where
-    Work: FnOnce(SendRequest) -> Done,
-    Done: std::future::Future<Output = Answer>,
+    Work: FnOnce(AppState, SendRequest) -> Done,
+    Done: std::future::Future<Output = Answer> + Send + 'static,
 {
     let mut response = match body {
         Err(problem) => problem.into_response(),
         Ok(Body { bytes, value }) => {
-            idempotency::once(
-                &state.pool,
+            let (pool, key_id, headers, route) = (
+                state.pool.clone(),
                 caller.key_id,
-                headers,
-                route,
-                &bytes,
-                work(value),
-            )
-            .await
+                headers.clone(),
+                route.to_owned(),
+            );
+            let done = work(state.clone(), value);
+            let task = request_id::carried(async move {
+                idempotency::once(&pool, key_id, &headers, &route, &bytes, done).await
+            });
+            tokio::spawn(task)
+                .await
+                .unwrap_or_else(|_| Problem::internal().into_response())
         }
     };
     caller.limit.apply(&mut response);
@@ -337,15 +352,15 @@ pub async fn send(
     headers: HeaderMap,
     body: Result<Body<SendRequest>, Problem>,
 ) -> Response {
-    let (state, caller) = (&state, &caller);
+    let account_id = caller.account_id;
     post(
-        state,
-        caller,
+        &state,
+        &caller,
         &headers,
         "send",
         body,
-        |request| async move {
-            send_checked(state, caller, &request)
+        move |state, request| async move {
+            send_checked(&state, account_id, &request)
                 .await
                 .unwrap_or_else(Answer::from)
         },
@@ -355,16 +370,16 @@ pub async fn send(
 
 async fn send_checked(
     state: &AppState,
-    caller: &ApiCaller,
+    account_id: i64,
     request: &SendRequest,
 ) -> Result<Answer, Problem> {
-    let checked = check(state, caller.account_id, request).await?;
+    let checked = check(state, account_id, request).await?;
     let plan = &checked.plan;
     let by = sending::By::Api {
         client_ref: request.client_ref.clone(),
     };
-    let batch = match sending::send_as(&state.pool, caller.account_id, by, plan).await {
-        Ok(batch) => batch,
+    let sent = match sending::send_as(&state.pool, account_id, by, plan).await {
+        Ok(sent) => sent,
         Err(SendRefusal::InsufficientFunds { cost, balance }) => {
             return Err(Problem::new(
                 "insufficient_funds",
@@ -378,20 +393,15 @@ async fn send_checked(
         Err(SendRefusal::Database(error)) => return Err(error.into()),
         Err(_) => return Err(Problem::internal()),
     };
-    let sent: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT id, recipient, price FROM messages WHERE campaign_id = $1 AND account_id = $2 ORDER BY id",
-    )
-    .bind(batch)
-    .bind(caller.account_id)
-    .fetch_all(&state.pool)
-    .await?;
+    // Nothing may fail from here on: the batch is sent and charged.
     let encoding = encoding_name(plan.segments.encoding);
     Ok(Answer::json(
         StatusCode::ACCEPTED,
         &Batch {
-            batch_id: batch,
+            batch_id: sent.batch,
             total_price: plan.cost.exact(),
             messages: sent
+                .messages
                 .into_iter()
                 .map(|(id, to, price)| Accepted {
                     id,

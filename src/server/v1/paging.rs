@@ -64,6 +64,12 @@ impl Cursor {
 
 /// The query string as a `T`; unknown or ill-typed parameters are a 400.
 pub fn query<T: DeserializeOwned>(uri: &Uri) -> Result<T, Problem> {
+    if uri.query().is_some_and(|query| query.contains("%00")) {
+        return Err(Problem::new(
+            "malformed_request",
+            "Parameters cannot contain NUL characters (%00).",
+        ));
+    }
     Query::<T>::try_from_uri(uri)
         .map(|Query(query)| query)
         .map_err(|rejection| Problem::new("malformed_request", rejection.body_text()))
@@ -84,7 +90,8 @@ pub fn limit(requested: Option<i64>) -> Result<i64, Problem> {
 fn parse_time(raw: &str) -> Option<String> {
     let at =
         time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339).ok()?;
-    Some(db::timestamp(at.to_offset(time::UtcOffset::UTC)))
+    // Out of range in UTC (year 9999 west of Greenwich): not a time we keep.
+    Some(db::timestamp(at.checked_to_offset(time::UtcOffset::UTC)?))
 }
 
 /// The filter `name`, an RFC 3339 time.

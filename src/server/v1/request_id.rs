@@ -16,6 +16,11 @@ pub fn current() -> Option<String> {
     REQUEST_ID.try_with(Clone::clone).ok()
 }
 
+/// `future` with the current request's id, for a task spawned off it.
+pub fn carried<F: std::future::Future>(future: F) -> impl std::future::Future<Output = F::Output> {
+    REQUEST_ID.scope(current().unwrap_or_default(), future)
+}
+
 fn is_safe(id: &str) -> bool {
     (1..=64).contains(&id.len())
         && id

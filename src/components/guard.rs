@@ -15,7 +15,15 @@ pub fn Guarded(access: Access, children: ChildrenFn) -> impl IntoView {
     let viewer = use_viewer();
     let location = use_location();
     let children = StoredValue::new(children);
+    // Taken here, where the request's context surely is: the decision may be
+    // made while the server walks the page, and a redirect or status set
+    // from there was sometimes lost (a visitor without JavaScript then saw
+    // an empty page instead of the login).
+    #[cfg(feature = "ssr")]
+    let response = use_context::<leptos_axum::ResponseOptions>();
     let decide = move || {
+        #[cfg(feature = "ssr")]
+        let response = response.clone();
         Suspend::new(async move {
             match viewer.0.await {
                 Ok(Some(viewer)) if access.allows(&viewer) => EitherOf3::A(
@@ -29,6 +37,13 @@ pub fn Guarded(access: Access, children: ChildrenFn) -> impl IntoView {
                         location.search.get_untracked()
                     );
                     let target = format!("/login?next={}", encode_component(&here));
+                    #[cfg(feature = "ssr")]
+                    if let (Some(response), Ok(location)) =
+                        (&response, http::HeaderValue::from_str(&target))
+                    {
+                        response.set_status(http::StatusCode::FOUND);
+                        response.insert_header(http::header::LOCATION, location);
+                    }
                     EitherOf3::C(view! { <Redirect path=target /> })
                 }
             }

@@ -3,7 +3,7 @@ use leptos::config::get_configuration;
 use sms_portal::server::{
     app::{router, secure_cookies, HttpConfig},
     cli::{self, Cli, Command},
-    db, gateway,
+    db, gateway, webhooks,
 };
 use std::{sync::Arc, time::Duration};
 use tracing_subscriber::EnvFilter;
@@ -62,6 +62,9 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
         export_stall: Duration::from_secs(setting("SMS_PORTAL_EXPORT_STALL_SECONDS", 60)),
         api_rate_per_second: setting("SMS_PORTAL_API_RATE_PER_SECOND", 50),
         api_burst: setting("SMS_PORTAL_API_BURST", 100),
+        webhook_urls: webhooks::UrlPolicy {
+            allow_private: setting("SMS_PORTAL_WEBHOOK_ALLOW_PRIVATE", 0) == 1,
+        },
     };
     let (app, sessions) = router(pool.clone(), options, &config).await?;
     let carrier = match std::env::var_os("SMS_PORTAL_GATEWAY_LOG") {
@@ -72,8 +75,14 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
         "SMS_PORTAL_DELIVERY_LEASE_SECONDS",
         gateway::DEFAULT_LEASE.as_secs(),
     ));
-    let dispatcher =
-        gateway::spawn_dispatcher(pool, Arc::new(carrier), Duration::from_millis(500), lease);
+    let dispatcher = gateway::spawn_dispatcher(
+        pool.clone(),
+        Arc::new(carrier),
+        Duration::from_millis(500),
+        lease,
+    );
+    let poster = webhooks::sender::Poster::new(config.webhook_urls);
+    let webhook_sender = webhooks::sender::spawn(pool, poster, Duration::from_secs(1));
     let cleanup = sessions.spawn_cleanup(Duration::from_secs(60));
     let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!("sms-portal listening on http://{address}");
@@ -86,6 +95,7 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
     // Requests in flight have been answered; let the delivery round finish too.
     tracing::info!("shutting down: finishing the delivery round in progress");
     dispatcher.shutdown().await;
+    webhook_sender.shutdown().await;
     cleanup.abort();
     Ok(())
 }

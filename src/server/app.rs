@@ -12,7 +12,7 @@ use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer, SessionStore
 
 use super::{
     auth::Backend, db::Pool, export::ExportLimits, password::Passwords, rate_limit::LoginRateLimit,
-    security, sessions::Sessions, AppState,
+    security, sessions::Sessions, webhooks::UrlPolicy, AppState,
 };
 use crate::app::{shell, App};
 
@@ -38,6 +38,8 @@ pub struct HttpConfig {
     /// Requests per second and burst of one API key (`/v1`).
     pub api_rate_per_second: u32,
     pub api_burst: u32,
+    /// Where webhook endpoints may point (see [`UrlPolicy`]).
+    pub webhook_urls: UrlPolicy,
 }
 
 impl Default for HttpConfig {
@@ -50,6 +52,7 @@ impl Default for HttpConfig {
             export_stall: super::export::DEFAULT_STALL,
             api_rate_per_second: 50,
             api_burst: 100,
+            webhook_urls: UrlPolicy::default(),
         }
     }
 }
@@ -94,6 +97,7 @@ fn with_sessions<S: SessionStore + Clone>(
         login_rate_limit: LoginRateLimit::per_minute(config.login_attempts_per_minute),
         export_limits: ExportLimits::new(EXPORTS_AT_ONCE, EXPORTS_PER_USER, config.export_stall),
         api_rate_limit: super::v1::ApiRateLimit::new(config.api_rate_per_second, config.api_burst),
+        webhook_urls: config.webhook_urls,
     };
 
     let session_layer = SessionManagerLayer::new(session_store)

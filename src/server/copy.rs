@@ -33,6 +33,8 @@ const TABLES: &[&str] = &[
     "top_up_intents",
     "api_keys",
     "idempotent_requests",
+    "webhook_endpoints",
+    "webhook_deliveries",
 ];
 
 /// Rows per INSERT statement.

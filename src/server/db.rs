@@ -211,3 +211,12 @@ pub fn now() -> String {
 pub fn before_now(ago: Duration) -> String {
     timestamp(OffsetDateTime::now_utc() - ago)
 }
+
+/// Ids as an SQL list: integers, so nothing can be injected (neither
+/// backend's Any driver binds arrays).
+pub fn id_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -20,7 +20,10 @@ use std::{
 };
 use tokio::sync::watch;
 
-use super::db::{self, begin_write, Backend, Pool, Tx};
+use super::{
+    db::{self, begin_write, id_list, Backend, Pool, Tx},
+    webhooks,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -373,33 +376,26 @@ async fn report_deliveries(pool: &Pool) -> Result<usize, sqlx::Error> {
     .await?;
     // One statement for the batch; what it returns is what this round
     // moved, so a message is never refunded twice.
-    let moved: Vec<(i64, Option<i64>, i64, String)> = sqlx::query_as(&format!(
+    let moved: Vec<(i64, i64, Option<i64>, i64, String)> = sqlx::query_as(&format!(
         "UPDATE messages SET status = outcome, done_at = $1 WHERE status = 'sent' AND id IN ({}) \
-         RETURNING account_id, campaign_id, price, status",
+         RETURNING id, account_id, campaign_id, price, status",
         id_list(&due)
     ))
     .bind(db::now())
     .fetch_all(&mut *tx)
     .await?;
     let mut refunds: std::collections::BTreeMap<i64, i64> = Default::default();
-    for (account_id, campaign_id, price, status) in &moved {
+    for (_, account_id, campaign_id, price, status) in &moved {
         if status == "failed" && campaign_id.is_none() {
             *refunds.entry(*account_id).or_default() += price;
         }
     }
-    let moved = moved.len();
     for (account_id, amount) in refunds {
         refund(&mut tx, account_id, None, amount).await?;
     }
+    let moved: Vec<i64> = moved.into_iter().map(|(id, ..)| id).collect();
+    webhooks::outbox::messages_done(&mut tx, &moved).await?;
+    let moved = moved.len();
     tx.commit().await?;
     Ok(moved)
-}
-
-/// Ids as an SQL list: integers, so nothing can be injected (neither
-/// backend's Any driver binds arrays).
-fn id_list(ids: &[i64]) -> String {
-    ids.iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -3,8 +3,14 @@
 //! the name; a name several accounts share (the provider's own) goes to
 //! the account that last wrote to that phone from it, as a reply would.
 //! A lone `STOP` (any case) puts the phone on that account's stop-list.
+//! Endpoints subscribed to `inbound.received` get it, from the same
+//! transaction.
 
-use super::db::{self, Pool};
+use super::{
+    db::{self, Pool},
+    resources::Inbound,
+    webhooks,
+};
 use crate::domain::Phone;
 
 #[derive(Debug, PartialEq, Eq)]
@@ -73,6 +79,7 @@ pub async fn receive(
     .fetch_optional(pool)
     .await?;
     let account_id = account_id.ok_or(InboundError::NoAccount)?;
+    let received_at = db::now();
     let mut tx = db::begin_write(pool).await?;
     let id = sqlx::query_scalar(
         "INSERT INTO incoming_messages (account_id, sender, recipient, text, received_at) \
@@ -82,9 +89,17 @@ pub async fn receive(
     .bind(from.as_str())
     .bind(to)
     .bind(text)
-    .bind(db::now())
+    .bind(&received_at)
     .fetch_one(&mut *tx)
     .await?;
+    let inbound = Inbound {
+        id,
+        from: from.as_str().to_owned(),
+        to: to.to_owned(),
+        text: text.to_owned(),
+        received_at,
+    };
+    webhooks::outbox::inbound_received(&mut tx, account_id, &inbound).await?;
     let stopped = is_stop(text);
     if stopped {
         sqlx::query(

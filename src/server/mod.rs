@@ -21,6 +21,7 @@ pub mod phone;
 pub mod prices;
 pub mod profile;
 pub mod rate_limit;
+pub mod resources;
 pub mod search;
 pub mod security;
 pub mod sending;
@@ -32,6 +33,7 @@ pub mod throttle;
 pub mod upload;
 pub mod users;
 pub mod v1;
+pub mod webhooks;
 pub mod zone;
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use leptos::config::LeptosOptions;
 
 use super::{
     export::ExportLimits, password::Passwords, rate_limit::LoginRateLimit, v1::ApiRateLimit,
+    webhooks::UrlPolicy,
 };
 
 /// Everything a request handler or a server function may need.
@@ -15,4 +16,5 @@ pub struct AppState {
     pub login_rate_limit: LoginRateLimit,
     pub export_limits: ExportLimits,
     pub api_rate_limit: ApiRateLimit,
+    pub webhook_urls: UrlPolicy,
 }

@@ -25,7 +25,7 @@ async fn portal_key(app: &TestApp, owner: &Session, name: &str) -> String {
     created["key"].as_str().expect("the new key").to_owned()
 }
 
-async fn key_for(app: &TestApp, account: &Account, name: &str) -> String {
+pub(super) async fn key_for(app: &TestApp, account: &Account, name: &str) -> String {
     let owner: i64 =
         sqlx::query_scalar("SELECT id FROM users WHERE account_id = $1 AND role = 'owner'")
             .bind(account.id)
@@ -39,7 +39,7 @@ async fn key_for(app: &TestApp, account: &Account, name: &str) -> String {
 }
 
 /// Olivia's account with `euros` on it, and a key of it.
-async fn funded_account(app: &TestApp, euros: i64) -> (Account, String) {
+pub(super) async fn funded_account(app: &TestApp, euros: i64) -> (Account, String) {
     let account = app.account("olivia", true).await;
     if euros > 0 {
         let owner = app.user_id("olivia").await;
@@ -52,7 +52,7 @@ async fn funded_account(app: &TestApp, euros: i64) -> (Account, String) {
 }
 
 /// One API request; `auth` is the whole Authorization header.
-async fn request(
+pub(super) async fn request(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -69,11 +69,11 @@ async fn request(
     request.send().await.expect("request")
 }
 
-fn bearer(key: &str) -> String {
+pub(super) fn bearer(key: &str) -> String {
     format!("Bearer {key}")
 }
 
-async fn problem(response: reqwest::Response) -> (StatusCode, Value) {
+pub(super) async fn problem(response: reqwest::Response) -> (StatusCode, Value) {
     let status = response.status();
     assert_eq!(
         response.headers()[header::CONTENT_TYPE],
@@ -84,13 +84,16 @@ async fn problem(response: reqwest::Response) -> (StatusCode, Value) {
     (status, response.json().await.unwrap())
 }
 
-fn send_body(to: &[&str]) -> Value {
+pub(super) fn send_body(to: &[&str]) -> Value {
     json!({ "from": "INFO", "to": to, "text": "Your code is 1234" })
 }
 
-/// Every endpoint with a well-formed request; `{id}` is a message of the
-/// account the key belongs to.
-fn endpoints(message_id: i64) -> Vec<(Method, String, Option<Value>)> {
+/// A public URL for webhook endpoints that is never resolved.
+pub(super) const PUBLIC_HOOK: &str = "https://93.184.215.14/hook";
+
+/// Every endpoint with a well-formed request; `{id}` is a message or a
+/// webhook endpoint of the account the key belongs to.
+fn endpoints(message_id: i64, webhook_id: i64) -> Vec<(Method, String, Option<Value>)> {
     vec![
         (Method::GET, "/v1/account".into(), None),
         (Method::GET, "/v1/prices".into(), None),
@@ -107,12 +110,36 @@ fn endpoints(message_id: i64) -> Vec<(Method, String, Option<Value>)> {
             "/v1/messages".into(),
             Some(send_body(&["+447700900124"])),
         ),
+        (Method::GET, "/v1/webhooks".into(), None),
+        (
+            Method::POST,
+            "/v1/webhooks".into(),
+            Some(json!({ "url": PUBLIC_HOOK, "events": ["message.delivered"] })),
+        ),
+        (Method::DELETE, format!("/v1/webhooks/{webhook_id}"), None),
     ]
+}
+
+/// A new webhook endpoint of the account; its id.
+async fn webhook_of(app: &TestApp, account: &Account) -> i64 {
+    use crate::server::webhooks::{endpoints, EventType, UrlPolicy};
+    let events = [EventType::MessageFailed];
+    endpoints::create(
+        &app.pool,
+        account.id,
+        PUBLIC_HOOK,
+        &events,
+        UrlPolicy::default(),
+    )
+    .await
+    .unwrap()
+    .endpoint
+    .id
 }
 
 #[test]
 fn the_matrix_lists_every_api_endpoint() {
-    let listed: BTreeSet<String> = endpoints(1)
+    let listed: BTreeSet<String> = endpoints(1, 1)
         .into_iter()
         .map(|(method, path, _)| format!("{method} {}", path.replace("/1", "/{id}")))
         .collect();
@@ -156,7 +183,8 @@ async fn only_a_live_key_of_the_account_is_let_in() {
         )
     };
 
-    for (method, path, body) in endpoints(message_id) {
+    let webhook_id = webhook_of(&app, &a).await;
+    for (method, path, body) in endpoints(message_id, webhook_id) {
         let refused: [(&str, Option<String>); 5] = [
             ("no key", None),
             ("malformed", Some("Bearer not-a-key".into())),
@@ -190,6 +218,12 @@ async fn only_a_live_key_of_the_account_is_let_in() {
             "{method} {path} with a session"
         );
         for (who, auth) in [("bearer", bearer(&key_a)), ("basic", basic.clone())] {
+            // A removal needs something of its own to remove.
+            let path = if method == Method::DELETE {
+                format!("/v1/webhooks/{}", webhook_of(&app, &a).await)
+            } else {
+                path.clone()
+            };
             let response = request(&app, method.clone(), &path, Some(&auth), body.as_ref()).await;
             let status = response.status();
             assert!(status.is_success(), "{method} {path} by {who}: {status}");
@@ -201,6 +235,15 @@ async fn only_a_live_key_of_the_account_is_let_in() {
         &app,
         Method::GET,
         &format!("/v1/messages/{message_id}"),
+        Some(&bearer(&key_b)),
+        None,
+    )
+    .await;
+    assert_eq!(problem(foreign).await.0, StatusCode::NOT_FOUND);
+    let foreign = request(
+        &app,
+        Method::DELETE,
+        &format!("/v1/webhooks/{webhook_id}"),
         Some(&bearer(&key_b)),
         None,
     )

@@ -17,3 +17,4 @@ mod repositories;
 mod sections;
 mod support;
 mod trust;
+mod webhooks;

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     domain::Money,
-    server::{prices, AppState},
+    server::{prices, resources::Inbound, AppState},
 };
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -82,18 +82,6 @@ pub async fn prices(State(state): State<AppState>, caller: ApiCaller) -> Respons
                 .collect(),
         });
     json::respond(&caller, result)
-}
-
-/// A message received from a phone.
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Inbound {
-    pub id: i64,
-    #[sqlx(rename = "sender")]
-    pub from: String,
-    #[sqlx(rename = "recipient")]
-    pub to: String,
-    pub text: String,
-    pub received_at: String,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]

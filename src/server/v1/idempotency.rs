@@ -12,8 +12,16 @@ use axum::{
 use blake2::{Blake2s256, Digest};
 use std::{future::Future, time::Duration};
 
-use super::{json, problem::Problem};
-use crate::server::db::{self, Pool};
+use super::{
+    auth::ApiCaller,
+    json::{self, Body},
+    problem::Problem,
+    request_id,
+};
+use crate::server::{
+    db::{self, Pool},
+    AppState,
+};
 
 const HEADER: &str = "idempotency-key";
 const KEPT: Duration = Duration::from_secs(24 * 60 * 60);
@@ -244,4 +252,42 @@ mod tests {
         assert_ne!(fingerprint("send", b"{}"), fingerprint("send", b"{ }"));
         assert_eq!(fingerprint("send", b"{}"), fingerprint("send", b"{}"));
     }
+}
+
+/// A POST: its body read, its work done once per
+/// Idempotency-Key, the caller's rate-limit headers added. The work runs in
+/// a task of its own: a client that hangs up cannot cancel it between the
+/// charge and keeping the answer for its retry.
+pub async fn post<Request, Work, Done>(
+    state: &AppState,
+    caller: &ApiCaller,
+    headers: &HeaderMap,
+    route: &str,
+    body: Result<Body<Request>, Problem>,
+    work: Work,
+) -> Response
+where
+    Work: FnOnce(AppState, Request) -> Done,
+    Done: std::future::Future<Output = Answer> + Send + 'static,
+{
+    let mut response = match body {
+        Err(problem) => problem.into_response(),
+        Ok(Body { bytes, value }) => {
+            let (pool, key_id, headers, route) = (
+                state.pool.clone(),
+                caller.key_id,
+                headers.clone(),
+                route.to_owned(),
+            );
+            let done = work(state.clone(), value);
+            let task = request_id::carried(async move {
+                once(&pool, key_id, &headers, &route, &bytes, done).await
+            });
+            tokio::spawn(task)
+                .await
+                .unwrap_or_else(|_| Problem::internal().into_response())
+        }
+    };
+    caller.limit.apply(&mut response);
+    response
 }

@@ -6,7 +6,7 @@
 use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode, Uri},
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -17,11 +17,11 @@ use super::{
     json::{self, Body},
     paging::{self, Cursor},
     problem::{FieldProblem, Problem, ProblemDocument},
-    request_id,
 };
 use crate::{
-    domain::{Encoding, Money, Phone, Segments},
+    domain::{Money, Phone},
     server::{
+        resources::{encoding_name, Message, MESSAGE_COLUMNS},
         sending::{self, Plan, SendRefusal},
         AppState,
     },
@@ -54,13 +54,6 @@ pub struct Rejected {
     /// `invalid_number`, `blocked`, `duplicate` or `no_route`.
     pub code: &'static str,
     pub detail: &'static str,
-}
-
-fn encoding_name(encoding: Encoding) -> &'static str {
-    match encoding {
-        Encoding::Gsm7 => "gsm7",
-        Encoding::Ucs2 => "ucs2",
-    }
 }
 
 /// A checked request: the plan, and each refused recipient with its place.
@@ -234,7 +227,7 @@ pub async fn estimate(
     body: Result<Body<SendRequest>, Problem>,
 ) -> Response {
     let account_id = caller.account_id;
-    post(
+    idempotency::post(
         &state,
         &caller,
         &headers,
@@ -277,44 +270,6 @@ async fn estimate_checked(
     Ok(Answer::json(StatusCode::OK, &estimate))
 }
 
-/// A POST of a send request: its body read, its work done once per
-/// Idempotency-Key, the caller's rate-limit headers added. The work runs in
-/// a task of its own: a client that hangs up cannot cancel it between the
-/// charge and keeping the answer for its retry.
-async fn post<Work, Done>(
-    state: &AppState,
-    caller: &ApiCaller,
-    headers: &HeaderMap,
-    route: &str,
-    body: Result<Body<SendRequest>, Problem>,
-    work: Work,
-) -> Response
-where
-    Work: FnOnce(AppState, SendRequest) -> Done,
-    Done: std::future::Future<Output = Answer> + Send + 'static,
-{
-    let mut response = match body {
-        Err(problem) => problem.into_response(),
-        Ok(Body { bytes, value }) => {
-            let (pool, key_id, headers, route) = (
-                state.pool.clone(),
-                caller.key_id,
-                headers.clone(),
-                route.to_owned(),
-            );
-            let done = work(state.clone(), value);
-            let task = request_id::carried(async move {
-                idempotency::once(&pool, key_id, &headers, &route, &bytes, done).await
-            });
-            tokio::spawn(task)
-                .await
-                .unwrap_or_else(|_| Problem::internal().into_response())
-        }
-    };
-    caller.limit.apply(&mut response);
-    response
-}
-
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Accepted {
     id: i64,
@@ -353,7 +308,7 @@ pub async fn send(
     body: Result<Body<SendRequest>, Problem>,
 ) -> Response {
     let account_id = caller.account_id;
-    post(
+    idempotency::post(
         &state,
         &caller,
         &headers,
@@ -417,50 +372,6 @@ async fn send_checked(
         },
     ))
 }
-
-/// A message as the API shows it.
-#[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
-pub struct Message {
-    pub id: i64,
-    pub batch_id: Option<i64>,
-    #[sqlx(rename = "sender")]
-    pub from: String,
-    #[sqlx(rename = "recipient")]
-    pub to: String,
-    pub text: String,
-    pub parts: i64,
-    /// `gsm7` or `ucs2`.
-    #[sqlx(skip)]
-    pub encoding: &'static str,
-    /// Euros, four decimals.
-    #[serde(serialize_with = "exact_money")]
-    #[schema(value_type = String, example = "0.0450")]
-    pub price: i64,
-    /// `queued`, `sent`, `delivered` or `failed`.
-    pub status: String,
-    /// Why it failed, when it did.
-    pub error_code: Option<String>,
-    pub client_ref: Option<String>,
-    pub created_at: String,
-    pub sent_at: Option<String>,
-    pub done_at: Option<String>,
-    /// `api` or `portal`.
-    pub source: String,
-}
-
-fn exact_money<S: serde::Serializer>(units: &i64, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&Money(*units).exact())
-}
-
-impl Message {
-    fn finish(mut self) -> Self {
-        self.encoding = encoding_name(Segments::of(&self.text).encoding);
-        self
-    }
-}
-
-const MESSAGE_COLUMNS: &str = "id, campaign_id AS batch_id, sender, recipient, text, parts, price, status, \
-     CASE WHEN status = 'failed' THEN 'undeliverable' END AS error_code, client_ref, created_at, sent_at, done_at, source";
 
 /// `GET /v1/messages/{id}`: one of the account's messages.
 #[utoipa::path(get, path = "/v1/messages/{id}", tag = "messages", summary = "One message",

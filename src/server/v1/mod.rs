@@ -13,12 +13,13 @@ mod paging;
 mod problem;
 pub mod rate;
 mod request_id;
+mod webhooks;
 
 use axum::{
     extract::DefaultBodyLimit,
     middleware,
     response::{IntoResponse, Response},
-    routing::{any, get, post},
+    routing::{any, delete, get, post},
     Router,
 };
 
@@ -35,6 +36,8 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/messages", post(messages::send).get(messages::list))
         .route("/v1/messages/estimate", post(messages::estimate))
         .route("/v1/messages/{id}", get(messages::one))
+        .route("/v1/webhooks", post(webhooks::create).get(webhooks::list))
+        .route("/v1/webhooks/{id}", delete(webhooks::delete))
         .route("/v1/openapi.json", get(openapi::document))
         .route("/v1", get(not_found))
         .route("/v1/{*rest}", any(not_found))

@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 use std::sync::LazyLock;
 use utoipa::OpenApi;
 
-use super::{account, messages, problem};
+use super::{account, messages, problem, webhooks};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,12 +28,16 @@ use super::{account, messages, problem};
         messages::estimate,
         messages::list,
         messages::one,
+        webhooks::create,
+        webhooks::list,
+        webhooks::delete,
         document
     ),
     components(schemas(problem::ProblemDocument, problem::FieldProblem)),
     tags(
         (name = "account", description = "The account, its prices and its inbound messages"),
-        (name = "messages", description = "Sending and tracking messages")
+        (name = "messages", description = "Sending and tracking messages"),
+        (name = "webhooks", description = "Where the account's events are posted, signed as Standard Webhooks specify")
     )
 )]
 struct ApiDoc;
@@ -142,7 +146,7 @@ fn complete(document: &mut Value) {
     document["components"]["schemas"]["ProblemDocument"]["properties"]["code"]["enum"] =
         json!(codes);
     document["components"]["schemas"]["FieldProblem"]["properties"]["code"]["description"] = json!(
-        "invalid_number, blocked, duplicate, no_route, unknown_sender, invalid_text, invalid_recipients, no_valid_recipient, invalid_client_ref, invalid_value"
+        "invalid_number, blocked, duplicate, no_route, unknown_sender, invalid_text, invalid_recipients, no_valid_recipient, invalid_client_ref, invalid_value, invalid_url"
     );
     let Some(paths) = document["paths"].as_object_mut() else {
         return;

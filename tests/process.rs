@@ -2,7 +2,8 @@
 //! of a write load, it loses nothing it acknowledged and its database stays
 //! intact; stopped with SIGTERM, it finishes the requests in flight and the
 //! campaign it was sending, and after a restart it hands no message to the
-//! carrier twice.
+//! carrier twice; webhook deliveries outlive the process that was to send
+//! them, and two processes post each event once.
 
 use reqwest::{header, redirect, StatusCode};
 use sms_portal::server::db::Pool;
@@ -130,6 +131,8 @@ impl Server {
             .env("SMS_PORTAL_LOGIN_PER_MINUTE", "0")
             .env("SMS_PORTAL_GATEWAY_LOG", fixture.carrier_log())
             .env("SMS_PORTAL_DELIVERY_LEASE_SECONDS", "2")
+            // Webhook receivers of these tests listen on 127.0.0.1.
+            .env("SMS_PORTAL_WEBHOOK_ALLOW_PRIVATE", "1")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
@@ -607,4 +610,117 @@ async fn sigterm_finishes_in_flight_work_and_sending_resumes_without_repeats() {
          the rest after the restart, 0 twice",
         before_restart.len()
     );
+}
+
+/// A webhook receiver that checks every signature with the
+/// `standardwebhooks` crate and counts each webhook-id it accepts.
+async fn receive_webhooks(
+    listener: tokio::net::TcpListener,
+    secret: String,
+) -> Arc<std::sync::Mutex<Vec<String>>> {
+    use axum::{body::Bytes, http::HeaderMap, routing::post, Router};
+    let seen: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let verifier = Arc::new(standardwebhooks::Webhook::new(&secret).unwrap());
+    let record = seen.clone();
+    let hook = move |headers: HeaderMap, body: Bytes| {
+        let (verifier, record) = (verifier.clone(), record.clone());
+        async move {
+            if verifier.verify(&body, &headers).is_err() {
+                return axum::http::StatusCode::UNAUTHORIZED;
+            }
+            let id = headers["webhook-id"].to_str().unwrap().to_owned();
+            record.lock().unwrap().push(id);
+            axum::http::StatusCode::OK
+        }
+    };
+    let app = Router::new().route("/hook", post(hook));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    seen
+}
+
+async fn wait_for(pool: &Pool, sql: &str, want: i64, within: Duration) {
+    let deadline = Instant::now() + within;
+    loop {
+        let got = scalar(pool, sql).await;
+        if got == want {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{sql}: {got}, not {want}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_deliveries_outlive_a_killed_process_and_two_processes_post_each_once() {
+    use sms_portal::server::{
+        inbound,
+        webhooks::{endpoints, EventType, UrlPolicy},
+    };
+    let fixture = Fixture::new().await;
+    let pool = fixture.pool().await;
+    sqlx::query(
+        "INSERT INTO sender_names (account_id, name, status) VALUES ($1, 'ACME', 'approved')",
+    )
+    .bind(fixture.account_id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let created = endpoints::create(
+        &pool,
+        fixture.account_id,
+        &format!("http://127.0.0.1:{port}/hook"),
+        &[EventType::InboundReceived],
+        UrlPolicy {
+            allow_private: true,
+        },
+    )
+    .await
+    .unwrap();
+
+    // The receiver is down: the first process tries once, then is killed.
+    let first = Server::start(&fixture).await;
+    inbound::receive(&pool, "+4915112345678", "ACME", "first")
+        .await
+        .unwrap();
+    wait_for(
+        &pool,
+        "SELECT attempts FROM webhook_deliveries",
+        1,
+        Duration::from_secs(10),
+    )
+    .await;
+    drop(first);
+    for n in 0..20 {
+        inbound::receive(&pool, "+4915112345678", "ACME", &format!("event {n}"))
+            .await
+            .unwrap();
+    }
+
+    // Up again, with two processes sending.
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .unwrap();
+    let seen = receive_webhooks(listener, created.secret).await;
+    let (a, b) = (Server::start(&fixture).await, Server::start(&fixture).await);
+    wait_for(
+        &pool,
+        "SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'delivered'",
+        21,
+        Duration::from_secs(30),
+    )
+    .await;
+    let seen = seen.lock().unwrap().clone();
+    let distinct: HashSet<&String> = seen.iter().collect();
+    assert_eq!((seen.len(), distinct.len()), (21, 21), "each event once");
+    let stored: Vec<String> = sqlx::query_scalar("SELECT event_id FROM webhook_deliveries")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(distinct, stored.iter().collect::<HashSet<_>>());
+    drop((a, b));
 }

@@ -53,6 +53,8 @@ export default defineConfig({
       RUST_LOG: 'warn',
       // Every test logs in from 127.0.0.1: a far higher per-address allowance.
       SMS_PORTAL_LOGIN_PER_MINUTE: '1000',
+      // The webhook test's receiver listens on 127.0.0.1.
+      SMS_PORTAL_WEBHOOK_ALLOW_PRIVATE: '1',
     },
   },
 });

@@ -1,6 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { createOwner, logIn, open, topUp } from './support';
+import { createHmac, randomInt } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cli, createOwner, logIn, open, topUp } from './support';
 
 test('the owner makes an API key, sees it once, calls the API with it and revokes it @nojs', async ({ page, request }) => {
   const owner = createOwner({ canAddSubaccount: false });
@@ -62,4 +65,75 @@ test('the page\'s curl examples work as pasted, with a key from the page', async
   expect(output).toContain('"currency":"EUR"');
   expect(output).toContain('"batch_id":');
   expect(output).toContain('"client_ref":"order-1042"');
+});
+
+/** Verifies a Standard Webhooks signature with Node's own HMAC. */
+function signedBy(secret: string, headers: IncomingHttpHeaders, body: string): boolean {
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const signed = `${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`;
+  const expected = 'v1,' + createHmac('sha256', key).update(signed).digest('base64');
+  return String(headers['webhook-signature']).split(' ').includes(expected);
+}
+
+test('a webhook delivery that failed is shown with its answer and redelivered from the page @nojs', async ({ page, request }) => {
+  // A receiver that answers 503 until it is told to accept.
+  const seen: { id: string, body: string, signed: boolean, accepted: boolean }[] = [];
+  let accepting = false;
+  let secret = '';
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => {
+      seen.push({ id: String(req.headers['webhook-id']), body, signed: signedBy(secret, req.headers, body), accepted: accepting });
+      res.writeHead(accepting ? 204 : 503).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const port = (receiver.address() as AddressInfo).port;
+  try {
+    await logIn(page, createOwner({ canAddSubaccount: false }));
+    await topUp(page, '10', '€10.00');
+    await open(page, '/settings/api-keys');
+    await page.getByLabel('Name').fill('Events');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = await page.getByLabel('New API key').inputValue();
+    const auth = { Authorization: `Bearer ${key}` };
+    const made = await request.post('/v1/webhooks', {
+      headers: auth,
+      data: { url: `http://127.0.0.1:${port}/hook`, events: ['inbound.received'] },
+    });
+    expect(made.status()).toBe(201);
+    secret = (await made.json()).secret;
+
+    // Write to a phone, and it answers.
+    const phone = `+447400${randomInt(100000, 999999)}`;
+    const sent = await request.post('/v1/messages', { headers: auth, data: { from: 'INFO', to: [phone], text: 'Hello' } });
+    expect(sent.status()).toBe(202);
+    cli(['carrier', 'inbound', '--to', 'INFO', '--from', phone, '--text', 'Hello back']);
+    await expect.poll(() => seen.length, { timeout: 15_000 }).toBe(1);
+
+    await open(page, '/settings/api-keys');
+    const webhooks = page.getByRole('region', { name: 'Webhooks' });
+    await expect(webhooks.getByRole('heading', { name: `http://127.0.0.1:${port}/hook` })).toBeVisible();
+    await expect(webhooks.getByRole('cell', { name: 'inbound.received' })).toBeVisible();
+    await expect(webhooks.getByRole('cell', { name: 'answered 503 Service Unavailable' })).toBeVisible();
+
+    accepting = true;
+    await webhooks.getByRole('button', { name: 'Redeliver' }).click();
+    await expect(page.getByRole('status')).toContainText('queued again');
+    // (The automatic retry, 5 s after the first attempt, may come first.)
+    await expect.poll(() => seen.filter((attempt) => attempt.accepted).length, { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(new Set(seen.map((attempt) => attempt.id)).size).toBe(1);
+    expect(seen.every((attempt) => attempt.signed)).toBe(true);
+    const event = JSON.parse(seen[seen.length - 1].body);
+    expect(event.type).toBe('inbound.received');
+    expect(event.data.from).toBe(phone);
+    expect(event.data.text).toBe('Hello back');
+    await expect.poll(async () => {
+      await open(page, '/settings/api-keys');
+      return page.getByRole('region', { name: 'Webhooks' }).getByRole('cell', { name: 'Delivered' }).count();
+    }, { timeout: 15_000 }).toBe(1);
+  } finally {
+    receiver.close();
+  }
 });

@@ -17,6 +17,7 @@ pub mod profile;
 pub mod sending;
 pub mod stop_list;
 pub mod sub_accounts;
+pub mod webhooks;
 
 pub use crate::domain::{
     wire::{Page, PER_PAGE},

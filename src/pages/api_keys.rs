@@ -6,7 +6,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    api::api_keys::{list_api_keys, ApiKeyRow, CreateApiKey, CreatedKey, RevokeApiKey},
+    api::{
+        api_keys::{list_api_keys, ApiKeyRow, CreateApiKey, CreatedKey, RevokeApiKey},
+        webhooks::{list_webhooks, RedeliverWebhook, WebhookDelivery, WebhookEndpoint},
+    },
     components::{
         form::{form_errors, Field, FormError, SubmitButton},
         guard::Guarded,
@@ -94,7 +97,101 @@ fn ApiKeys() -> impl IntoView {
                 })
             })}
         </Transition>
+        <Webhooks />
         <Usage />
+    }
+}
+
+/// Where the account's events go, and how each delivery went.
+#[component]
+fn Webhooks() -> impl IntoView {
+    let redeliver = ServerAction::<RedeliverWebhook>::new();
+    let query = use_query_map();
+    let endpoints = Resource::new(move || redeliver.version().get(), |_| list_webhooks());
+    let redelivered = move || {
+        query.read().get("redelivered").is_some() || matches!(redeliver.value().get(), Some(Ok(())))
+    };
+    view! {
+        <section class="card" aria-labelledby="webhooks-title">
+            <h2 id="webhooks-title">"Webhooks"</h2>
+            <p>"Your endpoints get "<code>"message.delivered"</code>", "<code>"message.failed"</code>" and "<code>"inbound.received"</code>" events as signed POSTs (Standard Webhooks). Add and remove endpoints with "<code>"POST /v1/webhooks"</code>" and "<code>"DELETE /v1/webhooks/{id}"</code>"; a delivery not answered with a 2xx is retried for about a day."</p>
+            {move || redelivered().then(|| view! {
+                <p role="status" class="status ok">"The delivery is queued again: it is sent within seconds."</p>
+            })}
+            <FormError action=redeliver />
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    endpoints.await.map(|endpoints| if endpoints.is_empty() {
+                        view! { <p class="empty">"No webhook endpoints yet."</p> }.into_any()
+                    } else {
+                        endpoints.into_iter().map(|endpoint| view! { <Endpoint endpoint redeliver /> }).collect_view().into_any()
+                    })
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn Endpoint(endpoint: WebhookEndpoint, redeliver: ServerAction<RedeliverWebhook>) -> impl IntoView {
+    let title = format!("webhook-{}", endpoint.id);
+    let labelled_by = title.clone();
+    view! {
+        <div class="webhook" role="group" aria-labelledby=labelled_by>
+            <h3 id=title class="mono">{endpoint.url}</h3>
+            <p class="help">{endpoint.events.join(", ")}" · since "{short_time(&endpoint.created_at)}</p>
+            {if endpoint.deliveries.is_empty() {
+                view! { <p class="empty">"No deliveries yet."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="data-table stacks">
+                        <thead><tr>
+                            <th scope="col">"Event"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Attempts"</th>
+                            <th scope="col">"Last answer"</th>
+                            <th scope="col">{time_heading("Last attempt")}</th>
+                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr></thead>
+                        <tbody>
+                            {endpoint.deliveries.into_iter().map(|delivery| view! { <DeliveryRow delivery redeliver /> }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn DeliveryRow(
+    delivery: WebhookDelivery,
+    redeliver: ServerAction<RedeliverWebhook>,
+) -> impl IntoView {
+    let status = match delivery.status.as_str() {
+        "delivered" => "Delivered".to_owned(),
+        "failed" => "Failed".to_owned(),
+        _ if delivery.attempts == 0 => "Queued".to_owned(),
+        _ => format!("Retrying at {}", short_time(&delivery.next_attempt_at)),
+    };
+    let last_attempt = delivery
+        .last_attempt_at
+        .as_deref()
+        .map_or_else(|| "—".to_owned(), short_time);
+    view! {
+        <tr>
+            <td class="mono" data-label="Event">{delivery.event_type.clone()}</td>
+            <td data-label="Status">{status}</td>
+            <td data-label="Attempts">{delivery.attempts}</td>
+            <td data-label="Last answer">{delivery.last_answer()}</td>
+            <td data-label="Last attempt">{last_attempt}</td>
+            <td class="actions">
+                <ActionForm action=redeliver>
+                    <input type="hidden" name="id" value=delivery.id />
+                    <button type="submit" class="btn">"Redeliver"</button>
+                </ActionForm>
+            </td>
+        </tr>
     }
 }
 

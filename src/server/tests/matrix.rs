@@ -136,6 +136,8 @@ pub(super) struct World {
     receipt: i64,
     /// A live API key of account A.
     api_key: i64,
+    /// A webhook delivery of account A.
+    webhook_delivery: i64,
     reviews: Vec<i64>,
     /// A top-up awaiting confirmation per caller, their own.
     intents: Vec<i64>,
@@ -203,6 +205,7 @@ impl World {
             Ok(key) => key.id,
             Err(_) => panic!("an API key"),
         };
+        let webhook_delivery = webhook_delivery_of(&app, a.id).await;
         let receipt = finance::top_up(&app.pool, a.id, 1, Money::euros(20))
             .await
             .unwrap();
@@ -281,6 +284,7 @@ impl World {
             import,
             receipt,
             api_key,
+            webhook_delivery,
             reviews,
             intents,
         }
@@ -582,7 +586,34 @@ pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
         ("api-keys/revoke", Rule::OwnerById, |world, _| {
             vec![("id", world.api_key.to_string())]
         }),
+        ("webhooks/list", Rule::Owner, none),
+        ("webhooks/redeliver", Rule::OwnerById, |world, _| {
+            vec![("id", world.webhook_delivery.to_string())]
+        }),
     ]
+}
+
+/// An endpoint of the account with one failed delivery; the delivery's id.
+async fn webhook_delivery_of(app: &TestApp, account_id: i64) -> i64 {
+    use crate::server::webhooks::{endpoints, EventType, UrlPolicy};
+    let endpoint = endpoints::create(
+        &app.pool,
+        account_id,
+        "https://93.184.215.14/hook",
+        &[EventType::MessageFailed],
+        UrlPolicy::default(),
+    )
+    .await
+    .unwrap();
+    sqlx::query_scalar(
+        "INSERT INTO webhook_deliveries (endpoint_id, event_id, event_type, payload, status, next_attempt_at, created_at) \
+         VALUES ($1, 'msg_1', 'message.failed', '{}', 'failed', $2, $2) RETURNING id",
+    )
+    .bind(endpoint.endpoint.id)
+    .bind(crate::server::db::now())
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
 }
 
 fn campaign(_: &World, _: usize) -> Form {

@@ -226,34 +226,6 @@ fn in_use() -> Problem {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_are_short_printable_ascii() {
-        let headers = |value: &str| {
-            let mut headers = HeaderMap::new();
-            headers.insert(HEADER, HeaderValue::from_str(value).unwrap());
-            headers
-        };
-        assert_eq!(key_of(&HeaderMap::new()).unwrap(), None);
-        assert_eq!(
-            key_of(&headers("order-42")).unwrap().as_deref(),
-            Some("order-42")
-        );
-        assert!(key_of(&headers(&"k".repeat(256))).is_err());
-        assert!(key_of(&headers("")).is_err());
-    }
-
-    #[test]
-    fn the_fingerprint_covers_route_and_body() {
-        assert_ne!(fingerprint("send", b"{}"), fingerprint("estimate", b"{}"));
-        assert_ne!(fingerprint("send", b"{}"), fingerprint("send", b"{ }"));
-        assert_eq!(fingerprint("send", b"{}"), fingerprint("send", b"{}"));
-    }
-}
-
 /// A POST: its body read, its work done once per
 /// Idempotency-Key, the caller's rate-limit headers added. The work runs in
 /// a task of its own: a client that hangs up cannot cancel it between the
@@ -290,4 +262,32 @@ where
     };
     caller.limit.apply(&mut response);
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_short_printable_ascii() {
+        let headers = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(HEADER, HeaderValue::from_str(value).unwrap());
+            headers
+        };
+        assert_eq!(key_of(&HeaderMap::new()).unwrap(), None);
+        assert_eq!(
+            key_of(&headers("order-42")).unwrap().as_deref(),
+            Some("order-42")
+        );
+        assert!(key_of(&headers(&"k".repeat(256))).is_err());
+        assert!(key_of(&headers("")).is_err());
+    }
+
+    #[test]
+    fn the_fingerprint_covers_route_and_body() {
+        assert_ne!(fingerprint("send", b"{}"), fingerprint("estimate", b"{}"));
+        assert_ne!(fingerprint("send", b"{}"), fingerprint("send", b"{ }"));
+        assert_eq!(fingerprint("send", b"{}"), fingerprint("send", b"{}"));
+    }
 }

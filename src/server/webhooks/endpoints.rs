@@ -3,7 +3,10 @@
 use serde::Serialize;
 
 use super::{address, signature, EventType, UrlPolicy};
-use crate::server::db::{self, Backend, Pool};
+use crate::{
+    domain::wire::webhooks::WebhookDelivery,
+    server::db::{self, Backend, Pool},
+};
 
 /// An account has at most this many endpoints.
 pub const MAX_ENDPOINTS: i64 = 10;
@@ -141,27 +144,12 @@ pub async fn delete(pool: &Pool, account_id: i64, id: i64) -> Result<Option<Stri
     .await
 }
 
-/// A delivery as the portal lists it.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Delivery {
-    pub id: i64,
-    pub endpoint_id: i64,
-    pub event_type: String,
-    pub status: String,
-    pub attempts: i64,
-    pub last_status: Option<i64>,
-    pub last_error: Option<String>,
-    pub last_attempt_at: Option<String>,
-    pub next_attempt_at: String,
-    pub created_at: String,
-}
-
 /// The newest `per_endpoint` deliveries of each endpoint of the account.
 pub async fn recent_deliveries(
     pool: &Pool,
     account_id: i64,
     per_endpoint: i64,
-) -> Result<Vec<Delivery>, sqlx::Error> {
+) -> Result<Vec<WebhookDelivery>, sqlx::Error> {
     sqlx::query_as(
         "SELECT d.id, d.endpoint_id, d.event_type, d.status, d.attempts, d.last_status, d.last_error, \
                 d.last_attempt_at, d.next_attempt_at, d.created_at \

@@ -42,6 +42,18 @@ mod tests {
     }
 
     #[test]
+    fn matches_the_specification_s_published_example() {
+        let key = key_of("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+        let signature = sign(
+            &key,
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            r#"{"test": 2432232314}"#,
+        );
+        assert_eq!(signature, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+    }
+
+    #[test]
     fn signs_as_the_standard_s_reference_implementation_verifies() {
         let secret = new_secret();
         let body = r#"{"type":"message.delivered","data":{}}"#;

@@ -202,7 +202,7 @@ impl Server {
 
     /// Reviews and sends a campaign to `recipients` distinct numbers.
     async fn send_campaign(&self, cookie: &str, recipients: usize) {
-        let numbers: Vec<String> = (0..recipients).map(|n| format!("+4477009{n:05}")).collect();
+        let numbers: Vec<String> = (0..recipients).map(|n| format!("+4474309{n:05}")).collect();
         let draft = [
             ("sender", "INFO".into()),
             ("numbers", numbers.join("\n")),

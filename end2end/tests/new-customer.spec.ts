@@ -44,7 +44,7 @@ test('saving a contact that re-sorts the list leaves no editor open over another
   await page.getByRole('button', { name: 'Create list' }).click();
   await expect(page.getByRole('heading', { name: 'Guests' })).toBeVisible();
   await page.getByText('Or paste rows').click();
-  await page.getByLabel('CSV rows').fill('+44 7700 900101,Adam Able\n+44 7700 900102,Bella Baker');
+  await page.getByLabel('CSV rows').fill('+44 7430 900101,Adam Able\n+44 7430 900102,Bella Baker');
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByText('Imported 2 contact(s)')).toBeVisible();
   await waitForHydration(page);
@@ -70,7 +70,7 @@ test('an edit after Review withdraws it; Send sends what was reviewed; the form 
   await topUp(page, '10', '€10.00');
   await open(page, '/sending/bulk');
   await page.getByLabel('Sender name').selectOption('INFO');
-  await page.getByLabel('Phone numbers').fill('+447700900123');
+  await page.getByLabel('Phone numbers').fill('+447430900123');
   await page.getByLabel('Message').fill('First draft');
   await page.getByRole('button', { name: 'Review' }).click();
   const review = page.getByRole('region', { name: 'Review' });
@@ -111,7 +111,7 @@ test('3,000 pasted numbers are reviewed by a POST that keeps them out of the add
   const owner = createOwner({ canAddSubaccount: false });
   await logIn(page, owner);
   await open(page, '/sending/bulk');
-  const numbers = Array.from({ length: 3000 }, (_, n) => `+4477009${String(n).padStart(5, '0')}`).join('\n');
+  const numbers = Array.from({ length: 3000 }, (_, n) => `+4474309${String(n).padStart(5, '0')}`).join('\n');
   await page.getByLabel('Sender name').selectOption('INFO');
   // As a paste does: all at once (typing 3,000 lines key by key takes minutes).
   await page.getByLabel('Phone numbers').evaluate((field: HTMLTextAreaElement, value) => { field.value = value; }, numbers);
@@ -119,7 +119,7 @@ test('3,000 pasted numbers are reviewed by a POST that keeps them out of the add
   await page.getByRole('button', { name: 'Review' }).click();
   const review = page.getByRole('region', { name: 'Review' });
   await expect(review.locator('dd').first()).toHaveText('3,000');
-  expect(page.url()).not.toContain('4477009');
+  expect(page.url()).not.toContain('4474309');
   expect(page.url().length).toBeLessThan(100);
   // The paste is kept in the form for editing.
   await expect(page.getByLabel('Phone numbers')).toHaveValue(numbers);
@@ -229,12 +229,12 @@ test('contacts come from a CSV file, national numbers in the chosen country, and
   await page.getByLabel('CSV file').setInputFiles({
     name: 'contacts.csv',
     mimeType: 'text/csv',
-    buffer: Buffer.from('\ufeffphone,name\n07700 900203,Nia National\n+353 87 123 4567,Ian Irish\n12,Too Short\n'),
+    buffer: Buffer.from('\ufeffphone,name\n07430 900203,Nia National\n+353 87 123 4567,Ian Irish\n12,Too Short\n'),
   });
   await page.getByRole('button', { name: 'Import file' }).click();
   await expect(page.getByText('Imported 2 contact(s)')).toBeVisible();
   await expect(page.getByText('Line 4:')).toBeVisible();
-  await expect(page.getByRole('cell', { name: '+44 7700 900203' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: '+44 7430 900203' })).toBeVisible();
   await expect(page.getByRole('cell', { name: '+353 87 123 4567' })).toBeVisible();
 });
 
@@ -289,26 +289,26 @@ test('the stop-list is kept on its own page, named in a review, and found by wha
   await page.getByRole('link', { name: 'Stop list' }).click();
   await expect(page.getByRole('heading', { name: 'Stop list' })).toBeVisible();
   await waitForHydration(page);
-  await page.getByLabel('Phone number').fill('+44 7700 900555');
+  await page.getByLabel('Phone number').fill('+44 7430 900555');
   await page.getByRole('button', { name: 'Add to stop list' }).click();
-  await expect(page.getByRole('cell', { name: '+44 7700 900555' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: '+44 7430 900555' })).toBeVisible();
 
   await open(page, '/sending/bulk');
   await page.getByLabel('Sender name').selectOption('INFO');
-  await page.getByLabel('Phone numbers').fill('+447700900555\n+447700900556');
+  await page.getByLabel('Phone numbers').fill('+447430900555\n+447430900556');
   await page.getByLabel('Message').fill('Hello there');
   await page.getByRole('button', { name: 'Review' }).click();
   const review = page.getByRole('region', { name: 'Review' });
   await expect(review).toContainText('1 number(s) on your stop-list will not be sent to:');
-  await expect(review).toContainText('+44 7700 900555');
+  await expect(review).toContainText('+44 7430 900555');
   await page.getByRole('button', { name: 'Send campaign' }).click();
   await expect(page.getByRole('status').first()).toContainText('is on its way');
 
   await open(page, '/blocked?search=Stop+List');
-  await expect(page.getByRole('cell', { name: '+447700900555' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: '+447430900555' })).toBeVisible();
 
   await open(page, '/blocked/stop-list');
-  await page.getByRole('button', { name: 'Actions for +44 7700 900555' }).click();
+  await page.getByRole('button', { name: 'Actions for +44 7430 900555' }).click();
   await page.getByRole('button', { name: 'Remove from stop list' }).click();
   await expect(page.getByText('No numbers on the stop-list match.')).toBeVisible();
 });

@@ -47,7 +47,7 @@ async function subUserWith(request: APIRequestContext, owner: Credentials, grant
   const creds = { login: uniqueLogin('perm'), password: newPassword() };
   expect((await request.post('/api/session/login', { form: { login: owner.login, password: owner.password } })).ok()).toBe(true);
   const created = await request.post('/api/sub-accounts/create', {
-    form: { login: creds.login, password: creds.password, name: 'Pat Permission', phone: '+44 7700 900555', email: 'pat@example.com', company: '' },
+    form: { login: creds.login, password: creds.password, name: 'Pat Permission', phone: '+44 7430 900555', email: 'pat@example.com', company: '' },
   });
   expect(created.ok()).toBe(true);
   const list = await (await request.post('/api/sub-accounts/list')).json();
@@ -108,7 +108,7 @@ test('the owner tops up, sends a campaign to a contact list, watches it reach De
   await page.getByRole('button', { name: 'Create list' }).click();
   await expect(page.getByRole('heading', { name: 'Launch guests' })).toBeVisible();
   await page.getByText('Or paste rows').click();
-  await page.getByLabel('CSV rows').fill('phone,name\n+44 7700 900101,Olivia Smith\n+44 7700 900102,Noah Jones\nnonsense,Bad Row');
+  await page.getByLabel('CSV rows').fill('phone,name\n+44 7430 900101,Olivia Smith\n+44 7430 900102,Noah Jones\nnonsense,Bad Row');
   await page.getByRole('button', { name: 'Import', exact: true }).click();
   await expect(page.getByText('Imported 2 contact(s)')).toBeVisible();
   await expect(page.getByText('Line 4:')).toBeVisible();
@@ -135,7 +135,7 @@ test('the owner tops up, sends a campaign to a contact list, watches it reach De
   await expect(page.getByRole('paragraph').filter({ hasText: /^Messages$/ }).locator('..')).toContainText('2');
   await open(page, '/analytics/details');
   await firstCell(page, 'Recipient');
-  await expect(page.getByRole('cell', { name: '+447700900101' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: '+447430900101' })).toBeVisible();
   await expect(page.getByRole('cell', { name: 'Doors open at 7pm. See you there!' }).first()).toBeVisible();
 });
 
@@ -166,7 +166,7 @@ test('without “Can See Analytics Details” the report masks numbers and hides
   await topUp(ownerPage, '10', '€10.00');
   await open(ownerPage, '/sending/bulk');
   await ownerPage.getByLabel('Sender name').selectOption('INFO');
-  await ownerPage.getByLabel('Phone numbers').fill('+447700900123');
+  await ownerPage.getByLabel('Phone numbers').fill('+447430900123');
   await ownerPage.getByLabel('Message').fill('Secret code 1234');
   await ownerPage.getByRole('button', { name: 'Review' }).click();
   await ownerPage.getByRole('button', { name: 'Send campaign' }).click();
@@ -178,5 +178,5 @@ test('without “Can See Analytics Details” the report masks numbers and hides
   await open(page, '/analytics/details');
   await expect(page.getByRole('cell', { name: '+44 7*** ***123' })).toBeVisible();
   await expect(page.getByText('Secret code 1234')).toHaveCount(0);
-  await expect(page.getByText('+447700900123')).toHaveCount(0);
+  await expect(page.getByText('+447430900123')).toHaveCount(0);
 });

@@ -56,8 +56,12 @@ export function jsEnabled(): boolean {
   return test.info().project.use.javaScriptEnabled !== false;
 }
 
+/**
+ * Waits until the wasm has taken over. A fresh browser context compiles the
+ * 18 MB debug wasm anew: on two busy cores that has taken over 10 s.
+ */
 export async function waitForHydration(page: Page): Promise<void> {
-  if (jsEnabled()) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  if (jsEnabled()) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 30_000 });
 }
 
 export async function logIn(page: Page, creds: Credentials): Promise<void> {

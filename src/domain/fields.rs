@@ -231,7 +231,7 @@ impl Phone {
         }
         let Some(digits) = compact.strip_prefix('+') else {
             return Err(FieldError(
-                "Start with + and the country code, e.g. +44 7700 900123.",
+                "Start with + and the country code, e.g. +44 7430 900123.",
             ));
         };
         if !digits.chars().all(|c| c.is_ascii_digit()) {
@@ -383,8 +383,8 @@ mod tests {
     #[test]
     fn the_international_prefix_00_reads_as_plus() {
         assert_eq!(
-            Phone::parse_lenient("0044 7700 900123").unwrap().as_str(),
-            "+447700900123"
+            Phone::parse_lenient("0044 7430 900123").unwrap().as_str(),
+            "+447430900123"
         );
     }
 

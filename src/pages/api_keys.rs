@@ -204,7 +204,7 @@ const EXAMPLES: [(&str, &str); 3] = [
     ),
     (
         "Send a text to two numbers, safe to retry",
-        "curl -s \"$PORTAL/v1/messages\" -H \"Authorization: Bearer $KEY\" \\\n  -H 'Content-Type: application/json' -H 'Idempotency-Key: order-1042' \\\n  -d '{\"from\": \"INFO\", \"to\": [\"+447700900123\", \"+4915112345678\"], \"text\": \"Your order has shipped\", \"client_ref\": \"order-1042\"}'",
+        "curl -s \"$PORTAL/v1/messages\" -H \"Authorization: Bearer $KEY\" \\\n  -H 'Content-Type: application/json' -H 'Idempotency-Key: order-1042' \\\n  -d '{\"from\": \"INFO\", \"to\": [\"+447430900123\", \"+4915112345678\"], \"text\": \"Your order has shipped\", \"client_ref\": \"order-1042\"}'",
     ),
     (
         "Follow them",

@@ -72,7 +72,7 @@ fn StopList() -> impl IntoView {
             <ActionForm action=add attr:class="inline-fields">
                 <FormError action=add />
                 <Field label="Phone number" name="phone" kind="tel" errors=add_errors required=true
-                    help="International format, e.g. +44 7700 900123." check=|v| Phone::parse_lenient(v).map(|_| ()) />
+                    help="International format, e.g. +44 7430 900123." check=|v| Phone::parse_lenient(v).map(|_| ()) />
                 <SubmitButton label="Add to stop list" pending=add.pending() />
             </ActionForm>
         </section>

@@ -373,7 +373,7 @@ mod tests {
             id: 1,
             created_at: "2026-11-01T10:00:00Z".into(),
             sender: "ACME".into(),
-            recipient: "+447700900123".into(),
+            recipient: "+447430900123".into(),
             country_code: "GB".into(),
             text: Some("Your code is 1234".into()),
             parts: 1,

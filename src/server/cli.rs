@@ -52,7 +52,7 @@ pub enum CarrierCommand {
         /// The sender name or number written to, e.g. INFO.
         #[arg(long)]
         to: String,
-        /// The phone it comes from, e.g. +447700900123.
+        /// The phone it comes from, e.g. +447430900123.
         #[arg(long)]
         from: String,
         #[arg(long)]

@@ -80,7 +80,7 @@ pub async fn seed(pool: &Pool, passwords: &Passwords) -> Result<(), String> {
         (
             "demo.marketing",
             "Priya Raman",
-            "+44 7700 900123",
+            "+44 7430 900123",
             "priya@northwind.example",
             &[
                 Permission::SendBulk,

@@ -296,7 +296,7 @@ pub async fn seed_history(
             .to_owned(),
         format!(
             "INSERT INTO stop_list (account_id, phone) WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 150) \
-             SELECT $1, '+4477009' || {} FROM seq",
+             SELECT $1, '+4474309' || {} FROM seq",
             pad("n * 37", 5)
         ),
         format!(
@@ -379,7 +379,7 @@ pub async fn seed_history(
         format!(
             "INSERT INTO blocked_messages (account_id, campaign_id, sender, recipient, text, reason, created_at) \
              WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 3000) \
-             SELECT $1, NULL, 'NORTHWIND', CASE WHEN n % 3 = 1 THEN '+44700' ELSE '+4477009' || {} END, \
+             SELECT $1, NULL, 'NORTHWIND', CASE WHEN n % 3 = 1 THEN '+44700' ELSE '+4474309' || {} END, \
                     'Weekend sale! 20% off everything in store and online until Sunday. Reply STOP to opt out', \
                     CASE n % 10 WHEN 0 THEN 'spam_filter' WHEN 1 THEN 'invalid_number' WHEN 4 THEN 'invalid_number' WHEN 7 THEN 'no_route' ELSE 'stop_list' END, \
                     {} FROM seq",

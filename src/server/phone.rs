@@ -9,7 +9,7 @@ fn parse(e164: &str) -> Option<PhoneNumber> {
     phonenumber::parse(None, e164).ok()
 }
 
-/// `+447700900201` as `+44 7700 900201`, the way the number's country
+/// `+447430900201` as `+44 7430 900201`, the way the number's country
 /// groups it; a number the metadata does not know stays as it is.
 pub fn grouped(e164: &str) -> String {
     parse(e164)
@@ -50,7 +50,15 @@ pub fn country_of(e164: &str) -> Option<String> {
     regions.first().map(|region| (*region).to_owned())
 }
 
-/// A number typed in national form (`07700 900203`) read as a number of
+/// The country (ISO code) of a number libphonenumber's metadata holds
+/// valid: a length and a range assigned in its country. `None` for the
+/// others (`+44 7700 900123`, a drama range, is one).
+pub fn valid_country(e164: &str) -> Option<String> {
+    let number = parse(e164).filter(phonenumber::is_valid)?;
+    number.country().id().map(|id| format!("{id:?}"))
+}
+
+/// A number typed in national form (`07430 900203`) read as a number of
 /// `country` (ISO code, e.g. `GB`), in E.164 (whose length the caller
 /// checks); `None` when it cannot be read so.
 pub fn from_national(raw: &str, country: &str) -> Option<String> {
@@ -64,15 +72,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_number_is_valid_only_in_an_assigned_range_of_its_country() {
+        for (number, country) in [
+            ("+447400123456", "GB"),
+            ("+4915112345678", "DE"),
+            ("+12025550143", "US"),
+            ("+14165550143", "CA"),
+            ("+447911123456", "GG"),
+            ("+447797123456", "JE"),
+            ("+447624123456", "IM"),
+            ("+33612345678", "FR"),
+        ] {
+            assert_eq!(valid_country(number).as_deref(), Some(country), "{number}");
+        }
+        for number in [
+            "+447700900123", // Ofcom's drama range
+            "+44740012345",  // a digit short
+            "+4474001234567",
+            "+4915",
+            "+999123456789", // no such country code
+            "not a number",
+        ] {
+            assert_eq!(valid_country(number), None, "{number}");
+        }
+    }
+
+    #[test]
     fn numbers_are_grouped_as_their_country_writes_them() {
-        assert_eq!(grouped("+447700900201"), "+44 7700 900201");
+        assert_eq!(grouped("+447430900201"), "+44 7430 900201");
         assert_eq!(grouped("+14155550100"), "+1 415-555-0100");
         assert_eq!(grouped("not a number"), "not a number");
     }
 
     #[test]
     fn masking_keeps_the_whole_country_code() {
-        assert_eq!(masked("+447700900123"), "+44 7*** ***123");
+        assert_eq!(masked("+447430900123"), "+44 7*** ***123");
         assert_eq!(masked("+353871234123"), "+353 8*** ***123");
         assert_eq!(masked("+14155550100"), "+1 4*** ***100");
         assert_eq!(masked("+12"), "+1 *** ***");
@@ -85,7 +119,7 @@ mod tests {
 
     #[test]
     fn a_number_knows_its_country() {
-        assert_eq!(country_of("+447700900123").as_deref(), Some("GB"));
+        assert_eq!(country_of("+447430900123").as_deref(), Some("GB"));
         assert_eq!(country_of("+353871234567").as_deref(), Some("IE"));
         assert_eq!(country_of("nonsense"), None);
     }
@@ -93,14 +127,14 @@ mod tests {
     #[test]
     fn national_numbers_take_the_default_country() {
         assert_eq!(
-            from_national("07700 900203", "GB").as_deref(),
-            Some("+447700900203")
+            from_national("07430 900203", "GB").as_deref(),
+            Some("+447430900203")
         );
         assert_eq!(
             from_national("087 123 4567", "IE").as_deref(),
             Some("+353871234567")
         );
-        assert_eq!(from_national("07700 900203", "XX"), None);
+        assert_eq!(from_national("07430 900203", "XX"), None);
         assert_eq!(from_national("not a number", "GB"), None);
     }
 }

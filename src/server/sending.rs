@@ -1,7 +1,10 @@
 //! Bulk SMS: sender names, campaign planning, charging and the campaign list.
 
 use crate::server::db::Pool;
-use std::{collections::HashSet, time::Duration};
+use std::{
+    collections::{HashMap, HashSet},
+    time::Duration,
+};
 
 use super::db::{self, begin_write};
 use crate::{
@@ -50,28 +53,46 @@ pub async fn balance(pool: &Pool, account_id: i64) -> Result<Money, sqlx::Error>
         .map(Money)
 }
 
-/// The provider's routes: the longest dial prefix wins; a country's price is
-/// its dearest network's, since the network is known only after sending.
-pub struct Routes(Vec<(String, String, i64)>);
+/// The provider's routes by country. A number's country is read from the
+/// number itself with libphonenumber's metadata (so `+1 416…` is Canada and
+/// `+44 7911…` Guernsey); a country's price is its dearest network's, since
+/// the network is known only after sending. Guernsey, Jersey and the Isle
+/// of Man share the UK's +44 and its networks: unless the price list names
+/// them, they are priced, and counted, as GB.
+pub struct Routes(HashMap<String, i64>);
+
+/// Why a number is not sent to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unroutable {
+    /// Not a valid number of its country: wrong length, unassigned range.
+    Invalid,
+    /// Valid, but the provider has no price for its country.
+    NoRoute,
+}
+
+/// Crown dependencies numbered in the UK's plan.
+const PRICED_AS_GB: [&str; 3] = ["GG", "JE", "IM"];
 
 impl Routes {
     pub async fn load(pool: &Pool) -> Result<Self, sqlx::Error> {
-        let mut routes: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT dial_prefix, country_code, MAX(price) FROM prices GROUP BY dial_prefix, country_code",
-        )
-        .fetch_all(pool)
-        .await?;
-        routes.sort_by_key(|(prefix, _, _)| std::cmp::Reverse(prefix.len()));
-        Ok(Self(routes))
+        let routes: Vec<(String, i64)> =
+            sqlx::query_as("SELECT country_code, MAX(price) FROM prices GROUP BY country_code")
+                .fetch_all(pool)
+                .await?;
+        Ok(Self(routes.into_iter().collect()))
     }
 
-    /// Country and unit price of a number, if the provider routes it.
-    pub fn route(&self, phone: &str) -> Option<(&str, i64)> {
-        let digits = phone.trim_start_matches('+');
-        self.0
-            .iter()
-            .find(|(prefix, _, _)| digits.starts_with(prefix.as_str()))
-            .map(|(_, country, price)| (country.as_str(), *price))
+    /// Country and unit price of a number.
+    pub fn route(&self, phone: &str) -> Result<(String, i64), Unroutable> {
+        let country = super::phone::valid_country(phone).ok_or(Unroutable::Invalid)?;
+        let priced = |country: &str| self.0.get(country).copied();
+        match priced(&country) {
+            Some(price) => Ok((country, price)),
+            None if PRICED_AS_GB.contains(&country.as_str()) => priced("GB")
+                .map(|price| ("GB".to_owned(), price))
+                .ok_or(Unroutable::NoRoute),
+            None => Err(Unroutable::NoRoute),
+        }
     }
 }
 
@@ -155,6 +176,8 @@ pub async fn plan(
         }
     }
     let mut plan = plan_checked(pool, account_id, sender, list_id, typed, text, errors).await?;
+    // What could not be read at all first, then what its country refuses.
+    invalid.append(&mut plan.invalid);
     plan.invalid = invalid;
     Ok(plan)
 }
@@ -268,18 +291,21 @@ async fn plan_checked(
             .collect();
     let routes = Routes::load(pool).await?;
     let parts = segments.parts as i64;
-    let (mut recipients, mut stop_listed, mut no_route) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut recipients, mut stop_listed, mut no_route, mut invalid) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for phone in candidates {
         if stop.contains(&phone) {
             stop_listed.push(phone);
-        } else if let Some((country, price)) = routes.route(&phone) {
-            recipients.push(Recipient {
-                country_code: country.to_owned(),
+            continue;
+        }
+        match routes.route(&phone) {
+            Ok((country_code, price)) => recipients.push(Recipient {
+                country_code,
                 price: price * parts,
                 phone,
-            });
-        } else {
-            no_route.push(phone);
+            }),
+            Err(Unroutable::Invalid) => invalid.push(phone),
+            Err(Unroutable::NoRoute) => no_route.push(phone),
         }
     }
     let cost = Money(recipients.iter().map(|r| r.price).sum());
@@ -290,7 +316,7 @@ async fn plan_checked(
         recipients,
         stop_listed,
         no_route,
-        invalid: Vec::new(),
+        invalid,
         duplicates,
         cost,
     })

@@ -36,7 +36,7 @@ pub fn first_step(n: usize, target: i64, password: &str) -> Step {
             "sending/review",
             vec![
                 ("sender", "INFO".into()),
-                ("numbers", format!("+4477009{n:05}")),
+                ("numbers", format!("+4474309{n:05}")),
                 ("text", "Hi".into()),
             ],
         ),

@@ -20,7 +20,7 @@ pub struct Contact {
     /// E.164, as stored and edited.
     pub phone: String,
     pub name: String,
-    /// The number grouped as its country writes it (`+44 7700 900201`).
+    /// The number grouped as its country writes it (`+44 7430 900201`).
     #[cfg_attr(feature = "ssr", sqlx(default))]
     pub phone_display: String,
 }

@@ -165,7 +165,7 @@ fn ComposeForm(
                 </div>
                 <div class="field">
                     <label for="numbers">"Phone numbers"</label>
-                    <textarea id="numbers" name="numbers" rows="4" placeholder="+44 7700 900123" prop:value=numbers_value>{numbers}</textarea>
+                    <textarea id="numbers" name="numbers" rows="4" placeholder="+44 7430 900123" prop:value=numbers_value>{numbers}</textarea>
                     <p class="help">"One per line, in international format, up to 50,000. Duplicates and invalid numbers are reported before sending."</p>
                 </div>
                 <div class="field">

@@ -160,7 +160,7 @@ fn ContactList() -> impl IntoView {
                                         <FormError action=add />
                                         <input type="hidden" name="list_id" value=list_id />
                                         <Field label="Phone" name="phone" kind="tel" errors=add_errors required=true
-                                            help="International format, e.g. +44 7700 900123." check=|v| Phone::parse_lenient(v).map(|_| ()) />
+                                            help="International format, e.g. +44 7430 900123." check=|v| Phone::parse_lenient(v).map(|_| ()) />
                                         <Field label="Name" name="name" errors=add_errors />
                                         <SubmitButton label="Add contact" pending=add.pending() />
                                     </ActionForm>
@@ -186,7 +186,7 @@ fn ContactList() -> impl IntoView {
                                             <CountryChoice id="paste-country" countries />
                                             <div class="field">
                                                 <label for="csv">"CSV rows"</label>
-                                                <textarea id="csv" name="csv" rows="5" required placeholder="phone,name\n+44 7700 900123,Olivia Smith"></textarea>
+                                                <textarea id="csv" name="csv" rows="5" required placeholder="phone,name\n+44 7430 900123,Olivia Smith"></textarea>
                                                 <p class="help">"One contact per line: phone number, then name. A header line is skipped; numbers already in the list are counted, not added twice."</p>
                                                 <p class="field-error">{move || import_errors.get().and_then(|e| e.error("csv").map(str::to_owned))}</p>
                                             </div>

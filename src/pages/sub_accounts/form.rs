@@ -47,7 +47,7 @@ pub fn ContactFields(
         <Field label="Name" name="name" errors required=true initial=initial.name autocomplete="off"
             help="First and last name." check=|v| PersonName::parse(v).map(|_| ()) />
         <Field label="Phone" name="phone" kind="tel" errors required=true initial=initial.phone autocomplete="off"
-            help="International format, e.g. +44 7700 900123." check=|v| Phone::parse(v).map(|_| ()) />
+            help="International format, e.g. +44 7430 900123." check=|v| Phone::parse(v).map(|_| ()) />
         <Field label="Email" name="email" kind="email" errors required=true initial=initial.email autocomplete="off"
             check=|v| Email::parse(v).map(|_| ()) />
         <Field label="Company name (optional)" name="company" errors initial=initial.company.unwrap_or_default()

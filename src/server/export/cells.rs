@@ -1,6 +1,6 @@
 //! CSV cells that spreadsheets take as text, never as formulas.
 
-/// `+447700900123`, `-12.50`: a number alone cannot be a formula.
+/// `+447430900123`, `-12.50`: a number alone cannot be a formula.
 fn is_plain_number(value: &str) -> bool {
     let unsigned = value.strip_prefix(['+', '-']).unwrap_or(value);
     let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, "0"));
@@ -69,7 +69,7 @@ mod tests {
         for risky in ["+1+1", "-2+3", "-A1", "@SUM(A1)", "\tx", "\rx", "-", "+"] {
             assert!(safe_cell(risky).starts_with('\''), "{risky:?}");
         }
-        assert_eq!(safe_cell("+447700900123"), "+447700900123");
+        assert_eq!(safe_cell("+447430900123"), "+447430900123");
         assert_eq!(safe_cell("-12.50"), "-12.50");
         assert_eq!(safe_cell("Hello"), "Hello");
         assert_eq!(safe_cell("a;=1+1; -2;@x"), "a;'=1+1; -2;'@x");
@@ -102,7 +102,7 @@ mod tests {
             "x;=1+1",
             "x;+1;-1;@A1",
         ] {
-            let written = line(&["2026-11-28", payload, "+447700900123"]);
+            let written = line(&["2026-11-28", payload, "+447430900123"]);
             for separator in [b',', b';'] {
                 let mut reader = csv::ReaderBuilder::new()
                     .delimiter(separator)
@@ -110,7 +110,7 @@ mod tests {
                     .from_reader(written.as_bytes());
                 for cell in reader.records().next().unwrap().unwrap().iter() {
                     assert!(
-                        !cell.starts_with(['=', '+', '-', '@']) || cell == "+447700900123",
+                        !cell.starts_with(['=', '+', '-', '@']) || cell == "+447430900123",
                         "{payload:?} split on {:?} gives the formula cell {cell:?}",
                         separator as char
                     );

@@ -103,12 +103,12 @@ fn endpoints(message_id: i64, webhook_id: i64) -> Vec<(Method, String, Option<Va
         (
             Method::POST,
             "/v1/messages/estimate".into(),
-            Some(send_body(&["+447700900123"])),
+            Some(send_body(&["+447430900123"])),
         ),
         (
             Method::POST,
             "/v1/messages".into(),
-            Some(send_body(&["+447700900124"])),
+            Some(send_body(&["+447430900124"])),
         ),
         (Method::GET, "/v1/webhooks".into(), None),
         (
@@ -167,7 +167,7 @@ async fn only_a_live_key_of_the_account_is_let_in() {
         Method::POST,
         "/v1/messages",
         Some(&bearer(&key_a)),
-        Some(&send_body(&["+447700900200"])),
+        Some(&send_body(&["+447430900200"])),
     )
     .await;
     assert_eq!(sent.status(), StatusCode::ACCEPTED);
@@ -388,7 +388,7 @@ async fn a_send_is_checked_charged_once_and_tracked() {
     let a = app.account("olivia", true).await;
     let owner = app.user_id("olivia").await;
     let key = bearer(&key_for(&app, &a, "Shop").await);
-    let to = ["+447700900301", "+447700900301", "12345", "+447700900302"];
+    let to = ["+447430900301", "+447430900301", "12345", "+447430900302"];
 
     // Nothing on the balance: refused whole, nothing written.
     let (status, refused) = problem(
@@ -521,7 +521,7 @@ async fn a_send_is_checked_charged_once_and_tracked() {
             "/v1/messages",
             Some(&key),
             Some(&json!({
-                "from": "NOPE", "to": ["+447700900303"], "text": "Hi"
+                "from": "NOPE", "to": ["+447430900303"], "text": "Hi"
             })),
         )
         .await,
@@ -536,7 +536,7 @@ async fn twenty_identical_retries_send_once_and_replay_the_answer() {
     let app = TestApp::spawn().await;
     let (_, key) = funded_account(&app, 10).await;
     let key = bearer(&key);
-    let body = send_body(&["+447700900401", "+447700900402"]);
+    let body = send_body(&["+447430900401", "+447430900402"]);
     let post = |body: Value| {
         let (client, url, key) = (
             app.client.clone(),
@@ -585,7 +585,7 @@ async fn twenty_identical_retries_send_once_and_replay_the_answer() {
     assert_eq!(second.status(), StatusCode::ACCEPTED);
     assert_eq!(second.bytes().await.unwrap(), first_bytes);
     // Another body under the same key is refused.
-    let (status, reused) = problem(post(send_body(&["+447700900403"])).await).await;
+    let (status, reused) = problem(post(send_body(&["+447430900403"])).await).await;
     assert_eq!(
         (status, reused["code"].as_str()),
         (
@@ -672,7 +672,7 @@ async fn a_reply_goes_to_the_account_that_wrote_and_stop_blocks_it() {
     let key = bearer(&key);
     let b = app.account("oscar", false).await;
     let other = bearer(&key_for(&app, &b, "Other").await);
-    let phone = "+447700900501";
+    let phone = "+447430900501";
     let sent = request(
         &app,
         Method::POST,
@@ -708,7 +708,7 @@ async fn a_reply_goes_to_the_account_that_wrote_and_stop_blocks_it() {
         Method::POST,
         "/v1/messages/estimate",
         Some(&key),
-        Some(&send_body(&[phone, "+447700900502"])),
+        Some(&send_body(&[phone, "+447430900502"])),
     )
     .await
     .json()
@@ -725,7 +725,7 @@ async fn a_reply_goes_to_the_account_that_wrote_and_stop_blocks_it() {
     ));
     // A name and number nobody owns or wrote from has no account.
     assert!(matches!(
-        inbound::receive(&app.pool, "+447700900599", "NOBODY", "hi").await,
+        inbound::receive(&app.pool, "+447430900599", "NOBODY", "hi").await,
         Err(InboundError::NoAccount)
     ));
     assert!(matches!(
@@ -745,7 +745,7 @@ async fn hostile_input_is_a_problem_never_a_crash() {
         .post(format!("{}/v1/messages/estimate", app.base))
         .header(header::AUTHORIZATION, &key)
         .header(header::CONTENT_TYPE, "application/json")
-        .body(r#"{"from":"INFO","to":["+447700900123"],"text":"a\u0000b"}"#)
+        .body(r#"{"from":"INFO","to":["+447430900123"],"text":"a\u0000b"}"#)
         .send()
         .await
         .unwrap();
@@ -771,4 +771,92 @@ async fn hostile_input_is_a_problem_never_a_crash() {
         fields,
         [("to[0]", "invalid_number"), ("to[1]", "invalid_number")]
     );
+}
+
+#[tokio::test]
+async fn numbers_are_read_with_libphonenumber_and_invalid_ones_cost_nothing() {
+    let app = TestApp::spawn().await;
+    let (a, key) = funded_account(&app, 10).await;
+    let key = bearer(&key);
+    let balance = || async {
+        crate::server::sending::balance(&app.pool, a.id)
+            .await
+            .unwrap()
+    };
+    let before = balance().await;
+    // Ofcom's drama range and a number a digit short are not numbers of
+    // the UK: refused before any charge, at their places.
+    let (status, refused) = problem(
+        request(
+            &app,
+            Method::POST,
+            "/v1/messages",
+            Some(&key),
+            Some(&send_body(&["+447700900123", "+44740012345"])),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<(&str, &str)> = refused["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        fields,
+        [("to[0]", "invalid_number"), ("to[1]", "invalid_number")]
+    );
+    assert_eq!(balance().await, before);
+
+    // The country comes from the number: +1 416 is Canada, not the US;
+    // Guernsey (+44 7911) is priced as GB, which the price list holds.
+    let estimate: Value = request(
+        &app,
+        Method::POST,
+        "/v1/messages/estimate",
+        Some(&key),
+        Some(&send_body(&[
+            "+14165550143",
+            "+12025550143",
+            "+447911123456",
+            "+447400123456",
+            "+447700900123",
+        ])),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let priced: Vec<(&str, &str)> = estimate["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["to"].as_str().unwrap(), m["country"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        priced,
+        [
+            ("+14165550143", "CA"),
+            ("+12025550143", "US"),
+            ("+447911123456", "GB"),
+            ("+447400123456", "GB"),
+        ]
+    );
+    assert_eq!(estimate["rejected"][0]["to"], "+447700900123");
+    assert_eq!(estimate["rejected"][0]["code"], "invalid_number");
+}
+
+#[tokio::test]
+async fn bulk_sms_skips_numbers_invalid_for_their_country() {
+    let app = TestApp::spawn().await;
+    let a = app.account("olivia", true).await;
+    let typed = "+447700900123\n+447400123456\nnot a number\n+4915112345678";
+    let plan = crate::server::sending::plan(&app.pool, a.id, "INFO", None, typed, "Hi")
+        .await
+        .unwrap();
+    assert_eq!(plan.invalid, ["not a number", "+447700900123"]);
+    let sent_to: Vec<&str> = plan.recipients.iter().map(|r| r.phone.as_str()).collect();
+    assert_eq!(sent_to, ["+447400123456", "+4915112345678"]);
 }

@@ -38,7 +38,7 @@ async fn the_demo_database_copies_into_postgres_whole_and_verified() {
         account,
         "INFO",
         None,
-        "+447700900001\n+447700900002",
+        "+447430900001\n+447430900002",
         "Hi",
     )
     .await

@@ -18,7 +18,7 @@ async fn seed_messages(app: &TestApp, account_id: i64, count: i64) {
     sqlx::query(&format!(
         "INSERT INTO messages (account_id, sender, recipient, country_code, text, parts, price, status, created_at) \
          WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < $2) \
-         SELECT $1, 'INFO', '+4477009' || {}, 'GB', \
+         SELECT $1, 'INFO', '+4474309' || {}, 'GB', \
                 'A message long enough to make the export large, number ' || n, 1, 4, 'delivered', {} FROM seq",
         backend.zero_padded("n % 100000", 5),
         backend.time_text("$3 - n % 3600")
@@ -176,12 +176,12 @@ async fn the_recipient_search_finds_a_number_by_its_start_or_end() {
             body["messages"]["total"].as_i64().unwrap()
         }
     };
-    // Numbers +4477009 00000 … 02999, one message each.
-    assert_eq!(count("+44 7700 900123").await, 1, "the whole number");
+    // Numbers +4474309 00000 … 02999, one message each.
+    assert_eq!(count("+44 7430 900123").await, 1, "the whole number");
     assert_eq!(count("0123").await, 1, "its end");
     assert_eq!(count("123").await, 3, "…123, …1123 and …2123");
-    assert_eq!(count("447700900").await, 999, "its start: …00001 to …00999");
-    assert_eq!(count("7700900").await, 0, "the middle is not searched");
+    assert_eq!(count("447430900").await, 999, "its start: …00001 to …00999");
+    assert_eq!(count("7430900").await, 0, "the middle is not searched");
 }
 
 #[tokio::test]
@@ -241,7 +241,7 @@ async fn a_sender_without_finance_learns_nothing_of_the_balance() {
     let campaign = || {
         vec![
             ("sender", "INFO".to_owned()),
-            ("numbers", "+447700900001\n+447700900002".to_owned()),
+            ("numbers", "+447430900001\n+447430900002".to_owned()),
             ("text", "Hello".to_owned()),
         ]
     };
@@ -315,7 +315,7 @@ async fn campaign_texts_show_to_their_sender_and_to_details_viewers() {
         .await
         .unwrap();
     for (user, text) in [(owner_id, "Owner's secret offer"), (sam, "Sam's own text")] {
-        let plan = sending::plan(&app.pool, account.id, "INFO", None, "+447700900001", text)
+        let plan = sending::plan(&app.pool, account.id, "INFO", None, "+447430900001", text)
             .await
             .unwrap();
         sending::send(&app.pool, account.id, user, &plan)
@@ -441,7 +441,7 @@ async fn formulas_in_campaign_texts_and_failed_logins_stay_text_in_exports() {
         account.id,
         "INFO",
         None,
-        "+447700900001",
+        "+447430900001",
         payload,
     )
     .await

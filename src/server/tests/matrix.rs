@@ -172,7 +172,7 @@ impl World {
             let list = contacts::create_list(&app.pool, a.id, 1, &format!("List {n}"))
                 .await
                 .unwrap();
-            contacts::add(&app.pool, a.id, list, "+447700900123", "Olivia Smith")
+            contacts::add(&app.pool, a.id, list, "+447430900123", "Olivia Smith")
                 .await
                 .unwrap();
             let contact: i64 = sqlx::query_scalar("SELECT id FROM contacts WHERE list_id = $1")
@@ -197,7 +197,7 @@ impl World {
                 .await
                 .unwrap();
         }
-        let import = contacts::import(&app.pool, a.id, 1, lists[0], "+447700900999,Noah Jones", "")
+        let import = contacts::import(&app.pool, a.id, 1, lists[0], "+447430900999,Noah Jones", "")
             .await
             .unwrap()
             .id;
@@ -256,7 +256,7 @@ impl World {
             let draft = crate::api::sending::Draft {
                 sender: "INFO".into(),
                 list_id: String::new(),
-                numbers: "+447700900123".into(),
+                numbers: "+447430900123".into(),
                 text: "Hello".into(),
             };
             reviews.push(
@@ -454,7 +454,7 @@ pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
             |w, n| {
                 vec![
                     ("list_id", w.lists[n].to_string()),
-                    ("phone", "+447700900555".into()),
+                    ("phone", "+447430900555".into()),
                     ("name", "Ava Khan".into()),
                 ]
             },
@@ -465,7 +465,7 @@ pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
             |w, n| {
                 vec![
                     ("id", w.contacts[n].to_string()),
-                    ("phone", "+447700900124".into()),
+                    ("phone", "+447430900124".into()),
                     ("name", "Olivia Jones".into()),
                 ]
             },
@@ -476,7 +476,7 @@ pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
             |w, n| {
                 vec![
                     ("list_id", w.lists[n].to_string()),
-                    ("csv", "+447700900777,Leo Evans".into()),
+                    ("csv", "+447430900777,Leo Evans".into()),
                 ]
             },
         ),
@@ -570,7 +570,7 @@ pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
         (
             "stop-list/add",
             Rule::Permission(Permission::SeeBlockedSms),
-            |_, n| vec![("phone", format!("+4477009002{n:02}"))],
+            |_, n| vec![("phone", format!("+4474309002{n:02}"))],
         ),
         // Each caller removes a number of account A of their own.
         (
@@ -619,7 +619,7 @@ async fn webhook_delivery_of(app: &TestApp, account_id: i64) -> i64 {
 fn campaign(_: &World, _: usize) -> Form {
     vec![
         ("sender", "INFO".into()),
-        ("numbers", "+447700900123".into()),
+        ("numbers", "+447430900123".into()),
         ("text", "Hello".into()),
     ]
 }
@@ -629,7 +629,7 @@ const INVOICE: &str = "NW-TEST-A";
 
 /// The stop-listed number of account A that caller `n` may remove.
 fn stopped_number(n: usize) -> String {
-    format!("+4477009001{n:02}")
+    format!("+4474309001{n:02}")
 }
 
 fn own_review(world: &World, n: usize) -> Form {
@@ -822,7 +822,7 @@ async fn the_contacts_file_upload_allows_exactly_its_callers() {
     let rule = Rule::PermissionById(permission);
     for (n, (caller, session)) in world.sessions.iter().enumerate() {
         let file =
-            reqwest::multipart::Part::bytes(format!("+4477009003{n:02},Upload").into_bytes())
+            reqwest::multipart::Part::bytes(format!("+4474309003{n:02},Upload").into_bytes())
                 .file_name("contacts.csv");
         let form = reqwest::multipart::Form::new()
             .text("list_id", world.lists[n].to_string())

@@ -21,11 +21,11 @@ async fn a_campaign_is_refunded_in_one_line_when_it_completes() {
         .await
         .unwrap();
     let failing: Vec<String> = (0..2000)
-        .map(|n| format!("+4477009{n:05}"))
+        .map(|n| format!("+4474309{n:05}"))
         .filter(|p| SimulatedGateway::fails(p))
         .take(6)
         .collect();
-    let numbers = format!("+447700900001\n{}", failing.join("\n"));
+    let numbers = format!("+447430900001\n{}", failing.join("\n"));
     let plan = sending::plan(&app.pool, account.id, "INFO", None, &numbers, "Hi")
         .await
         .unwrap();
@@ -120,7 +120,7 @@ async fn a_review_is_sent_once_and_only_by_its_author() {
     let olivia = app.login("olivia").await;
     let draft = vec![
         ("sender", "INFO".into()),
-        ("numbers", "+447700900001".into()),
+        ("numbers", "+447430900001".into()),
         ("text", "Reviewed text".into()),
     ];
     let review = app
@@ -153,10 +153,10 @@ async fn a_review_is_sent_once_and_only_by_its_author() {
 async fn the_stop_list_refuses_duplicates_and_unknown_numbers() {
     let app = TestApp::spawn().await;
     let account = app.account("olivia", true).await;
-    stop_list::add(&app.pool, account.id, "+44 7700 900555")
+    stop_list::add(&app.pool, account.id, "+44 7430 900555")
         .await
         .unwrap();
-    let again = stop_list::add(&app.pool, account.id, "+447700900555").await;
+    let again = stop_list::add(&app.pool, account.id, "+447430900555").await;
     assert!(again.unwrap_err().form_errors().is_some());
     assert!(stop_list::add(&app.pool, account.id, "not a number")
         .await
@@ -164,11 +164,11 @@ async fn the_stop_list_refuses_duplicates_and_unknown_numbers() {
     let page = stop_list::page(&app.pool, account.id, "900 555", 1)
         .await
         .unwrap();
-    assert_eq!(page.items[0].display, "+44 7700 900555");
-    assert!(stop_list::remove(&app.pool, account.id, "+447700900999")
+    assert_eq!(page.items[0].display, "+44 7430 900555");
+    assert!(stop_list::remove(&app.pool, account.id, "+447430900999")
         .await
         .is_err());
-    stop_list::remove(&app.pool, account.id, "+447700900555")
+    stop_list::remove(&app.pool, account.id, "+447430900555")
         .await
         .unwrap();
 }

@@ -35,10 +35,10 @@ async fn a_campaign_is_charged_delivered_and_failed_parts_refunded() {
         .await
         .unwrap();
     let failing = (0..1000)
-        .map(|n| format!("+4477009{n:05}"))
+        .map(|n| format!("+4474309{n:05}"))
         .find(|p| SimulatedGateway::fails(p))
         .unwrap();
-    let numbers = format!("+447700900001\n+44 7700 900001\n{failing}\nnot a number");
+    let numbers = format!("+447430900001\n+44 7430 900001\n{failing}\nnot a number");
     let plan = sending::plan(&app.pool, account.id, "INFO", None, &numbers, "Hello")
         .await
         .unwrap();
@@ -75,7 +75,7 @@ async fn a_campaign_is_charged_delivered_and_failed_parts_refunded() {
     assert_eq!(
         states,
         vec![
-            ("+447700900001".into(), "delivered".into()),
+            ("+447430900001".into(), "delivered".into()),
             (failing, "failed".into())
         ]
     );
@@ -103,7 +103,7 @@ async fn stop_listed_numbers_become_blocked_messages_not_sent() {
     finance::top_up(&app.pool, account.id, 1, Money::euros(10))
         .await
         .unwrap();
-    sqlx::query("INSERT INTO stop_list (account_id, phone) VALUES ($1, '+447700900002')")
+    sqlx::query("INSERT INTO stop_list (account_id, phone) VALUES ($1, '+447430900002')")
         .bind(account.id)
         .execute(&app.pool)
         .await
@@ -113,7 +113,7 @@ async fn stop_listed_numbers_become_blocked_messages_not_sent() {
         account.id,
         "INFO",
         None,
-        "+447700900001\n+447700900002",
+        "+447430900001\n+447430900002",
         "Hi",
     )
     .await
@@ -131,14 +131,14 @@ async fn stop_listed_numbers_become_blocked_messages_not_sent() {
             .await
             .unwrap();
     assert_eq!(sent, 1);
-    assert_eq!(blocked, vec![("+447700900002".into(), "stop_list".into())]);
+    assert_eq!(blocked, vec![("+447430900002".into(), "stop_list".into())]);
 }
 
 #[tokio::test]
 async fn an_insufficient_balance_refuses_the_campaign_and_writes_nothing() {
     let app = TestApp::spawn().await;
     let account = app.account("olivia", true).await;
-    let plan = sending::plan(&app.pool, account.id, "INFO", None, "+447700900001", "Hi")
+    let plan = sending::plan(&app.pool, account.id, "INFO", None, "+447430900001", "Hi")
         .await
         .unwrap();
     assert!(matches!(
@@ -163,7 +163,7 @@ async fn an_insufficient_balance_refuses_the_campaign_and_writes_nothing() {
 async fn concurrent_campaigns_never_overdraw_the_balance() {
     let app = TestApp::spawn().await;
     let account = app.account("olivia", true).await;
-    let plan = sending::plan(&app.pool, account.id, "INFO", None, "+447700900001", "Hi")
+    let plan = sending::plan(&app.pool, account.id, "INFO", None, "+447430900001", "Hi")
         .await
         .unwrap();
     // Enough for three campaigns, not for ten.
@@ -209,16 +209,16 @@ async fn a_campaign_needs_an_approved_sender_a_text_and_recipients() {
 #[test]
 fn csv_import_reports_each_refused_line() {
     let (rows, errors) = contacts::parse_import(
-        "phone,name\n+44 7700 900001,Olivia Smith\nnot-a-number,Bad Row\n\n0044 7700 900002,\"Khan, Ava\"\n\"=HYPERLINK(1)\",x\n",
+        "phone,name\n+44 7430 900001,Olivia Smith\nnot-a-number,Bad Row\n\n0044 7430 900002,\"Khan, Ava\"\n\"=HYPERLINK(1)\",x\n",
         "",
     );
     let phones: Vec<&str> = rows.iter().map(|(_, p, _)| p.as_str()).collect();
-    assert_eq!(phones, ["+447700900001", "+447700900002"]);
+    assert_eq!(phones, ["+447430900001", "+447430900002"]);
     assert_eq!(rows[1].2, "Khan, Ava");
     let lines: Vec<i64> = errors.iter().map(|(line, _)| *line).collect();
     assert_eq!(lines, [3, 6]);
     let (_, errors) = contacts::parse_import(
-        "phone,name\r\n+447700900101,A\r\n+447700900102,B\r\nnonsense,C",
+        "phone,name\r\n+447430900101,A\r\n+447430900102,B\r\nnonsense,C",
         "",
     );
     assert_eq!(errors[0].0, 4, "browsers send CRLF");
@@ -226,10 +226,10 @@ fn csv_import_reports_each_refused_line() {
 
 #[test]
 fn national_numbers_are_read_in_the_default_country() {
-    let csv = "07700 900203,Ann\n+353 87 123 4567,Bo\n0044 7700 900204,Cy\n123,Dee";
+    let csv = "07430 900203,Ann\n+353 87 123 4567,Bo\n0044 7430 900204,Cy\n123,Dee";
     let (rows, errors) = contacts::parse_import(csv, "GB");
     let phones: Vec<&str> = rows.iter().map(|(_, p, _)| p.as_str()).collect();
-    assert_eq!(phones, ["+447700900203", "+353871234567", "+447700900204"]);
+    assert_eq!(phones, ["+447430900203", "+353871234567", "+447430900204"]);
     assert_eq!(errors.len(), 1, "too short for the United Kingdom");
     let (rows, _) = contacts::parse_import(csv, "");
     assert_eq!(
@@ -251,7 +251,7 @@ async fn an_import_counts_duplicates_and_keeps_its_report() {
         account.id,
         1,
         list,
-        "+447700900001,A\n+447700900001,B\nnope,C",
+        "+447430900001,A\n+447430900001,B\nnope,C",
         "",
     )
     .await

@@ -151,6 +151,16 @@ async fn check(
         _ => Problem::internal(),
     })?;
     let at = |phone: &String| place.get(phone).copied().unwrap_or_default();
+    for phone in &plan.invalid {
+        rejected.push((
+            at(phone),
+            Rejected {
+                to: phone.clone(),
+                code: "invalid_number",
+                detail: "Not a valid number of its country: a wrong length or a range not in use.",
+            },
+        ));
+    }
     for phone in &plan.stop_listed {
         rejected.push((
             at(phone),

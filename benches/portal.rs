@@ -7,7 +7,7 @@
 //! the guard-overhead row compares against; the `sms-portal` binary has no
 //! such route. `--tiny` runs every measurement briefly on little data: the
 //! test suite does so to prove the benchmark still works. `--only login,data`
-//! runs just the named sections (guard, login, data, client, mix).
+//! runs just the named sections (guard, login, data, api, client, mix).
 //! `--backend postgres` (or `both`) runs them on PostgreSQL, on a database
 //! of its own on the server `SMS_PORTAL_TEST_POSTGRES` names (`scripts/bench`
 //! starts a throwaway one); SQLite is the default.
@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use sms_portal::{
     api::{prices::PriceRow, AppError},
     domain::{ContactForm, Money, NewUser, Permission, PermissionSet},
-    server::{app, db, demo_volume, finance, password::Passwords, sub_accounts, users},
+    server::{api_keys, app, db, demo_volume, finance, password::Passwords, sub_accounts, users},
 };
 use std::{
     path::{Path, PathBuf},
@@ -57,7 +57,7 @@ async fn main() {
         return serve(&args[2], &args[3]).await;
     }
     let tiny = args.iter().any(|a| a == "--tiny");
-    // `--only login,client`: just those sections (guard, login, data, client).
+    // `--only login,client`: just those sections (guard, login, data, api, client, mix).
     let only: Vec<String> = args
         .iter()
         .skip_while(|a| *a != "--only")
@@ -128,6 +128,9 @@ async fn serve(database_url: &str, port: &str) {
     let config = app::HttpConfig {
         // Twenty clients log in from one address on purpose.
         login_attempts_per_minute: 0,
+        // The API section measures the server, not the per-key limiter.
+        api_rate_per_second: 1_000_000,
+        api_burst: 1_000_000,
         ..app::HttpConfig::default()
     };
     let (router, _) = app::router(pool, options, &config).await.expect("router");
@@ -510,6 +513,9 @@ async fn run(volume: &Volume, tiny: bool, only: &[String], backend: db::Backend)
     if wanted("data") {
         report["data"] = data_volume(&bench).await;
     }
+    if wanted("api") {
+        report["api"] = http_api(&bench).await;
+    }
     if wanted("mix") {
         report["mix"] = write_mix_throughput(backend, tiny).await;
     }
@@ -603,6 +609,175 @@ async fn mix_write(http: &Client, base: &str, session: &str, n: usize, target: i
         Some(second) => post(second).send(http, base).await,
         None => StatusCode::OK,
     }
+}
+
+/// `concurrency` clients send requests made by `make(n)` (n counts every
+/// request of the run) for `window`; every answer must be `expected`.
+async fn load_requests(
+    concurrency: usize,
+    window: Duration,
+    expected: StatusCode,
+    make: Arc<dyn Fn(&Client, usize) -> reqwest::RequestBuilder + Send + Sync>,
+) -> Stats {
+    let latencies = Arc::new(Mutex::new(Vec::new()));
+    let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..concurrency {
+        let (make, latencies, counter) = (make.clone(), latencies.clone(), counter.clone());
+        workers.push(tokio::spawn(async move {
+            let client = client();
+            let mut own = Vec::new();
+            while started.elapsed() < window {
+                let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let sent = Instant::now();
+                let response = make(&client, n).send().await.expect("request");
+                let status = response.status();
+                let _ = response.bytes().await;
+                assert_eq!(status, expected);
+                own.push(sent.elapsed());
+            }
+            latencies.lock().unwrap().extend(own);
+        }));
+    }
+    for worker in workers {
+        worker.await.unwrap();
+    }
+    let elapsed = started.elapsed();
+    let latencies = std::mem::take(&mut *latencies.lock().unwrap());
+    stats(latencies, elapsed)
+}
+
+/// Section: the HTTP API. Single-recipient idempotent sends from 16
+/// clients; one send to 10,000; pages deep in the seeded messages; and the
+/// portal's page latency beside API traffic at full speed.
+async fn http_api(bench: &Bench) -> Value {
+    let Bench {
+        seeded,
+        base,
+        owner,
+        window,
+        tiny,
+        ..
+    } = bench;
+    let (base, window) = (base.clone(), *window);
+    let pool = db::connect(&seeded.url).await.unwrap();
+    let (account, owner_id): (i64, i64) =
+        sqlx::query_as("SELECT account_id, id FROM users WHERE login = 'olivia'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    finance::top_up(&pool, account, owner_id, Money::euros(1_000_000))
+        .await
+        .unwrap();
+    let key = match api_keys::create(&pool, account, owner_id, "Bench").await {
+        Ok(created) => format!("Bearer {}", created.key),
+        Err(_) => panic!("an API key"),
+    };
+    // A page of messages about 90 % of the way down, for the deep cursor.
+    let depth = seeded_messages(&pool, account).await * 9 / 10;
+    let (deep_time, deep_id): (String, i64) = sqlx::query_as(
+        "SELECT created_at, id FROM messages WHERE account_id = $1 \
+         ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET $2",
+    )
+    .bind(account)
+    .bind(depth)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+
+    // Sends of one recipient, each with an Idempotency-Key of its own.
+    let send = {
+        let (base, key) = (base.clone(), key.clone());
+        Arc::new(move |client: &Client, n: usize| {
+            let body = json!({ "from": "INFO", "to": [format!("+447400{:06}", n % 1_000_000)], "text": "Your code is 1234" });
+            client
+                .post(format!("{base}/v1/messages"))
+                .header(header::AUTHORIZATION, &key)
+                .header("Idempotency-Key", format!("bench-{n}"))
+                .json(&body)
+        })
+    };
+    let sends = load_requests(16, window, StatusCode::ACCEPTED, send.clone()).await;
+
+    // One send to 10,000 recipients, three times.
+    let http = client();
+    let big: Vec<String> = (0..10_000).map(|n| format!("+447401{n:06}")).collect();
+    let mut big_sends = Vec::new();
+    for round in 0..3 {
+        let started = Instant::now();
+        let response = http
+            .post(format!("{base}/v1/messages"))
+            .header(header::AUTHORIZATION, &key)
+            .header("Idempotency-Key", format!("bench-big-{round}"))
+            .json(&json!({ "from": "INFO", "to": big, "text": "Our sale starts today" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        let _ = response.bytes().await;
+        big_sends.push(started.elapsed());
+    }
+    let big_sends = stats(big_sends, Duration::from_secs(1));
+
+    // Twenty pages of 100 from the deep cursor on, each following the last.
+    let mut cursor = base64::Engine::encode(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        format!("{deep_time}|{deep_id}"),
+    );
+    let mut pages = Vec::new();
+    for _ in 0..if *tiny { 5 } else { 20 } {
+        let started = Instant::now();
+        let page: Value = http
+            .get(format!("{base}/v1/messages?limit=100&cursor={cursor}"))
+            .header(header::AUTHORIZATION, &key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        pages.push(started.elapsed());
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => break,
+        }
+    }
+    let deep_pages = stats(pages, Duration::from_secs(1));
+
+    // The portal's Sub Accounts page alone, then beside 16 API senders.
+    let page = Call::get("/settings/sub-accounts", owner);
+    let idle = load(&base, &page, 2, window).await;
+    let senders = tokio::spawn(load_requests(
+        16,
+        window,
+        StatusCode::ACCEPTED,
+        Arc::new({
+            let send = send.clone();
+            move |client: &Client, n: usize| send(client, 1_000_000 + n)
+        }),
+    ));
+    let beside_api = load(&base, &page, 2, window).await;
+    let api_meanwhile = senders.await.unwrap();
+    json!({
+        "sends_16_clients": sends,
+        "send_10000_recipients": big_sends,
+        "deep_page_depth": depth,
+        "deep_pages": deep_pages,
+        "portal_page_idle": idle,
+        "portal_page_beside_api": beside_api,
+        "api_sends_meanwhile": api_meanwhile,
+        "portal_p99_ratio": beside_api.p99_ms / idle.p99_ms,
+    })
+}
+
+async fn seeded_messages(pool: &db::Pool, account: i64) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM messages WHERE account_id = $1")
+        .bind(account)
+        .fetch_one(pool)
+        .await
+        .unwrap()
 }
 
 /// Section 1, guard overhead, side by side: a server function and an SSR page.
@@ -935,6 +1110,34 @@ fn print_table(report: &Value) {
             "logins/s meanwhile: {:.1}; p99 ratio {:.2} (budget < 2)",
             f(&l["logins_per_second"]),
             f(&l["p99_ratio"])
+        );
+    }
+    if let Some(a) = report.get("api") {
+        println!("\n## HTTP API");
+        row(
+            "POST /v1/messages, 1 recipient, 16 clients",
+            &a["sends_16_clients"],
+        );
+        println!(
+            "budget: ≥ 500 accepted sends/s, p99 < 50 ms; 10,000 recipients in one send: p50 {:.0} ms, worst {:.0} ms (budget < 1,000 ms)",
+            f(&a["send_10000_recipients"]["p50_ms"]),
+            f(&a["send_10000_recipients"]["p99_ms"])
+        );
+        println!(
+            "GET /v1/messages, 100 a page, {} messages down: p50 {:.2} ms, worst {:.2} ms (budget < 5 ms)",
+            a["deep_page_depth"],
+            f(&a["deep_pages"]["p50_ms"]),
+            f(&a["deep_pages"]["p99_ms"])
+        );
+        row("GET /settings/sub-accounts, idle", &a["portal_page_idle"]);
+        row(
+            "the same beside 16 API senders",
+            &a["portal_page_beside_api"],
+        );
+        row("  (the senders meanwhile)", &a["api_sends_meanwhile"]);
+        println!(
+            "portal p99 ratio {:.2} (budget ≤ 2)",
+            f(&a["portal_p99_ratio"])
         );
     }
     if let Some(m) = report.get("mix") {

@@ -111,20 +111,19 @@ async fn inbound_page(
     let query: InboundQuery = paging::query(uri)?;
     let take = paging::limit(query.limit)?;
     let after = query.cursor.as_deref().map(Cursor::decode).transpose()?;
-    let (after_time, after_id) = after
-        .map(|c| (Some(c.time), Some(c.id)))
-        .unwrap_or_default();
-    let rows = sqlx::query_as(
-        "SELECT id, sender, recipient, text, received_at FROM incoming_messages WHERE account_id = $1 \
-         AND ($2 IS NULL OR received_at < $2 OR (received_at = $2 AND id < $3)) \
-         ORDER BY received_at DESC, id DESC LIMIT $4",
-    )
-    .bind(account_id)
-    .bind(&after_time)
-    .bind(after_id)
-    .bind(take + 1)
-    .fetch_all(&state.pool)
-    .await?;
+    // A row-value bound, as for messages: every page starts at its cursor.
+    let rest = match after {
+        Some(_) => "AND (received_at, id) < ($2, $3) ORDER BY received_at DESC, id DESC LIMIT $4",
+        None => "ORDER BY received_at DESC, id DESC LIMIT $2",
+    };
+    let sql = format!(
+        "SELECT id, sender, recipient, text, received_at FROM incoming_messages WHERE account_id = $1 {rest}"
+    );
+    let mut select = sqlx::query_as(&sql).bind(account_id);
+    if let Some(after) = after {
+        select = select.bind(after.time).bind(after.id);
+    }
+    let rows = select.bind(take + 1).fetch_all(&state.pool).await?;
     Ok(paging::Page::of(rows, take, |m: &Inbound| Cursor {
         time: m.received_at.clone(),
         id: m.id,

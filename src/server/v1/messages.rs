@@ -466,29 +466,30 @@ async fn list_page(
         .as_deref()
         .map(|t| paging::time("until", t))
         .transpose()?;
-    let (after_time, after_id) = after
-        .map(|c| (Some(c.time), Some(c.id)))
-        .unwrap_or_default();
-    let rows: Vec<Message> = sqlx::query_as(&format!(
+    // A row-value bound, so both backends start the index scan at the
+    // cursor: a page deep in a million messages costs what the first does.
+    let rest = match after {
+        Some(_) => "AND (created_at, id) < ($8, $9) ORDER BY created_at DESC, id DESC LIMIT $10",
+        None => "ORDER BY created_at DESC, id DESC LIMIT $8",
+    };
+    let sql = format!(
         "SELECT {MESSAGE_COLUMNS} FROM messages WHERE account_id = $1 \
          AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR recipient = $3) \
          AND ($4 IS NULL OR campaign_id = $4) AND ($5 IS NULL OR client_ref = $5) \
-         AND ($6 IS NULL OR created_at >= $6) AND ($7 IS NULL OR created_at < $7) \
-         AND ($8 IS NULL OR created_at < $8 OR (created_at = $8 AND id < $9)) \
-         ORDER BY created_at DESC, id DESC LIMIT $10"
-    ))
-    .bind(account_id)
-    .bind(&query.status)
-    .bind(&query.to)
-    .bind(query.batch_id)
-    .bind(&query.client_ref)
-    .bind(&since)
-    .bind(&until)
-    .bind(&after_time)
-    .bind(after_id)
-    .bind(take + 1)
-    .fetch_all(&state.pool)
-    .await?;
+         AND ($6 IS NULL OR created_at >= $6) AND ($7 IS NULL OR created_at < $7) {rest}"
+    );
+    let mut select = sqlx::query_as(&sql)
+        .bind(account_id)
+        .bind(&query.status)
+        .bind(&query.to)
+        .bind(query.batch_id)
+        .bind(&query.client_ref)
+        .bind(&since)
+        .bind(&until);
+    if let Some(after) = after {
+        select = select.bind(after.time).bind(after.id);
+    }
+    let rows: Vec<Message> = select.bind(take + 1).fetch_all(&state.pool).await?;
     Ok(paging::Page::of(
         rows.into_iter().map(Message::finish).collect(),
         take,

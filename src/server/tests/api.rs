@@ -860,3 +860,54 @@ async fn bulk_sms_skips_numbers_invalid_for_their_country() {
     let sent_to: Vec<&str> = plan.recipients.iter().map(|r| r.phone.as_str()).collect();
     assert_eq!(sent_to, ["+447400123456", "+4915112345678"]);
 }
+
+#[tokio::test]
+async fn an_idempotency_key_is_forgotten_after_a_day_and_an_abandoned_claim_taken_over() {
+    let app = TestApp::spawn().await;
+    let (_, key) = funded_account(&app, 10).await;
+    let key = bearer(&key);
+    let post = |body: Value| {
+        let (app, key) = (&app, key.clone());
+        async move {
+            app.client
+                .post(format!("{}/v1/messages", app.base))
+                .header(header::AUTHORIZATION, key)
+                .header("Idempotency-Key", "order-9")
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let age = |status: i64, ago: time::Duration| {
+        sqlx::query("UPDATE idempotent_requests SET status = $1, created_at = $2")
+            .bind(status)
+            .bind(crate::server::db::timestamp(
+                time::OffsetDateTime::now_utc() - ago,
+            ))
+            .execute(&app.pool)
+    };
+    let first = post(send_body(&["+447400123456"])).await;
+    assert_eq!(first.status(), StatusCode::ACCEPTED);
+    let first: Value = first.json().await.unwrap();
+
+    // Unanswered for a minute: still the first request's.
+    age(0, time::Duration::minutes(1)).await.unwrap();
+    let (status, _) = problem(post(send_body(&["+447400123456"])).await).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // Unanswered for 6 minutes: its retry takes it over and sends.
+    age(0, time::Duration::minutes(6)).await.unwrap();
+    let retried = post(send_body(&["+447400123456"])).await;
+    assert_eq!(retried.status(), StatusCode::ACCEPTED);
+    assert!(retried.headers().get("idempotent-replayed").is_none());
+    let retried: Value = retried.json().await.unwrap();
+    assert_ne!(retried["batch_id"], first["batch_id"]);
+
+    // A day later the key is free for another request altogether.
+    age(202, time::Duration::hours(25)).await.unwrap();
+    let fresh = post(send_body(&["+4915112345678"])).await;
+    assert_eq!(fresh.status(), StatusCode::ACCEPTED);
+    assert!(fresh.headers().get("idempotent-replayed").is_none());
+    let replay = post(send_body(&["+4915112345678"])).await;
+    assert_eq!(replay.headers()["idempotent-replayed"], "true");
+}

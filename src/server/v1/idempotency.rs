@@ -10,7 +10,11 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use blake2::{Blake2s256, Digest};
-use std::{future::Future, time::Duration};
+use std::{
+    future::Future,
+    sync::atomic::{AtomicI64, Ordering},
+    time::Duration,
+};
 
 use super::{
     auth::ApiCaller,
@@ -145,6 +149,32 @@ where
     answer.into_response(false)
 }
 
+/// Deletes the answers older than a day, at most once a minute per
+/// process and beside the request, never in its way: a claim already treats
+/// an expired row as free.
+fn purge_now_and_then(pool: &Pool) {
+    static LAST: AtomicI64 = AtomicI64::new(0);
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let last = LAST.load(Ordering::Relaxed);
+    if now - last < 60
+        || LAST
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_err()
+    {
+        return;
+    }
+    let pool = pool.clone();
+    tokio::spawn(async move {
+        let purged = sqlx::query("DELETE FROM idempotent_requests WHERE created_at < $1")
+            .bind(db::before_now(KEPT))
+            .execute(&pool)
+            .await;
+        if let Err(error) = purged {
+            tracing::warn!(%error, "expired idempotent answers not purged");
+        }
+    });
+}
+
 enum Claim {
     Ours,
     Done(Answer),
@@ -157,13 +187,7 @@ async fn claim(
     key: &str,
     fingerprint: &str,
 ) -> Result<Claim, sqlx::Error> {
-    let expired = db::before_now(KEPT);
-    // Forgotten after a day: the key may then start afresh.
-    sqlx::query("DELETE FROM idempotent_requests WHERE api_key_id = $1 AND created_at < $2")
-        .bind(api_key_id)
-        .bind(&expired)
-        .execute(pool)
-        .await?;
+    purge_now_and_then(pool);
     let inserted = sqlx::query(
         "INSERT INTO idempotent_requests (api_key_id, key, request_hash, created_at) \
          VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
@@ -177,15 +201,19 @@ async fn claim(
     if inserted.rows_affected() == 1 {
         return Ok(Claim::Ours);
     }
+    // A key forgotten (kept a day) starts afresh; a claim abandoned by its
+    // own request (same body, unanswered for 5 minutes) is taken over.
     let taken_over = sqlx::query(
-        "UPDATE idempotent_requests SET created_at = $4 \
-         WHERE api_key_id = $1 AND key = $2 AND request_hash = $3 AND status = 0 AND created_at < $5",
+        "UPDATE idempotent_requests SET request_hash = $3, status = 0, body = '', created_at = $4 \
+         WHERE api_key_id = $1 AND key = $2 \
+         AND (created_at < $6 OR (request_hash = $3 AND status = 0 AND created_at < $5))",
     )
     .bind(api_key_id)
     .bind(key)
     .bind(fingerprint)
     .bind(db::now())
     .bind(db::before_now(ABANDONED))
+    .bind(db::before_now(KEPT))
     .execute(pool)
     .await?;
     if taken_over.rows_affected() == 1 {

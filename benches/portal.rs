@@ -611,13 +611,16 @@ async fn mix_write(http: &Client, base: &str, session: &str, n: usize, target: i
     }
 }
 
+/// Makes request `n` of a run.
+type MakeRequest = Arc<dyn Fn(&Client, usize) -> reqwest::RequestBuilder + Send + Sync>;
+
 /// `concurrency` clients send requests made by `make(n)` (n counts every
 /// request of the run) for `window`; every answer must be `expected`.
 async fn load_requests(
     concurrency: usize,
     window: Duration,
     expected: StatusCode,
-    make: Arc<dyn Fn(&Client, usize) -> reqwest::RequestBuilder + Send + Sync>,
+    make: MakeRequest,
 ) -> Stats {
     let latencies = Arc::new(Mutex::new(Vec::new()));
     let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));

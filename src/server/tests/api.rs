@@ -911,3 +911,16 @@ async fn an_idempotency_key_is_forgotten_after_a_day_and_an_abandoned_claim_take
     let replay = post(send_body(&["+4915112345678"])).await;
     assert_eq!(replay.headers()["idempotent-replayed"], "true");
 }
+
+#[test]
+fn every_operation_has_an_id_of_its_own() {
+    let document: Value = serde_json::from_str(&crate::server::v1::openapi::pretty()).unwrap();
+    let mut ids = Vec::new();
+    for item in document["paths"].as_object().unwrap().values() {
+        for operation in item.as_object().unwrap().values() {
+            ids.push(operation["operationId"].as_str().unwrap().to_owned());
+        }
+    }
+    let unique: BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "operationIds repeat: {ids:?}");
+}

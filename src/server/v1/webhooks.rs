@@ -35,7 +35,7 @@ pub struct NewWebhook {
 }
 
 /// `POST /v1/webhooks`: a new endpoint; its secret is in this answer only.
-#[utoipa::path(post, path = "/v1/webhooks", tag = "webhooks",
+#[utoipa::path(post, path = "/v1/webhooks", tag = "webhooks", operation_id = "create_webhook",
     summary = "Add a webhook endpoint",
     request_body = NewWebhook,
     params(("Idempotency-Key" = Option<String>, Header, description = "1–255 printable ASCII characters; a retry within 24 h gets the first answer and never adds twice")),
@@ -111,7 +111,7 @@ async fn note(state: &AppState, account_id: i64, key_id: i64, action: &'static s
 }
 
 /// `GET /v1/webhooks`: the account's endpoints, oldest first, no secrets.
-#[utoipa::path(get, path = "/v1/webhooks", tag = "webhooks", summary = "Webhook endpoints",
+#[utoipa::path(get, path = "/v1/webhooks", tag = "webhooks", operation_id = "list_webhooks", summary = "Webhook endpoints",
     responses((status = 200, description = "Every endpoint of the account (at most 10, so one page)", body = Page<Endpoint>)))]
 pub async fn list(State(state): State<AppState>, caller: ApiCaller) -> Response {
     let result = endpoints::list(&state.pool, caller.account_id)
@@ -125,7 +125,7 @@ pub async fn list(State(state): State<AppState>, caller: ApiCaller) -> Response 
 }
 
 /// `DELETE /v1/webhooks/{id}`: the endpoint and its pending deliveries go.
-#[utoipa::path(delete, path = "/v1/webhooks/{id}", tag = "webhooks", summary = "Remove a webhook endpoint",
+#[utoipa::path(delete, path = "/v1/webhooks/{id}", tag = "webhooks", operation_id = "delete_webhook", summary = "Remove a webhook endpoint",
     params(("id" = i64, Path, description = "The endpoint's id")),
     responses(
         (status = 204, description = "Removed"),

@@ -425,29 +425,9 @@ fn stats(mut latencies: Vec<Duration>, elapsed: Duration) -> Stats {
 
 /// `concurrency` clients repeat `call` for `window`; every answer must be 200.
 async fn load(base: &str, call: &Call, concurrency: usize, window: Duration) -> Stats {
-    let latencies = Arc::new(Mutex::new(Vec::new()));
-    let started = Instant::now();
-    let mut workers = Vec::new();
-    for _ in 0..concurrency {
-        let (call, base, latencies) = (call.clone(), base.to_owned(), latencies.clone());
-        workers.push(tokio::spawn(async move {
-            let client = client();
-            let mut own = Vec::new();
-            while started.elapsed() < window {
-                let sent = Instant::now();
-                let status = call.send(&client, &base).await;
-                assert_eq!(status, StatusCode::OK, "{}", call.path);
-                own.push(sent.elapsed());
-            }
-            latencies.lock().unwrap().extend(own);
-        }));
-    }
-    for worker in workers {
-        worker.await.unwrap();
-    }
-    let elapsed = started.elapsed();
-    let latencies = std::mem::take(&mut *latencies.lock().unwrap());
-    stats(latencies, elapsed)
+    let (call, base) = (call.clone(), base.to_owned());
+    let make: MakeRequest = Arc::new(move |client: &Client, _| call.request(client, &base));
+    load_requests(concurrency, window, StatusCode::OK, make).await
 }
 
 /// Sequential timings of one request: the median of `times` runs, in ms.
@@ -635,9 +615,9 @@ async fn load_requests(
                 let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let sent = Instant::now();
                 let response = make(&client, n).send().await.expect("request");
-                let status = response.status();
+                let (status, url) = (response.status(), response.url().path().to_owned());
                 let _ = response.bytes().await;
-                assert_eq!(status, expected);
+                assert_eq!(status, expected, "{url}");
                 own.push(sent.elapsed());
             }
             latencies.lock().unwrap().extend(own);

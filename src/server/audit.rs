@@ -56,6 +56,17 @@ impl<'a> Entry<'a> {
         }
     }
 
+    /// An action of one of the account's API keys: no person did it.
+    pub fn by_api_key(account_id: i64, key_id: i64, action: &'static str) -> Self {
+        Self {
+            account_id: Some(account_id),
+            actor: None,
+            subject: String::new(),
+            action,
+            detail: format!("by API key #{key_id}"),
+        }
+    }
+
     pub fn on(mut self, subject: impl Into<String>) -> Self {
         self.subject = subject.into();
         self

@@ -12,17 +12,16 @@
 //! given as the client reference, which messages it already has, and
 //! hands over only the others: no message reaches the carrier twice.
 
+use super::{
+    db::{self, begin_write, id_list, Backend, Pool, Tx},
+    rounds::Rounds,
+    webhooks,
+};
 use std::{
     io::Write,
     path::PathBuf,
     sync::{Arc, Mutex},
     time::Duration,
-};
-use tokio::sync::watch;
-
-use super::{
-    db::{self, begin_write, id_list, Backend, Pool, Tx},
-    webhooks,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,46 +109,18 @@ const BATCH: i64 = 500;
 /// longer than a round takes, and how long a killed process's batch waits.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
 
-/// The running delivery loop.
-pub struct Dispatcher {
-    stop: watch::Sender<bool>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Dispatcher {
-    /// Finishes the round in progress, if any, and ends the loop.
-    pub async fn shutdown(self) {
-        let _ = self.stop.send(true);
-        if let Err(error) = self.task.await {
-            tracing::error!(%error, "dispatcher ended abnormally");
-        }
-    }
-}
-
-/// Runs the delivery loop, one round per `tick`, until `shutdown`; batches
-/// are claimed for `lease`.
+/// Runs the delivery loop, one round per `tick`, until its `shutdown`;
+/// batches are claimed for `lease`.
 pub fn spawn_dispatcher(
     pool: Pool,
     gateway: Arc<dyn Gateway>,
     tick: Duration,
     lease: Duration,
-) -> Dispatcher {
-    let (stop, mut stopped) = watch::channel(false);
-    let task = tokio::spawn(async move {
-        let mut interval = tokio::time::interval(tick);
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = interval.tick() => {}
-                _ = stopped.changed() => return,
-            }
-            // A round is never cut short: the stop is only seen between rounds.
-            if let Err(error) = round(&pool, gateway.as_ref(), lease).await {
-                tracing::error!(%error, "dispatcher step failed");
-            }
-        }
-    });
-    Dispatcher { stop, task }
+) -> Rounds {
+    Rounds::spawn("dispatcher", tick, move || {
+        let (pool, gateway) = (pool.clone(), gateway.clone());
+        async move { round(&pool, gateway.as_ref(), lease).await }
+    })
 }
 
 /// One round with the default lease; see [`round`].

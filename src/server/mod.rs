@@ -22,6 +22,7 @@ pub mod prices;
 pub mod profile;
 pub mod rate_limit;
 pub mod resources;
+pub mod rounds;
 pub mod search;
 pub mod security;
 pub mod sending;

@@ -98,15 +98,8 @@ async fn create_checked(
     Ok(Answer::json(StatusCode::CREATED, &created))
 }
 
-/// An API action in the audit log: no person did it, a key of the account did.
 async fn note(state: &AppState, account_id: i64, key_id: i64, action: &'static str, url: &str) {
-    let entry = audit::Entry {
-        account_id: Some(account_id),
-        actor: None,
-        subject: url.to_owned(),
-        action,
-        detail: format!("by API key #{key_id}"),
-    };
+    let entry = audit::Entry::by_api_key(account_id, key_id, action).on(url);
     audit::record(&state.pool, &audit::Origin::default(), entry).await;
 }
 

@@ -28,6 +28,12 @@ pub struct Endpoint {
 #[serde(transparent)]
 pub struct Events(pub Vec<String>);
 
+impl Events {
+    pub fn contains(&self, event: EventType) -> bool {
+        self.0.iter().any(|name| name == event.as_str())
+    }
+}
+
 impl From<String> for Events {
     fn from(stored: String) -> Self {
         Self(stored.split(',').map(str::to_owned).collect())

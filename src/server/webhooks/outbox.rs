@@ -5,7 +5,7 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use rand::RngCore;
 use serde::Serialize;
 
-use super::EventType;
+use super::{endpoints::Events, EventType};
 use crate::server::{
     db::{self, Tx},
     resources::{Inbound, Message, MESSAGE_COLUMNS},
@@ -23,13 +23,7 @@ struct Event<'a, T: Serialize> {
 struct Subscriber {
     id: i64,
     account_id: i64,
-    events: String,
-}
-
-impl Subscriber {
-    fn wants(&self, event: EventType) -> bool {
-        self.events.split(',').any(|name| name == event.as_str())
-    }
+    events: Events,
 }
 
 /// The id of one event, the `webhook-id` of all its deliveries.
@@ -103,7 +97,7 @@ async fn subscribers(tx: &mut Tx, accounts: &str) -> Result<Vec<Subscriber>, sql
         .map(|(id, account_id, events)| Subscriber {
             id,
             account_id,
-            events,
+            events: Events::from(events),
         })
         .collect())
 }
@@ -119,7 +113,7 @@ fn deliveries<'s, T: Serialize>(
     data: &T,
 ) -> Vec<Row> {
     let wanting: Vec<i64> = subscribers
-        .filter(|s| s.wants(event))
+        .filter(|s| s.events.contains(event))
         .map(|s| s.id)
         .collect();
     if wanting.is_empty() {

@@ -7,10 +7,12 @@
 use std::time::Duration;
 
 use futures::StreamExt;
-use tokio::sync::watch;
 
 use super::{address, signature, UrlPolicy};
-use crate::server::db::{self, begin_write, id_list, Backend, Pool};
+use crate::server::{
+    db::{self, begin_write, id_list, Backend, Pool},
+    rounds::Rounds,
+};
 
 /// The waits between attempts: eight attempts over about 28 hours.
 pub const RETRY_DELAYS: [Duration; 7] = [
@@ -70,39 +72,12 @@ impl Attempt {
     }
 }
 
-/// The running sender loop.
-pub struct Sender {
-    stop: watch::Sender<bool>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Sender {
-    /// Finishes the round in progress, if any, and ends the loop.
-    pub async fn shutdown(self) {
-        let _ = self.stop.send(true);
-        if let Err(error) = self.task.await {
-            tracing::error!(%error, "webhook sender ended abnormally");
-        }
-    }
-}
-
-/// Runs rounds every `tick` until `shutdown`.
-pub fn spawn(pool: Pool, poster: Poster, tick: Duration) -> Sender {
-    let (stop, mut stopped) = watch::channel(false);
-    let task = tokio::spawn(async move {
-        let mut interval = tokio::time::interval(tick);
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = interval.tick() => {}
-                _ = stopped.changed() => return,
-            }
-            if let Err(error) = round(&pool, &poster).await {
-                tracing::error!(%error, "webhook round failed");
-            }
-        }
-    });
-    Sender { stop, task }
+/// Runs rounds every `tick` until its `shutdown`.
+pub fn spawn(pool: Pool, poster: Poster, tick: Duration) -> Rounds {
+    Rounds::spawn("webhook sender", tick, move || {
+        let (pool, poster) = (pool.clone(), poster.clone());
+        async move { round(&pool, &poster).await }
+    })
 }
 
 /// One round; returns how many attempts it made.

@@ -8,7 +8,7 @@ use leptos_router::{
 
 use crate::{
     api::{auth::current_viewer, AppError},
-    components::layout::Layout,
+    components::{form::SubmitFeedback, layout::Layout},
     domain::Viewer,
     pages::{
         account::ChangePasswordPage,
@@ -43,13 +43,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <link rel="stylesheet" id="leptos" href="/pkg/sms-portal.css" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <MetaTags />
             </head>
             <body>
                 <App />
+                <SubmitFeedback />
             </body>
         </html>
     }

@@ -214,7 +214,7 @@ test('another account’s sub-account id is not found', async ({ page, browser }
   await expect(page.getByRole('heading', { name: 'Sub-account not found' })).toBeVisible();
 });
 
-test('every user can change their own password', async ({ page }) => {
+test('every user can change their own password @nojs', async ({ page }) => {
   const owner = createOwner({ canAddSubaccount: false });
   await logIn(page, owner);
   await page.getByRole('link', { name: 'Change password' }).click();

@@ -154,6 +154,7 @@ pub async fn change_password(
         crate::server::audit::Entry::by(&viewer, "password_changed"),
     )
     .await;
+    leptos_axum::redirect("/account/password?changed=1");
     Ok(())
 }
 

@@ -1,9 +1,14 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
+use serde::{Deserialize, Serialize};
+
 use crate::{
     api::AppError,
-    domain::{FieldError, FormErrors},
+    domain::{
+        CompanyName, Email, FieldError, FormErrors, KeyName, Login, Money, Password, PersonName,
+        Phone,
+    },
 };
 
 /// The field errors of the last submission of `action`, if it was refused.
@@ -37,12 +42,42 @@ where
     }
 }
 
-/// The browser-side check of a field: the domain parser the server uses.
-pub type FieldCheck = fn(&str) -> Result<(), FieldError>;
+/// Which of the server's own domain parsers checks a field in the browser,
+/// as the user leaves it. A name rather than a function: it travels to the
+/// field's island in the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Check {
+    Login,
+    Password,
+    PersonName,
+    Phone,
+    /// A number typed in a list: the `00` prefix is accepted too.
+    PhoneInList,
+    Email,
+    OptionalCompanyName,
+    Euros,
+    KeyName,
+}
 
-/// A labelled input with help text and its error beneath it. The browser
-/// checks the value as the user leaves the field (the same parser the server
-/// uses); the server's verdict wins after a submission.
+impl Check {
+    fn run(self, raw: &str) -> Result<(), FieldError> {
+        match self {
+            Check::Login => Login::parse(raw).map(drop),
+            Check::Password => Password::parse(raw).map(drop),
+            Check::PersonName => PersonName::parse(raw).map(drop),
+            Check::Phone => Phone::parse(raw).map(drop),
+            Check::PhoneInList => Phone::parse_lenient(raw).map(drop),
+            Check::Email => Email::parse(raw).map(drop),
+            Check::OptionalCompanyName => CompanyName::parse_optional(raw).map(drop),
+            Check::Euros => Money::parse_euros(raw).map(drop),
+            Check::KeyName => KeyName::parse(raw).map(drop),
+        }
+    }
+}
+
+/// A labelled input with help text and its error beneath it. The server's
+/// verdict on the last submission comes with the page, with what was typed
+/// (never a password); the browser checks again as the user leaves the field.
 #[component]
 pub fn Field(
     label: &'static str,
@@ -53,84 +88,96 @@ pub fn Field(
     #[prop(optional)] help: Option<&'static str>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] required: bool,
-    #[prop(optional)] check: Option<FieldCheck>,
+    #[prop(optional)] check: Option<Check>,
+) -> impl IntoView {
+    let refused = errors.get_untracked();
+    let refused = refused.as_ref();
+    let value = if kind == "password" {
+        None
+    } else {
+        refused
+            .and_then(|e| e.value(name).map(str::to_owned))
+            .or(initial)
+    };
+    view! {
+        <CheckedField
+            label=label.to_owned()
+            name=name.to_owned()
+            kind=kind.to_owned()
+            value
+            help=help.map(str::to_owned)
+            autocomplete=autocomplete.map(str::to_owned)
+            required
+            check
+            error=refused.and_then(|e| e.error(name).map(str::to_owned))
+        />
+    }
+}
+
+/// The field itself, an island: its error follows the browser's check.
+#[island]
+fn CheckedField(
+    label: String,
+    name: String,
+    kind: String,
+    value: Option<String>,
+    help: Option<String>,
+    autocomplete: Option<String>,
+    required: bool,
+    check: Option<Check>,
+    /// The server's refusal of the value submitted last.
+    error: Option<String>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let help_id = format!("{id}-help");
     let error_id = format!("{id}-error");
-    let local_error = RwSignal::new(None::<String>);
-    let is_password = kind == "password";
-    let initial = initial.unwrap_or_default();
-    // Never echo a password back into the page.
-    let value = move || {
-        if is_password {
-            return None;
-        }
-        errors
-            .get()
-            .and_then(|e| e.value(name).map(str::to_owned))
-            .or_else(|| Some(initial.clone()))
-    };
-    let error = move || {
-        errors
-            .get()
-            .and_then(|e| e.error(name).map(str::to_owned))
-            .or_else(|| local_error.get())
-    };
+    let submitted = value.clone();
+    let refused = error.is_some();
+    let shown = RwSignal::new(error);
     let described_by = {
-        let (help_id, error_id) = (help_id.clone(), error_id.clone());
+        let (help_id, error_id, has_help) = (help_id.clone(), error_id.clone(), help.is_some());
         move || {
             let mut ids = Vec::new();
-            if help.is_some() {
+            if has_help {
                 ids.push(help_id.clone());
             }
-            if error().is_some() {
+            if shown.read().is_some() {
                 ids.push(error_id.clone());
             }
             (!ids.is_empty()).then(|| ids.join(" "))
         }
     };
-    // A refused submission empties password fields (it never echoes them
-    // either): the person types the password again.
-    let input = NodeRef::<leptos::html::Input>::new();
-    if is_password {
-        Effect::new(move |_| {
-            if errors.get().is_some() {
-                if let Some(input) = input.get_untracked() {
-                    input.set_value("");
-                }
-            }
-        });
-    }
     let on_blur = move |ev: leptos::ev::FocusEvent| {
-        if let Some(check) = check {
-            let raw = event_target_value(&ev);
-            local_error.set(if raw.is_empty() {
-                None
-            } else {
-                check(&raw).err().map(|e| e.to_string())
-            });
+        let Some(check) = check else { return };
+        let raw = event_target_value(&ev);
+        // The server's word on the very value it was given stands.
+        if refused && submitted.as_deref() == Some(raw.as_str()) {
+            return;
         }
+        shown.set(if raw.is_empty() {
+            None
+        } else {
+            check.run(&raw).err().map(|e| e.to_string())
+        });
     };
     view! {
-        <div class="field" class:has-error=move || error().is_some()>
+        <div class="field" class:has-error=move || shown.read().is_some()>
             <label for=id.clone()>{label}</label>
             <input
-                node_ref=input
                 id=id
                 name=name
                 type=kind
                 value=value
                 autocomplete=autocomplete
                 required=required
-                aria-invalid=move || error().map(|_| "true")
+                aria-invalid=move || shown.read().as_ref().map(|_| "true")
                 aria-describedby=described_by
                 on:blur=on_blur
             />
             {help.map(|text| view! { <p class="help" id=help_id>{text}</p> })}
             // Always present, so a message appearing on blur never shifts the
             // button the user is about to click.
-            <p class="field-error" id=error_id>{error}</p>
+            <p class="field-error" id=error_id>{move || shown.get()}</p>
         </div>
     }
 }
@@ -147,5 +194,51 @@ pub fn SubmitButton(
             <span class="spinner" aria-hidden="true"></span>
             {label}
         </button>
+    }
+}
+
+/// Marks a form busy from its submission until the next page arrives: its
+/// button shows the spinner, and a second click does not post the form a
+/// second time. One per page, an island without props.
+#[island]
+pub fn SubmitFeedback() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::{ev, wasm_bindgen::JsCast, web_sys::HtmlFormElement};
+        const BUSY: &str = "data-busy";
+        let _ = window_event_listener(ev::submit, |event| {
+            let Some(form) = event
+                .target()
+                .and_then(|target| target.dyn_into::<HtmlFormElement>().ok())
+            else {
+                return;
+            };
+            // A download (GET) leaves the page as it was: never mark those.
+            if !form.method().eq_ignore_ascii_case("post") {
+                return;
+            }
+            if form.has_attribute(BUSY) {
+                event.prevent_default();
+                return;
+            }
+            let _ = form.set_attribute(BUSY, "");
+            if let Some(button) = event.submitter() {
+                let _ = button.set_attribute("aria-busy", "true");
+            }
+        });
+        // A page shown again from the back-forward cache is ready anew.
+        let _ = window_event_listener(ev::pageshow, |_| {
+            let Ok(forms) = document().query_selector_all("form[data-busy]") else {
+                return;
+            };
+            for form in (0..forms.length()).filter_map(|i| forms.item(i)) {
+                if let Ok(form) = form.dyn_into::<leptos::web_sys::Element>() {
+                    let _ = form.remove_attribute(BUSY);
+                    if let Ok(Some(button)) = form.query_selector("[aria-busy]") {
+                        let _ = button.remove_attribute("aria-busy");
+                    }
+                }
+            }
+        });
     }
 }

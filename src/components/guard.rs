@@ -26,9 +26,13 @@ pub fn Guarded(access: Access, children: ChildrenFn) -> impl IntoView {
         let response = response.clone();
         Suspend::new(async move {
             match viewer.0.await {
-                Ok(Some(viewer)) if access.allows(&viewer) => EitherOf3::A(
-                    view! { <ViewerScope viewer>{children.with_value(|c| c())}</ViewerScope> },
-                ),
+                Ok(Some(viewer)) if access.allows(&viewer) => {
+                    #[cfg(test)]
+                    PAGES_BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    EitherOf3::A(
+                        view! { <ViewerScope viewer>{children.with_value(|c| c())}</ViewerScope> },
+                    )
+                }
                 Ok(Some(_)) => EitherOf3::B(view! { <AccessDenied access /> }),
                 _ => {
                     let here = format!(
@@ -60,6 +64,11 @@ pub fn Guarded(access: Access, children: ChildrenFn) -> impl IntoView {
     let decision = decide;
     view! { <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>{decision}</Transition> }
 }
+
+/// How many guarded pages were built: the test that each request builds its
+/// page once counts them.
+#[cfg(test)]
+pub static PAGES_BUILT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Makes the (already checked) viewer available to the page below.
 #[component]

@@ -1,8 +1,5 @@
 use leptos::prelude::*;
-use leptos_router::{
-    components::{Outlet, A},
-    hooks::use_location,
-};
+use leptos_router::components::{Outlet, A};
 
 use super::menu::{is_prefix_of_another, visible_menu};
 use crate::{api::auth::Logout, app::use_viewer, domain::Viewer};
@@ -30,24 +27,18 @@ pub fn Layout() -> impl IntoView {
 }
 
 /// The sidebar. On a phone the menu folds into a disclosure ("Menu", a
-/// `<details>`: it opens without wasm too) that folds again after a link;
-/// on wider screens the style keeps it open whatever its state.
+/// plain `<details>`, folded again on every page); on wider screens the
+/// style keeps it open whatever its state.
 #[component]
 fn Sidebar(viewer: Viewer) -> impl IntoView {
     let groups = visible_menu(&viewer);
-    let unfolded = RwSignal::new(false);
-    let location = use_location();
-    Effect::new(move |_| {
-        location.pathname.track();
-        unfolded.set(false);
-    });
     view! {
         <aside class="sidebar">
             <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"✉"</span>
                 <span>"SMS Portal"</span>
             </a>
-            <details class="menu-fold" prop:open=unfolded on:toggle=move |ev| unfolded.set(event_target::<leptos::web_sys::Element>(&ev).has_attribute("open"))>
+            <details class="menu-fold">
                 <summary class="btn ghost menu-toggle">"Menu"</summary>
                 <nav aria-label="Main">
                 <ul class="nav-list">

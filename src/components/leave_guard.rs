@@ -1,56 +1,45 @@
-//! Warns before leaving a page with unsaved changes: on closing or
-//! reloading the tab (the browser's own prompt) and on following a link.
+//! Warns before leaving a page with unsaved changes: on following a link
+//! (a question of our own) and on closing or reloading the tab (the
+//! browser's). Used inside islands; without wasm there is nothing to keep.
 
 use leptos::prelude::*;
 
 const QUESTION: &str = "You have unsaved changes. Leave this page without saving them?";
 
-/// While `dirty` is true, leaving the page asks first (in the browser only;
-/// without wasm there is nothing to keep, as the form is posted whole).
+/// While `dirty` is true, leaving the page asks first.
 pub fn warn_before_leaving(dirty: Signal<bool>) {
     #[cfg(feature = "hydrate")]
     {
-        use leptos::{
-            ev,
-            wasm_bindgen::{closure::Closure, JsCast},
-            web_sys,
-        };
+        use leptos::{ev, wasm_bindgen::JsCast, web_sys};
+        // Set once the person chose to go (a confirmed link) or to save (a
+        // submitted form): the browser's prompt must not ask a second time.
+        let going = StoredValue::new(false);
+        let asks = move || dirty.get_untracked() && !going.get_value();
         let unload = window_event_listener(ev::beforeunload, move |event| {
-            if dirty.get_untracked() {
+            if asks() {
                 event.prevent_default();
             }
         });
-        // Capturing, so the question comes before the router follows the link.
-        let on_click =
-            Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |event: web_sys::MouseEvent| {
-                if !dirty.get_untracked() {
-                    return;
-                }
-                let link = event
-                    .target()
-                    .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
-                    .and_then(|element| element.closest("a[href]").ok().flatten());
-                if link.is_some() && !window().confirm_with_message(QUESTION).unwrap_or(true) {
-                    event.prevent_default();
-                    event.stop_immediate_propagation();
-                }
-            });
-        let _ = document().add_event_listener_with_callback_and_bool(
-            "click",
-            on_click.as_ref().unchecked_ref(),
-            true,
-        );
-        // The closure is not `Send`: the reactive arena keeps it for cleanup.
-        let on_click = StoredValue::new_local(on_click);
+        let submit = window_event_listener(ev::submit, move |_| going.set_value(true));
+        let click = window_event_listener(ev::click, move |event| {
+            let on_link = event
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+                .and_then(|element| element.closest("a[href]").ok().flatten())
+                .is_some();
+            if !on_link || !asks() {
+                return;
+            }
+            if window().confirm_with_message(QUESTION).unwrap_or(true) {
+                going.set_value(true);
+            } else {
+                event.prevent_default();
+            }
+        });
         on_cleanup(move || {
             unload.remove();
-            on_click.try_with_value(|on_click| {
-                let _ = document().remove_event_listener_with_callback_and_bool(
-                    "click",
-                    on_click.as_ref().unchecked_ref(),
-                    true,
-                );
-            });
+            submit.remove();
+            click.remove();
         });
     }
     #[cfg(not(feature = "hydrate"))]

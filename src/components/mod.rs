@@ -5,4 +5,5 @@ pub mod guard;
 pub mod layout;
 pub mod leave_guard;
 pub mod menu;
+pub mod refreshing;
 pub mod table;

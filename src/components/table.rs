@@ -87,21 +87,3 @@ pub fn time_heading(what: &str) -> String {
     let zone = use_context::<PageZone>().map_or_else(|| "UTC".to_owned(), |z| z.0.name.clone());
     format!("{what} ({zone})")
 }
-
-/// Closes the `<details>` row menu a form inside it was submitted from, so a
-/// menu never stays open over a row that changes or moves after its action.
-/// (Without wasm the form post reloads the page, which closes it as well.)
-pub fn close_row_menu(event: leptos::ev::SubmitEvent) {
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::JsCast;
-        if let Some(menu) = event
-            .current_target()
-            .and_then(|target| target.dyn_into::<leptos::web_sys::Element>().ok())
-        {
-            let _ = menu.remove_attribute("open");
-        }
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = event;
-}

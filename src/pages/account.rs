@@ -1,13 +1,14 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::auth::ChangePassword,
     components::{
-        form::{form_errors, Field, FormError, SubmitButton},
+        form::{form_errors, Check, Field, FormError, SubmitButton},
         guard::Guarded,
     },
-    domain::{Access, Password},
+    domain::Access,
 };
 
 /// Every user, sub-users included, may change their own password.
@@ -25,7 +26,8 @@ pub fn ChangePasswordPage() -> impl IntoView {
 fn ChangePasswordForm() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
     let errors = form_errors(action);
-    let saved = move || matches!(action.value().get(), Some(Ok(())));
+    let query = use_query_map();
+    let saved = move || query.read().get("changed").is_some();
     view! {
         <header class="page-header"><h1>"Change password"</h1></header>
         <section class="card form-card">
@@ -34,7 +36,7 @@ fn ChangePasswordForm() -> impl IntoView {
                 <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" required=true errors />
                 <Field label="New password" name="new_password" kind="password" autocomplete="new-password" required=true errors
                     help="12 to 128 characters. A passphrase of several words is easy to remember and hard to guess."
-                    check=|v| Password::parse(v).map(|_| ()) />
+                    check=Check::Password />
                 <Field label="Confirm new password" name="confirm_password" kind="password" autocomplete="new-password" required=true errors />
                 <div class="form-actions">
                     <SubmitButton label="Save" pending=action.pending() />

@@ -11,11 +11,11 @@ use crate::{
         webhooks::{list_webhooks, RedeliverWebhook, WebhookDelivery, WebhookEndpoint},
     },
     components::{
-        form::{form_errors, Field, FormError, SubmitButton},
+        form::{form_errors, Check, Field, FormError, SubmitButton},
         guard::Guarded,
-        table::{close_row_menu, short_time, time_heading},
+        table::{short_time, time_heading},
     },
-    domain::{Access, KeyName},
+    domain::Access,
 };
 
 #[component]
@@ -39,13 +39,6 @@ fn ApiKeys() -> impl IntoView {
         |_| list_api_keys(),
     );
     let revoked = move || query.read().get("revoked").is_some();
-    // A key made, the form is ready for the next one.
-    let form = NodeRef::<leptos::html::Form>::new();
-    Effect::new(move |_| {
-        if let (Some(Ok(_)), Some(form)) = (create.value().get(), form.get_untracked()) {
-            form.reset();
-        }
-    });
     view! {
         <header class="page-header">
             <div>
@@ -59,10 +52,10 @@ fn ApiKeys() -> impl IntoView {
         })}
         <section class="card form-card">
             <h2>"Create a key"</h2>
-            <ActionForm action=create node_ref=form attr:class="inline-fields">
+            <ActionForm action=create attr:class="inline-fields">
                 <FormError action=create />
                 <Field label="Name" name="name" errors=create_errors required=true
-                    help="What uses the key, e.g. “Shop backend”." check=|v| KeyName::parse(v).map(|_| ()) />
+                    help="What uses the key, e.g. “Shop backend”." check=Check::KeyName />
                 <SubmitButton label="Create key" pending=create.pending() />
             </ActionForm>
         </section>
@@ -255,7 +248,7 @@ fn KeyRow(key: ApiKeyRow, revoke: ServerAction<RevokeApiKey>) -> impl IntoView {
             <td data-label="Created">{short_time(&key.created_at)}</td>
             <td data-label="Last used">{last_used}</td>
             <td class="actions">
-                <details class="row-actions" on:submit=close_row_menu>
+                <details class="row-actions">
                     <summary role="button" class="btn icon" aria-label=format!("Actions for {}", key.name)>"+"</summary>
                     <div class="menu confirm">
                         <p>"Requests with this key are refused at once. This cannot be undone."</p>

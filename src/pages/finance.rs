@@ -8,7 +8,7 @@ use crate::{
         TopUp,
     },
     components::{
-        form::{form_errors, Field, FormError, SubmitButton},
+        form::{form_errors, Check, Field, FormError, SubmitButton},
         guard::{set_status, Guarded},
         table::{query_string, short_time, time_heading, Pager, StatusBadge},
     },
@@ -187,7 +187,7 @@ fn TopUpForm() -> impl IntoView {
                     <ActionForm action>
                         <FormError action />
                         <Field label="Amount (EUR)" name="amount" kind="text" errors required=true help=TOP_UP_HELP
-                            check=|v| Money::parse_euros(v).map(|_| ()) />
+                            check=Check::Euros />
                         <div class="form-actions">
                             <SubmitButton label="Continue" pending=action.pending() />
                         </div>

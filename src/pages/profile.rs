@@ -5,10 +5,10 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     api::profile::{get_profile, Profile, SaveProfile, TIMEZONES},
     components::{
-        form::{form_errors, Field, FormError, SubmitButton},
+        form::{form_errors, Check, Field, FormError, SubmitButton},
         guard::Guarded,
     },
-    domain::{Access, Email, Permission, Phone},
+    domain::{Access, Permission},
 };
 
 #[component]
@@ -53,9 +53,9 @@ fn ProfileForm(profile: Profile) -> impl IntoView {
                 <FormError action=save />
                 <Field label="Company name" name="company" errors initial=profile.company required=true />
                 <Field label="Contact email" name="contact_email" kind="email" errors initial=profile.contact_email required=true
-                    check=|v| Email::parse(v).map(|_| ()) />
+                    check=Check::Email />
                 <Field label="Contact phone" name="contact_phone" kind="tel" errors initial=profile.contact_phone required=true
-                    check=|v| Phone::parse(v).map(|_| ()) />
+                    check=Check::Phone />
                 <div class="field">
                     <label for="timezone">"Time zone"</label>
                     <select id="timezone" name="timezone">

@@ -7,9 +7,9 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     api::stop_list::{list_stop_list, AddToStopList, RemoveFromStopList, StopListEntry},
     components::{
-        form::{form_errors, Field, FormError, SubmitButton},
+        form::{form_errors, Check, Field, FormError, SubmitButton},
         guard::Guarded,
-        table::{close_row_menu, query_string, short_time, time_heading, Pager, SearchBox},
+        table::{query_string, short_time, time_heading, Pager, SearchBox},
     },
     domain::{Access, Permission, Phone},
 };
@@ -72,7 +72,7 @@ fn StopList() -> impl IntoView {
             <ActionForm action=add attr:class="inline-fields">
                 <FormError action=add />
                 <Field label="Phone number" name="phone" kind="tel" errors=add_errors required=true
-                    help="International format, e.g. +44 7430 900123." check=|v| Phone::parse_lenient(v).map(|_| ()) />
+                    help="International format, e.g. +44 7430 900123." check=Check::PhoneInList />
                 <SubmitButton label="Add to stop list" pending=add.pending() />
             </ActionForm>
         </section>
@@ -119,7 +119,7 @@ fn StoppedRow(entry: StopListEntry, remove: ServerAction<RemoveFromStopList>) ->
             <td class="mono nowrap" data-label="Number">{entry.display.clone()}</td>
             <td data-label="Added">{short_time(&entry.added_at)}</td>
             <td class="actions">
-                <details class="row-actions" on:submit=close_row_menu>
+                <details class="row-actions">
                     <summary role="button" class="btn icon" aria-label=format!("Actions for {}", entry.display)>"+"</summary>
                     <div class="menu confirm">
                         <p>"Send to this number again?"</p>

@@ -13,6 +13,7 @@ use crate::{
     components::{
         form::{FormError, SubmitButton},
         guard::Guarded,
+        refreshing::Refreshing,
         table::{short_time, time_heading, Pager, StatusBadge},
     },
     domain::{group_thousands, Access, Money, Permission, Segments},
@@ -32,26 +33,6 @@ pub fn BulkSmsPage() -> impl IntoView {
 fn id_param(name: &'static str) -> impl Fn() -> Option<i64> + Copy {
     let query = use_query_map();
     move || query.read().get(name).and_then(|id| id.parse().ok())
-}
-
-/// Scrolls the element `id` into view once it is drawn (after a review, the
-/// figures may sit far below the form; after a send, the new campaign).
-/// Once at the next frame, and again when the page has settled: what comes
-/// and goes above it a moment later (the review, the notice) moves it.
-fn scroll_to(id: String) {
-    #[cfg(feature = "hydrate")]
-    {
-        let scroll = move || {
-            if let Some(element) = document().get_element_by_id(&id) {
-                element.scroll_into_view_with_bool(false);
-            }
-        };
-        let again = scroll.clone();
-        request_animation_frame(scroll);
-        set_timeout(again, std::time::Duration::from_millis(300));
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = id;
 }
 
 #[component]
@@ -87,14 +68,13 @@ fn BulkSms() -> impl IntoView {
                     (Ok(review), Ok(options)) => {
                         // Drawn afresh for every review and after every send,
                         // so the fields and their counter always agree.
-                        let edited = RwSignal::new(false);
                         let draft = review.as_ref().map(|r| r.draft.clone()).unwrap_or_default();
                         let reviewed = review.is_some();
                         view! {
-                            <div class="two-columns">
-                                <ComposeForm draft options action=review_action edited reviewed />
-                                {review.map(|review| view! { <ReviewPanel review send edited /> })}
-                            </div>
+                            <Workspace>
+                                <ComposeForm draft options action=review_action reviewed />
+                                {review.map(|review| view! { <ReviewPanel review send /> })}
+                            </Workspace>
                         }.into_any()
                     }
                     (Err(error), _) | (_, Err(error)) => view! {
@@ -106,7 +86,29 @@ fn BulkSms() -> impl IntoView {
                 }
             })}
         </Transition>
-        <Campaigns refresh=send.version() highlight=Signal::derive(sent) />
+        <Campaigns highlight=sent() />
+    }
+}
+
+/// Whether the campaign was changed since its review, shared by the islands
+/// of the page: the review is then withdrawn until it is made again.
+#[derive(Clone, Copy)]
+struct Edited(RwSignal<bool>);
+
+fn edited() -> RwSignal<bool> {
+    expect_context::<Edited>().0
+}
+
+/// The composer and the review, an island around them: any change to a
+/// field of the composer withdraws the review.
+#[island]
+fn Workspace(children: Children) -> impl IntoView {
+    let edited = RwSignal::new(false);
+    provide_context(Edited(edited));
+    view! {
+        <div class="two-columns" on:input=move |_| edited.set(true) on:change=move |_| edited.set(true)>
+            {children()}
+        </div>
     }
 }
 
@@ -115,32 +117,18 @@ fn ComposeForm(
     draft: Draft,
     options: ComposeChoices,
     action: ServerAction<ReviewCampaign>,
-    /// Set at the first change after a review: the review no longer holds.
-    edited: RwSignal<bool>,
     reviewed: bool,
 ) -> impl IntoView {
-    let text = RwSignal::new(draft.text.clone());
-    let segments = move || Segments::of(&text.get());
     let Draft {
         sender,
         list_id,
         numbers,
-        text: message,
+        text,
     } = draft;
-    let label = move || {
-        if reviewed && edited.get() {
-            "Review again"
-        } else {
-            "Review"
-        }
-    };
-    // Set as properties too: a redraw must replace what was typed, which
-    // the text content alone no longer does once a field was edited.
-    let (numbers_value, message_value) = (numbers.clone(), message.clone());
     view! {
         <section class="card" aria-labelledby="compose-title">
             <h2 id="compose-title">"Compose"</h2>
-            <ActionForm action on:input=move |_| edited.set(true) on:change=move |_| edited.set(true)>
+            <ActionForm action>
                 <FormError action />
                 <div class="field">
                     <label for="sender">"Sender name"</label>
@@ -165,40 +153,64 @@ fn ComposeForm(
                 </div>
                 <div class="field">
                     <label for="numbers">"Phone numbers"</label>
-                    <textarea id="numbers" name="numbers" rows="4" placeholder="+44 7430 900123" prop:value=numbers_value>{numbers}</textarea>
+                    <textarea id="numbers" name="numbers" rows="4" placeholder="+44 7430 900123">{numbers}</textarea>
                     <p class="help">"One per line, in international format, up to 50,000. Duplicates and invalid numbers are reported before sending."</p>
                 </div>
-                <div class="field">
-                    <label for="text">"Message"</label>
-                    <textarea id="text" name="text" rows="5" required prop:value=message_value
-                        on:input=move |ev| text.set(event_target_value(&ev))>{message}</textarea>
-                    <p class="help counter" aria-live="polite">
-                        {move || {
-                            let s = segments();
-                            format!("{} characters · {} · {} part{} · {} left in this part",
-                                text.get().chars().count(), s.encoding.label(), s.parts, if s.parts == 1 { "" } else { "s" }, s.remaining())
-                        }}
-                    </p>
-                </div>
+                <MessageField text />
                 <div class="form-actions">
-                    <button type="submit" class="btn primary" disabled=move || action.pending().get()
-                        aria-busy=move || action.pending().get().then_some("true")>
-                        <span class="spinner" aria-hidden="true"></span>
-                        {label}
-                    </button>
+                    <ReviewButton reviewed />
                 </div>
             </ActionForm>
         </section>
     }
 }
 
+/// The message and its live counter of characters and parts.
+#[island]
+fn MessageField(text: String) -> impl IntoView {
+    let count = move |text: &str| {
+        let s = Segments::of(text);
+        format!(
+            "{} characters · {} · {} part{} · {} left in this part",
+            text.chars().count(),
+            s.encoding.label(),
+            s.parts,
+            if s.parts == 1 { "" } else { "s" },
+            s.remaining()
+        )
+    };
+    let counter = RwSignal::new(count(&text));
+    view! {
+        <div class="field">
+            <label for="text">"Message"</label>
+            <textarea id="text" name="text" rows="5" required
+                on:input=move |ev| counter.set(count(&event_target_value(&ev)))>{text}</textarea>
+            <p class="help counter" aria-live="polite">{counter}</p>
+        </div>
+    }
+}
+
+/// "Review", or "Review again" once a reviewed campaign was changed.
+#[island]
+fn ReviewButton(reviewed: bool) -> impl IntoView {
+    let edited = edited();
+    let label = move || {
+        if reviewed && edited.get() {
+            "Review again"
+        } else {
+            "Review"
+        }
+    };
+    view! {
+        <button type="submit" class="btn primary">
+            <span class="spinner" aria-hidden="true"></span>
+            {label}
+        </button>
+    }
+}
+
 #[component]
-fn ReviewPanel(
-    review: CampaignReview,
-    send: ServerAction<SendCampaign>,
-    edited: RwSignal<bool>,
-) -> impl IntoView {
-    scroll_to("review".to_owned());
+fn ReviewPanel(review: CampaignReview, send: ServerAction<SendCampaign>) -> impl IntoView {
     let CampaignReview {
         id,
         draft,
@@ -207,12 +219,9 @@ fn ReviewPanel(
     view! {
         <section class="card" id="review" aria-labelledby="review-title">
             <h2 id="review-title">"Review"</h2>
-            {move || edited.get().then(|| view! {
-                <p class="notice-box" role="status">"You changed the campaign. Review it again to see its recipients and cost before sending."</p>
-            })}
-            <div class:withdrawn=move || edited.get()>
+            <Withdrawable>
                 {match estimate {
-                    Ok(estimate) => view! { <EstimateView estimate review=id text=draft.text send edited /> }.into_any(),
+                    Ok(estimate) => view! { <EstimateView estimate review=id text=draft.text send /> }.into_any(),
                     Err(AppError::Invalid(errors)) => view! {
                         <ul class="problems" role="alert">
                             {errors.fields.into_iter().map(|(_, message)| view! { <li>{message}</li> }).collect_view()}
@@ -220,8 +229,33 @@ fn ReviewPanel(
                     }.into_any(),
                     Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
                 }}
-            </div>
+            </Withdrawable>
         </section>
+    }
+}
+
+/// The review's figures, greyed out and preceded by a notice once the
+/// campaign was changed after its review.
+#[island]
+fn Withdrawable(children: Children) -> impl IntoView {
+    let edited = edited();
+    view! {
+        {move || edited.get().then(|| view! {
+            <p class="notice-box" role="status">"You changed the campaign. Review it again to see its recipients and cost before sending."</p>
+        })}
+        <div class:withdrawn=move || edited.get()>{children()}</div>
+    }
+}
+
+/// "Send campaign", gone once the campaign was changed after its review:
+/// what is sent is always what was reviewed.
+#[island]
+fn SendButton() -> impl IntoView {
+    let edited = edited();
+    view! {
+        <Show when=move || !edited.get()>
+            <SubmitButton label="Send campaign" pending=false />
+        </Show>
     }
 }
 
@@ -231,7 +265,6 @@ fn EstimateView(
     review: i64,
     text: String,
     send: ServerAction<SendCampaign>,
-    edited: RwSignal<bool>,
 ) -> impl IntoView {
     // Unknown (`None`) to viewers who may not see the balance: the send decides.
     let enough = estimate.enough_balance != Some(false);
@@ -275,11 +308,7 @@ fn EstimateView(
             <input type="hidden" name="cost" value=estimate.cost.0 />
             <FormError action=send />
             <div class="form-actions">
-                {(enough && recipients > 0).then(|| view! {
-                    <Show when=move || !edited.get()>
-                        <SubmitButton label="Send campaign" pending=send.pending() />
-                    </Show>
-                })}
+                {(enough && recipients > 0).then(|| view! { <SendButton /> })}
                 <a class="btn ghost" href="/sending/bulk">"Start over"</a>
             </div>
         </ActionForm>
@@ -287,38 +316,10 @@ fn EstimateView(
 }
 
 #[component]
-fn Campaigns(
-    refresh: RwSignal<usize>,
-    #[prop(into)] highlight: Signal<Option<i64>>,
-) -> impl IntoView {
-    // Scrolls to the new campaign once, not at every progress refresh.
-    let scrolled_to = StoredValue::new(None::<i64>);
+fn Campaigns(highlight: Option<i64>) -> impl IntoView {
     let query = use_query_map();
     let page = move || query.read().get("page").and_then(|p| p.parse().ok());
-    let tick = RwSignal::new(0u32);
-    let campaigns = Resource::new(
-        move || (refresh.get(), tick.get(), page()),
-        |(_, _, page)| list_campaigns(page),
-    );
-    // While a campaign is sending, follow its progress every two seconds.
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::leptos_dom::helpers::set_interval_with_handle;
-        if let Ok(handle) = set_interval_with_handle(
-            move || {
-                let sending = campaigns
-                    .get_untracked()
-                    .and_then(Result::ok)
-                    .is_some_and(|p| p.items.iter().any(|c| c.status == "sending"));
-                if sending {
-                    tick.update(|t| *t += 1);
-                }
-            },
-            std::time::Duration::from_secs(2),
-        ) {
-            on_cleanup(move || handle.clear());
-        }
-    }
+    let campaigns = Resource::new(page, list_campaigns);
     view! {
         <section class="card table-card" aria-labelledby="campaigns-title">
             <h2 id="campaigns-title" class="card-title">"Campaigns"</h2>
@@ -329,7 +330,9 @@ fn Campaigns(
                             return view! { <p class="empty">"No campaigns yet. Compose your first one above."</p> }.into_any();
                         }
                         let (number, pages, total) = (page.page, page.pages(), page.total);
+                        let sending = page.items.iter().any(|c| c.status == "sending");
                         view! {
+                            <Refreshing id="campaign-list".to_owned() while_busy=sending>
                             <table class="data-table stacks compact">
                                 <thead><tr>
                                     <th scope="col">{time_heading("Sent")}</th>
@@ -342,16 +345,13 @@ fn Campaigns(
                                 </tr></thead>
                                 <tbody>
                                     {page.items.into_iter().map(|c| {
-                                        let highlighted = Some(c.id) == highlight.get();
-                                        if highlighted && scrolled_to.get_value() != Some(c.id) {
-                                            scrolled_to.set_value(Some(c.id));
-                                            scroll_to(format!("campaign-{}", c.id));
-                                        }
+                                        let highlighted = Some(c.id) == highlight;
                                         view! { <CampaignLine campaign=c highlighted /> }
                                     }).collect_view()}
                                 </tbody>
                             </table>
                             <Pager page=number pages total query="" noun="campaigns" />
+                            </Refreshing>
                         }.into_any()
                     })
                 })}

@@ -9,11 +9,11 @@ use crate::{
         RenameContactList, UpdateContact, IMPORT_FILE,
     },
     components::{
-        form::{form_errors, Field, FormError, SubmitButton},
+        form::{form_errors, Check, Field, FormError, SubmitButton},
         guard::{set_status, Guarded},
-        table::{close_row_menu, query_string, short_time, Pager, SearchBox},
+        table::{query_string, short_time, Pager, SearchBox},
     },
-    domain::{group_thousands, Access, Permission, Phone},
+    domain::{group_thousands, Access, Permission},
     pages::sub_accounts::route_id,
 };
 
@@ -160,7 +160,7 @@ fn ContactList() -> impl IntoView {
                                         <FormError action=add />
                                         <input type="hidden" name="list_id" value=list_id />
                                         <Field label="Phone" name="phone" kind="tel" errors=add_errors required=true
-                                            help="International format, e.g. +44 7430 900123." check=|v| Phone::parse_lenient(v).map(|_| ()) />
+                                            help="International format, e.g. +44 7430 900123." check=Check::PhoneInList />
                                         <Field label="Name" name="name" errors=add_errors />
                                         <SubmitButton label="Add contact" pending=add.pending() />
                                     </ActionForm>
@@ -259,7 +259,7 @@ fn ContactRow(
             <td data-label="Name">{contact.name.clone()}</td>
             <td class="mono nowrap" data-label="Phone">{contact.phone_display.clone()}</td>
             <td class="actions">
-                <details class="row-actions" on:submit=close_row_menu>
+                <details class="row-actions">
                     <summary role="button" class="btn icon" aria-label=format!("Actions for {label}")>"+"</summary>
                     <div class="menu">
                         <ActionForm action=update attr:class="menu-form">

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::route_id;
 use crate::{
@@ -88,22 +88,11 @@ fn explain(clicked: Permission, before: PermissionSet, after: PermissionSet) -> 
 #[component]
 fn AccessForm(access: AccessOfSubAccount) -> impl IntoView {
     let action = ServerAction::<SaveAccess>::new();
-    let initial = access.permissions;
-    let selected = RwSignal::new(initial);
-    let note = RwSignal::new(None::<String>);
     let query = use_query_map();
     let saved = move || match action.value().get() {
         Some(result) => result.is_ok(),
         None => query.read().get("saved").is_some(),
     };
-    // Ticks not yet saved: leaving asks first.
-    let saved_set = RwSignal::new(initial);
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = action.value().get() {
-            saved_set.set(selected.get_untracked());
-        }
-    });
-    warn_before_leaving(Signal::derive(move || selected.get() != saved_set.get()));
     let sub = access.sub_account;
     view! {
         <header class="page-header">
@@ -114,56 +103,69 @@ fn AccessForm(access: AccessOfSubAccount) -> impl IntoView {
                     {sub.disabled.then_some(" · disabled")}
                 </p>
             </div>
-            <A href="/settings/sub-accounts" attr:class="btn ghost">"Back to Sub Accounts"</A>
+            <a href="/settings/sub-accounts" class="btn ghost">"Back to Sub Accounts"</a>
         </header>
         <ActionForm action attr:class="access-form">
             <input type="hidden" name="id" value=sub.id />
             <FormError action />
-            <p class="dependency-note" aria-live="polite">{move || note.get()}</p>
-            <div class="permission-grid">
-                {Category::ALL.into_iter().map(|category| view! {
-                    <fieldset class="card permission-group">
-                        <legend>{category.label()}</legend>
-                        {category.permissions().map(|permission| {
-                            let id = format!("perm-{}", permission.key());
-                            let on_change = move |ev| {
-                                let before = selected.get_untracked();
-                                let after = if event_target_checked(&ev) {
-                                    before.with_granted(permission)
-                                } else {
-                                    before.with_revoked(permission)
-                                };
-                                selected.set(after);
-                                note.set(explain(permission, before, after));
-                            };
-                            view! {
-                                <div class="permission">
-                                    <input
-                                        type="checkbox"
-                                        id=id.clone()
-                                        name="permissions[]"
-                                        value=permission.key()
-                                        checked=initial.contains(permission)
-                                        prop:checked=move || selected.get().contains(permission)
-                                        on:change=on_change
-                                    />
-                                    <label for=id>
-                                        {permission.label()}
-                                    </label>
-                                    <p class="help">
-                                        {permission.description()}
-                                        {permission.requires().map(|r| format!(" Requires “{}”.", r.label()))}
-                                    </p>
-                                </div>
-                            }
-                        }).collect_view()}
-                    </fieldset>
-                }).collect_view()}
-            </div>
+            <PermissionGrid granted=access.permissions />
             <div class="form-actions sticky">
                 <SubmitButton label="Save" pending=action.pending() />
                 {move || saved().then(|| view! { <p role="status" class="status ok">"Saved"</p> })}
             </div>
         </ActionForm>
+    }
+}
+
+/// The permission checkboxes, an island: a tick also ticks what the
+/// permission requires, an untick unticks what requires it, and a sentence
+/// says so. Leaving with ticks not yet saved asks first.
+#[island]
+fn PermissionGrid(granted: PermissionSet) -> impl IntoView {
+    let selected = RwSignal::new(granted);
+    let note = RwSignal::new(None::<String>);
+    warn_before_leaving(Signal::derive(move || selected.get() != granted));
+    view! {
+        <p class="dependency-note" aria-live="polite">{move || note.get()}</p>
+        <div class="permission-grid">
+            {Category::ALL.into_iter().map(|category| view! {
+                <fieldset class="card permission-group">
+                    <legend>{category.label()}</legend>
+                    {category.permissions().map(|permission| {
+                        let id = format!("perm-{}", permission.key());
+                        let on_change = move |ev| {
+                            let before = selected.get_untracked();
+                            let after = if event_target_checked(&ev) {
+                                before.with_granted(permission)
+                            } else {
+                                before.with_revoked(permission)
+                            };
+                            selected.set(after);
+                            note.set(explain(permission, before, after));
+                        };
+                        view! {
+                            <div class="permission">
+                                <input
+                                    type="checkbox"
+                                    id=id.clone()
+                                    name="permissions[]"
+                                    value=permission.key()
+                                    checked=granted.contains(permission)
+                                    prop:checked=move || selected.get().contains(permission)
+                                    on:change=on_change
+                                />
+                                <label for=id>
+                                    {permission.label()}
+                                </label>
+                                <p class="help">
+                                    {permission.description()}
+                                    {permission.requires().map(|r| format!(" Requires “{}”.", r.label()))}
+                                </p>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+            }).collect_view()}
+        </div>
     }
 }

@@ -9,10 +9,10 @@ use crate::{
         UpdateSubAccount,
     },
     components::{
-        form::{form_errors, Field, FormError, SubmitButton},
+        form::{form_errors, Check, Field, FormError, SubmitButton},
         guard::Guarded,
     },
-    domain::{Access, CompanyName, Email, FormErrors, Login, Password, PersonName, Phone},
+    domain::{Access, FormErrors},
 };
 
 const PASSWORD_HELP: &str = "12 to 128 characters. Share it with the person privately.";
@@ -40,18 +40,18 @@ pub fn ContactFields(
         {with_login.then(|| view! {
             <Field label="Login" name="login" errors required=true autocomplete="off"
                 help="3 to 64 letters, digits, dots, underscores or dashes. Used to log in."
-                check=|v| Login::parse(v).map(|_| ()) />
+                check=Check::Login />
             <Field label="Password" name="password" kind="password" errors required=true autocomplete="new-password"
-                help=PASSWORD_HELP check=|v| Password::parse(v).map(|_| ()) />
+                help=PASSWORD_HELP check=Check::Password />
         })}
         <Field label="Name" name="name" errors required=true initial=initial.name autocomplete="off"
-            help="First and last name." check=|v| PersonName::parse(v).map(|_| ()) />
+            help="First and last name." check=Check::PersonName />
         <Field label="Phone" name="phone" kind="tel" errors required=true initial=initial.phone autocomplete="off"
-            help="International format, e.g. +44 7430 900123." check=|v| Phone::parse(v).map(|_| ()) />
+            help="International format, e.g. +44 7430 900123." check=Check::Phone />
         <Field label="Email" name="email" kind="email" errors required=true initial=initial.email autocomplete="off"
-            check=|v| Email::parse(v).map(|_| ()) />
+            check=Check::Email />
         <Field label="Company name (optional)" name="company" errors initial=initial.company.unwrap_or_default()
-            autocomplete="off" check=|v| CompanyName::parse_optional(v).map(|_| ()) />
+            autocomplete="off" check=Check::OptionalCompanyName />
     }
 }
 
@@ -184,7 +184,7 @@ fn ResetForm(sub_account: SubAccount) -> impl IntoView {
                 <FormError action />
                 <input type="hidden" name="id" value=sub_account.id />
                 <Field label="New password" name="password" kind="password" errors required=true autocomplete="new-password"
-                    help=PASSWORD_HELP check=|v| Password::parse(v).map(|_| ()) />
+                    help=PASSWORD_HELP check=Check::Password />
                 <FormActions pending=action.pending() />
             </ActionForm>
         </section>

@@ -7,11 +7,7 @@ use crate::{
         list_sub_accounts, ListNotice, SetSubAccountEnabled, SignOutSubAccount, SubAccount,
         SubAccountSort,
     },
-    components::{
-        form::FormError,
-        guard::Guarded,
-        table::{close_row_menu, short_time},
-    },
+    components::{form::FormError, guard::Guarded, table::short_time},
     domain::{group_thousands, Access, Category, Login, Permission},
 };
 
@@ -202,7 +198,7 @@ fn SubAccountRow(
             </td>
             <td data-label="Last login">{row.last_login_at.map(|t| short_time(&t)).unwrap_or_else(|| "Never".to_owned())}</td>
             <td class="actions">
-                <details class="row-actions" on:submit=close_row_menu>
+                <details class="row-actions">
                     <summary role="button" class="btn icon" aria-label=format!("Actions for {}", row.login)>"+"</summary>
                     <div class="menu">
                         <a href=format!("{base}/access")>"Manage access"</a>

@@ -7,8 +7,9 @@
 //! the guard-overhead row compares against; the `sms-portal` binary has no
 //! such route. `--tiny` runs every measurement briefly on little data: the
 //! test suite does so to prove the benchmark still works. `--only login,data`
-//! runs just the named sections (guard, login, data, api, client, mix).
-//! `--backend postgres` (or `both`) runs them on PostgreSQL, on a database
+//! runs just the named sections (guard, login, data, api, ssr, client, mix).
+//! `--binary PATH` names the server the `ssr` section measures, to compare
+//! an older build with this one. `--backend postgres` (or `both`) runs them on PostgreSQL, on a database
 //! of its own on the server `SMS_PORTAL_TEST_POSTGRES` names (`scripts/bench`
 //! starts a throwaway one); SQLite is the default.
 
@@ -57,7 +58,7 @@ async fn main() {
         return serve(&args[2], &args[3]).await;
     }
     let tiny = args.iter().any(|a| a == "--tiny");
-    // `--only login,client`: just those sections (guard, login, data, api, client, mix).
+    // `--only login,client`: just those sections (guard, login, data, api, ssr, client, mix).
     let only: Vec<String> = args
         .iter()
         .skip_while(|a| *a != "--only")
@@ -77,6 +78,12 @@ async fn main() {
             window: Duration::from_secs(5),
         }
     };
+    // `--binary PATH`: the server the `ssr` section measures (an older build).
+    let binary = args
+        .iter()
+        .skip_while(|a| *a != "--binary")
+        .nth(1)
+        .map_or_else(|| own_binary(tiny), PathBuf::from);
     let backends: &[db::Backend] = match args
         .iter()
         .skip_while(|a| *a != "--backend")
@@ -92,7 +99,7 @@ async fn main() {
     for &backend in backends {
         let name = backend_name(backend);
         println!("\n# {name}");
-        let section = run(&volume, tiny, &only, backend).await;
+        let section = run(&volume, tiny, &only, backend, &binary).await;
         print_table(&section);
         report[name] = section;
     }
@@ -106,6 +113,32 @@ async fn main() {
     std::fs::write(&file, serde_json::to_string_pretty(&report).unwrap()).unwrap();
     println!("{}", serde_json::to_string(&report).unwrap());
     println!("JSON written to {}", file.display());
+    // The budgets hold for release builds; a tiny run only proves it works.
+    let broken = broken_budgets(&report);
+    if !tiny && !broken.is_empty() {
+        eprintln!("budgets broken: {}", broken.join("; "));
+        std::process::exit(1);
+    }
+}
+
+/// The budgets of every backend's client section that were not met.
+fn broken_budgets(report: &Value) -> Vec<String> {
+    let sections = report.as_object().into_iter().flat_map(|o| o.values());
+    sections
+        .flat_map(|section| {
+            section["client"]["budgets"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter(|budget| budget["ok"] != json!(true))
+        .map(|budget| {
+            format!(
+                "{} = {} (limit {})",
+                budget["what"], budget["figure"], budget["limit"]
+            )
+        })
+        .collect()
 }
 
 /// The child: the portal's router on the given database and port.
@@ -303,14 +336,26 @@ async fn start(url: &str) -> Server {
 /// The `sms-portal` binary built by `cargo leptos build` (`--release` for
 /// the full run), on the seeded database.
 async fn start_portal(url: &str, tiny: bool) -> Server {
+    start_binary(&own_binary(tiny), url).await
+}
+
+/// The `sms-portal` binary `cargo leptos build` made (release unless tiny).
+fn own_binary(tiny: bool) -> PathBuf {
     let profile = if tiny { "debug" } else { "release" };
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join(profile)
+        .join("sms-portal")
+}
+
+async fn start_binary(binary: &Path, url: &str) -> Server {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let child = Command::new(root.join("target").join(profile).join("sms-portal"))
+    let child = Command::new(binary)
         .env("DATABASE_URL", url)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("LEPTOS_SITE_ROOT", root.join("target/site"))
@@ -319,7 +364,12 @@ async fn start_portal(url: &str, tiny: bool) -> Server {
         .env("RUST_LOG", "error")
         .stdout(Stdio::null())
         .spawn()
-        .expect("target/<profile>/sms-portal exists: run `cargo leptos build` first");
+        .unwrap_or_else(|_| {
+            panic!(
+                "{} exists: run `cargo leptos build` first",
+                binary.display()
+            )
+        });
     Server::ready(child, port).await
 }
 
@@ -458,7 +508,13 @@ struct Bench {
 }
 
 /// Runs every section, or only those named in `only`.
-async fn run(volume: &Volume, tiny: bool, only: &[String], backend: db::Backend) -> Value {
+async fn run(
+    volume: &Volume,
+    tiny: bool,
+    only: &[String],
+    backend: db::Backend,
+    binary: &Path,
+) -> Value {
     let seeded = seed(volume, backend).await;
     let server = start(&seeded.url).await;
     let base = server.base.clone();
@@ -498,6 +554,9 @@ async fn run(volume: &Volume, tiny: bool, only: &[String], backend: db::Backend)
     }
     if wanted("mix") {
         report["mix"] = write_mix_throughput(backend, tiny).await;
+    }
+    if wanted("ssr") {
+        report["ssr"] = server_rendering(&bench, binary).await;
     }
     if wanted("client") {
         report["client"] = client_side(bench).await;
@@ -989,13 +1048,67 @@ async fn client_side(bench: Bench) -> Value {
     drop(bench.server);
     let portal = start_portal(&bench.seeded.url, bench.tiny).await;
     let browser = browser_timings(&portal.base, bench.tiny);
-    let first_visit: Vec<&str> = browser["wasm_files"]
+    let first_visit: Vec<&str> = browser["pages"][0]["files"]
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(Value::as_str)
+        .filter_map(|file| file["path"].as_str())
+        .filter(|path| path.ends_with(".wasm"))
         .collect();
-    json!({ "wasm": wasm_sizes(&first_visit), "browser": browser })
+    let budgets = client_budgets(&browser);
+    json!({ "wasm": wasm_sizes(&first_visit), "browser": browser, "budgets": budgets })
+}
+
+/// The client's budgets (issue #13), each with its figure and verdict.
+fn client_budgets(browser: &Value) -> Value {
+    let verdict = |what: String, figure: &Value, limit: f64| {
+        let ok = figure.as_f64().is_some_and(|f| f <= limit);
+        json!({ "what": what, "figure": figure, "limit": limit, "ok": ok })
+    };
+    let mut budgets: Vec<Value> = browser["pages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|page| {
+            let what = format!(
+                "{}: client bytes of a first visit (gzip)",
+                page["name"].as_str().unwrap_or("?")
+            );
+            verdict(what, &page["client_bytes"], 150_000.0)
+        })
+        .collect();
+    budgets.push(verdict(
+        "Sub Accounts: navigation → hydrated, p50 ms".into(),
+        &browser["hydrated_ms_p50"],
+        150.0,
+    ));
+    budgets.push(verdict(
+        "Sub Accounts: LCP, p50 ms".into(),
+        &browser["lcp_ms_p50"],
+        200.0,
+    ));
+    budgets.push(verdict(
+        "Permission click → next paint, worst ms".into(),
+        &browser["permission_click"]["next_paint_ms_max"],
+        50.0,
+    ));
+    Value::Array(budgets)
+}
+
+/// Server rendering of two pages by the `sms-portal` binary, or by an older
+/// build given as `--binary` to compare with: 8 clients each.
+async fn server_rendering(bench: &Bench, binary: &Path) -> Value {
+    let portal = start_binary(binary, &bench.seeded.url).await;
+    let owner = login(&client(), &portal.base, "olivia").await;
+    let mut result = json!({ "binary": binary.display().to_string() });
+    for (name, path) in [
+        ("prices", "/prices"),
+        ("sub_accounts", "/settings/sub-accounts"),
+    ] {
+        let call = Call::get(path, &owner);
+        result[name] = json!(load(&portal.base, &call, 8, bench.window).await);
+    }
+    result
 }
 
 /// The site's wasm, raw and gzip -9: the main module, the files a first
@@ -1173,22 +1286,30 @@ fn print_table(report: &Value) {
             d["peak_rss_kib"]
         );
     }
+    if let Some(r) = report.get("ssr") {
+        println!("\n## Server rendering by {} (8 clients)", r["binary"]);
+        row("GET /prices", &r["prices"]);
+        row("GET /settings/sub-accounts", &r["sub_accounts"]);
+    }
     if let Some(c) = report.get("client") {
         println!("\n## Client");
         let w = &c["wasm"];
-        let line = |what: &str, s: &Value| {
-            println!(
-                "| {what:<36} | {:>3} files | {:>9} B raw | {:>8} B gzip |",
-                s["files"], s["raw_bytes"], s["gzip_bytes"]
-            )
-        };
-        line("wasm: main module", &w["main"]);
-        line("wasm: first visit of Sub Accounts", &w["first_visit"]);
-        line("wasm: the whole app", &w["all"]);
-        println!("budget: 204,800 B gzip");
         println!(
-            "Sub Accounts: navigation → hydrated p50 {} ms, LCP p50 {} ms",
-            c["browser"]["hydrated_ms_p50"], c["browser"]["lcp_ms_p50"]
+            "| wasm main module                      | {:>9} B raw | {:>8} B gzip -9 |",
+            w["main"]["raw_bytes"], w["main"]["gzip_bytes"]
         );
+        for budget in c["budgets"].as_array().into_iter().flatten() {
+            println!(
+                "| {:<52} | {:>9} | budget {:>7} | {} |",
+                budget["what"].as_str().unwrap_or("?"),
+                budget["figure"],
+                budget["limit"].as_f64().unwrap_or(f64::NAN),
+                if budget["ok"] == json!(true) {
+                    "met"
+                } else {
+                    "BROKEN"
+                }
+            );
+        }
     }
 }

@@ -1,7 +1,11 @@
-// Browser half of the benchmark (benches/portal.rs): logs in, then loads the
-// Sub Accounts page `runs` times in headless Chromium and prints JSON with the
-// time from navigation start to hydrated, the Largest Contentful Paint and
-// the wasm files a first visit downloads (main module and lazy chunks).
+// Browser half of the benchmark (benches/portal.rs), in headless Chromium:
+// - what a first visit (empty cache) of each measured page downloads for the
+//   client: the wasm and JS under /pkg/, as sent (gzip by the server);
+// - navigation → every island hydrated, and the Largest Contentful Paint, of
+//   the Sub Accounts page, `runs` times;
+// - a click on a permission checkbox → the next paint, with its dependent
+//   boxes ticked and the explanation shown, `runs` times.
+// Prints one JSON object.
 // Usage: node end2end/bench-client.mjs <base-url> <login> <password> <runs>
 import { chromium } from '@playwright/test';
 
@@ -9,7 +13,7 @@ const [base, login, password, runs = '5'] = process.argv.slice(2);
 
 // Recorded in the page before any of its own scripts run.
 const probe = () => {
-  window.__bench = { hydrated: null, lcp: null };
+  window.__bench = { hydrated: null, lcp: null, clicks: [], eventTiming: 0 };
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) window.__bench.lcp = entry.startTime;
   }).observe({ type: 'largest-contentful-paint', buffered: true });
@@ -19,6 +23,18 @@ const probe = () => {
       observer.disconnect();
     }
   }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-hydrated'] });
+  // From the click to the paint after it: the frame it requested, then the
+  // task after that frame (the paint has happened by then).
+  document.addEventListener('click', (event) => {
+    const start = event.timeStamp;
+    requestAnimationFrame(() => setTimeout(() => window.__bench.clicks.push(performance.now() - start)));
+  }, true);
+  // The browser's own Event Timing, which reports only interactions of 16 ms or more.
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.interactionId) window.__bench.eventTiming = Math.max(window.__bench.eventTiming, entry.duration);
+    }
+  }).observe({ type: 'event', buffered: true, durationThreshold: 16 });
 };
 
 const median = (values) => {
@@ -30,48 +46,94 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
+
+/** Opens `url` in `context` and waits until its islands are hydrated. */
+async function visit(context, url) {
+  const page = await context.newPage();
+  await page.addInitScript(probe);
+  await page.goto(url);
+  await page.waitForSelector('body[data-hydrated]', { timeout: 60_000 });
+  return page;
+}
+
 try {
   const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${base}/login`);
-  await page.waitForSelector('body[data-hydrated]');
+  const page = await visit(context, `${base}/login`);
   await page.getByLabel('Login').fill(login);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('button', { name: 'Log out' }).waitFor();
+  await page.goto(`${base}/settings/sub-accounts`);
+  const access = await page.locator('a[href$="/access"]').first().getAttribute('href');
   await page.close();
 
-  // A first visit with an empty cache: which wasm files does it fetch?
-  const cold = await browser.newContext({ storageState: await context.storageState() });
-  const first = await cold.newPage();
-  await first.goto(`${base}/settings/sub-accounts`);
-  await first.waitForSelector('body[data-hydrated]');
-  const wasm_files = await first.evaluate(() => performance.getEntriesByType('resource')
-    .map((entry) => new URL(entry.name).pathname)
-    .filter((path) => path.endsWith('.wasm')));
-  await cold.close();
+  // First visits, each with an empty cache: the client's bytes as sent.
+  const measured = [
+    ['Sub Accounts', '/settings/sub-accounts'],
+    ['Bulk SMS', '/sending/bulk'],
+    ['Access', access],
+    ['Analytics', '/analytics'],
+  ];
+  const pages = [];
+  for (const [name, path] of measured) {
+    const cold = await browser.newContext({ storageState: await context.storageState() });
+    const first = await visit(cold, `${base}${path}`);
+    const files = await first.evaluate(() => performance.getEntriesByType('resource')
+      .filter((entry) => /\/pkg\/.*\.(js|wasm)$/.test(new URL(entry.name).pathname))
+      .map((entry) => ({ path: new URL(entry.name).pathname, bytes: entry.encodedBodySize })));
+    pages.push({ name, path, client_bytes: files.reduce((sum, f) => sum + f.bytes, 0), files });
+    await cold.close();
+  }
 
   const samples = [];
   for (let i = 0; i < Number(runs); i++) {
-    const tab = await context.newPage();
-    await tab.addInitScript(probe);
-    await tab.goto(`${base}/settings/sub-accounts`);
-    await tab.waitForSelector('body[data-hydrated]');
+    const tab = await visit(context, `${base}/settings/sub-accounts`);
     // LCP is final once the page is idle and hydrated.
     await tab.waitForTimeout(200);
     samples.push(await tab.evaluate(() => window.__bench));
     await tab.close();
   }
+
+  // Ticking "Can See Analytics Details" also ticks what it requires and says so.
+  const grid = await visit(context, `${base}${access}`);
+  const details = grid.getByLabel('Can See Analytics Details');
+  const analytics = grid.getByLabel('Can Use Analytics', { exact: true });
+  // From a grid without analytics, so that every other click ticks requirements.
+  if (await analytics.isChecked()) await analytics.click();
+  await grid.evaluate(() => { window.__bench.clicks = []; });
+  for (let i = 0; i < Number(runs); i++) {
+    await details.click();
+    if (i % 2 === 0) {
+      await analytics.isChecked() || fail('the dependency was not ticked');
+      await grid.getByText(/Also ticked/).waitFor();
+    }
+    await grid.waitForFunction((n) => window.__bench.clicks.length >= n, i + 1);
+  }
+  const clicks = await grid.evaluate(() => window.__bench);
+  grid.once('dialog', (dialog) => dialog.accept());
+  await grid.close({ runBeforeUnload: false });
+
   const hydrated = samples.map((s) => s.hydrated);
   const lcp = samples.map((s) => s.lcp).filter((v) => v !== null);
   process.stdout.write(JSON.stringify({
+    pages,
     page: '/settings/sub-accounts',
     runs: samples.length,
     hydrated_ms_p50: Math.round(median(hydrated)),
     lcp_ms_p50: lcp.length ? Math.round(median(lcp)) : null,
-    wasm_files,
+    permission_click: {
+      runs: clicks.clicks.length,
+      next_paint_ms_p50: Math.round(median(clicks.clicks) * 10) / 10,
+      next_paint_ms_max: Math.round(Math.max(...clicks.clicks) * 10) / 10,
+      // 0: no interaction reached Event Timing's 16 ms threshold.
+      event_timing_max_ms: clicks.eventTiming,
+    },
     samples,
   }));
 } finally {
   await browser.close();
+}
+
+function fail(why) {
+  throw new Error(why);
 }

@@ -93,6 +93,12 @@ test('an edit after Review withdraws it; Send sends what was reviewed; the form 
   const sent = page.locator('tr.highlight');
   await expect(sent).toContainText('The final text');
   await expect(sent).toBeInViewport();
+  // Its progress is followed in place: the page is never reloaded.
+  await waitForHydration(page);
+  await page.evaluate(() => { (window as any).stillThisPage = true; });
+  await expect(sent).toContainText('delivered', { timeout: 20_000 });
+  await expect(sent).toContainText('1 ✓ / 0 ✗');
+  expect(await page.evaluate(() => (window as any).stillThisPage)).toBe(true);
 
   // At 1,280 pixels every column fits its card: Status and By included.
   await fitsItsCard(page.getByRole('region', { name: 'Campaigns' }), 'By');

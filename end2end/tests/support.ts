@@ -45,8 +45,9 @@ export function createOwner(options: { canAddSubaccount: boolean }): Owner {
   return owner;
 }
 
-/** Opens a page; in the hydrated project, waits until the wasm has taken over. */
+/** Opens a page; in the hydrated project, waits until its islands are hydrated. */
 export async function open(page: Page, url: string): Promise<void> {
+  recordProblems(page);
   await page.goto(url);
   await waitForHydration(page);
 }
@@ -56,12 +57,39 @@ export function jsEnabled(): boolean {
   return test.info().project.use.javaScriptEnabled !== false;
 }
 
+/** What went wrong in a page's browser side, said when it fails to hydrate. */
+const problems = new WeakMap<Page, string[]>();
+
+function recordProblems(page: Page): void {
+  if (problems.has(page)) return;
+  const seen: string[] = [];
+  problems.set(page, seen);
+  page.on('pageerror', (error) => seen.push(`page error: ${error.message}`));
+  page.on('console', (message) => { if (message.type() === 'error' || message.type() === 'warning') seen.push(`console ${message.type()}: ${message.text()}`); });
+  page.on('requestfailed', (request) => seen.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
+}
+
 /**
- * Waits until the wasm has taken over. A fresh browser context compiles the
- * 18 MB debug wasm anew: on two busy cores that has taken over 10 s.
+ * Waits until the islands are hydrated. On failure it says what the page
+ * loaded and what went wrong, so a rare miss can be understood from CI.
  */
 export async function waitForHydration(page: Page): Promise<void> {
-  if (jsEnabled()) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 30_000 });
+  if (!jsEnabled()) return;
+  recordProblems(page);
+  try {
+    await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true', { timeout: 30_000 });
+  } catch (error) {
+    const state = await page.evaluate(() => ({
+      readyState: document.readyState,
+      moduleLoaded: '__hydrateIsland' in window,
+      islands: document.querySelectorAll('leptos-island').length,
+      resources: performance.getEntriesByType('resource').map((entry) => {
+        const r = entry as PerformanceResourceTiming;
+        return `${r.name} status ${r.responseStatus} ${Math.round(r.duration)} ms ${r.encodedBodySize} B`;
+      }),
+    })).catch((e) => `state unreadable: ${e}`);
+    throw new Error(`${(error as Error).message}\nNot hydrated: ${JSON.stringify(state, null, 2)}\n${(problems.get(page) ?? []).join('\n')}`);
+  }
 }
 
 export async function logIn(page: Page, creds: Credentials): Promise<void> {

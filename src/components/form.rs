@@ -1,8 +1,6 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
-use serde::{Deserialize, Serialize};
-
 use crate::{
     api::AppError,
     domain::{
@@ -43,9 +41,8 @@ where
 }
 
 /// Which of the server's own domain parsers checks a field in the browser,
-/// as the user leaves it. A name rather than a function: it travels to the
-/// field's island in the page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// as the user leaves it. The page names it in the input's `data-check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Check {
     Login,
     Password,
@@ -60,6 +57,38 @@ pub enum Check {
 }
 
 impl Check {
+    const ALL: [Check; 9] = [
+        Check::Login,
+        Check::Password,
+        Check::PersonName,
+        Check::Phone,
+        Check::PhoneInList,
+        Check::Email,
+        Check::OptionalCompanyName,
+        Check::Euros,
+        Check::KeyName,
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            Check::Login => "login",
+            Check::Password => "password",
+            Check::PersonName => "person-name",
+            Check::Phone => "phone",
+            Check::PhoneInList => "phone-in-list",
+            Check::Email => "email",
+            Check::OptionalCompanyName => "company-name",
+            Check::Euros => "euros",
+            Check::KeyName => "key-name",
+        }
+    }
+
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn from_key(key: &str) -> Option<Check> {
+        Check::ALL.into_iter().find(|check| check.key() == key)
+    }
+
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn run(self, raw: &str) -> Result<(), FieldError> {
         match self {
             Check::Login => Login::parse(raw).map(drop),
@@ -77,7 +106,8 @@ impl Check {
 
 /// A labelled input with help text and its error beneath it. The server's
 /// verdict on the last submission comes with the page, with what was typed
-/// (never a password); the browser checks again as the user leaves the field.
+/// (never a password); with a `check`, the browser checks the value again
+/// as the user leaves the field.
 #[component]
 pub fn Field(
     label: &'static str,
@@ -99,87 +129,113 @@ pub fn Field(
             .and_then(|e| e.value(name).map(str::to_owned))
             .or(initial)
     };
-    view! {
-        <CheckedField
-            label=label.to_owned()
-            name=name.to_owned()
-            kind=kind.to_owned()
-            value
-            help=help.map(str::to_owned)
-            autocomplete=autocomplete.map(str::to_owned)
-            required
-            check
-            error=refused.and_then(|e| e.error(name).map(str::to_owned))
-        />
-    }
-}
-
-/// The field itself, an island: its error follows the browser's check.
-#[island]
-fn CheckedField(
-    label: String,
-    name: String,
-    kind: String,
-    value: Option<String>,
-    help: Option<String>,
-    autocomplete: Option<String>,
-    required: bool,
-    check: Option<Check>,
-    /// The server's refusal of the value submitted last.
-    error: Option<String>,
-) -> impl IntoView {
+    let error = refused.and_then(|e| e.error(name).map(str::to_owned));
     let id = format!("field-{name}");
     let help_id = format!("{id}-help");
     let error_id = format!("{id}-error");
-    let submitted = value.clone();
-    let refused = error.is_some();
-    let shown = RwSignal::new(error);
-    let described_by = {
-        let (help_id, error_id, has_help) = (help_id.clone(), error_id.clone(), help.is_some());
-        move || {
-            let mut ids = Vec::new();
-            if has_help {
-                ids.push(help_id.clone());
-            }
-            if shown.read().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
+    let described_by = help
+        .map(|_| help_id.clone())
+        .into_iter()
+        .chain(error.as_ref().map(|_| error_id.clone()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let field = view! {
+        <div class="field" class:has-error=error.is_some()>
+        <label for=id.clone()>{label}</label>
+        <input
+            id=id
+            name=name
+            type=kind
+            value=value
+            autocomplete=autocomplete
+            required=required
+            data-check=check.map(Check::key)
+            data-refused=error.is_some().then_some("")
+            aria-invalid=error.is_some().then_some("true")
+            aria-describedby=(!described_by.is_empty()).then_some(described_by)
+        />
+        {help.map(|text| view! { <p class="help" id=help_id>{text}</p> })}
+        // Always present, so a message appearing on leaving the field never
+        // shifts the button the user is about to click.
+        <p class="field-error" id=error_id>{error.clone()}</p>
+        </div>
     };
-    let on_blur = move |ev: leptos::ev::FocusEvent| {
-        let Some(check) = check else { return };
-        let raw = event_target_value(&ev);
+    match check {
+        Some(_) => view! { <CheckedField>{field}</CheckedField> }.into_any(),
+        None => field.into_any(),
+    }
+}
+
+/// A field the browser checks as the user leaves it, an island. It has no
+/// props: it reads the check and the server's verdict from the input the
+/// server rendered, and writes its own verdict there (props would bring
+/// serde_json into the wasm, CLIENT.md).
+#[island]
+fn CheckedField(children: Children) -> impl IntoView {
+    view! { <div class="checked-field" on:focusout=check_on_leaving>{children()}</div> }
+}
+
+fn check_on_leaving(_event: leptos::ev::FocusEvent) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::{wasm_bindgen::JsCast, web_sys::HtmlInputElement};
+        let Some(input) = _event
+            .target()
+            .and_then(|target| target.dyn_into::<HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(check) = input
+            .get_attribute("data-check")
+            .and_then(|key| Check::from_key(&key))
+        else {
+            return;
+        };
+        let raw = input.value();
         // The server's word on the very value it was given stands.
-        if refused && submitted.as_deref() == Some(raw.as_str()) {
+        if input.has_attribute("data-refused") && raw == input.default_value() {
             return;
         }
-        shown.set(if raw.is_empty() {
+        let error = if raw.is_empty() {
             None
         } else {
             check.run(&raw).err().map(|e| e.to_string())
-        });
-    };
-    view! {
-        <div class="field" class:has-error=move || shown.read().is_some()>
-            <label for=id.clone()>{label}</label>
-            <input
-                id=id
-                name=name
-                type=kind
-                value=value
-                autocomplete=autocomplete
-                required=required
-                aria-invalid=move || shown.read().as_ref().map(|_| "true")
-                aria-describedby=described_by
-                on:blur=on_blur
-            />
-            {help.map(|text| view! { <p class="help" id=help_id>{text}</p> })}
-            // Always present, so a message appearing on blur never shifts the
-            // button the user is about to click.
-            <p class="field-error" id=error_id>{move || shown.get()}</p>
-        </div>
+        };
+        show_field_error(&input, error.as_deref());
     }
+}
+
+/// Shows `error` beneath `input` (or clears it), as the server renders it.
+#[cfg(feature = "hydrate")]
+fn show_field_error(input: &leptos::web_sys::HtmlInputElement, error: Option<&str>) {
+    let id = input.id();
+    let error_id = format!("{id}-error");
+    if let Some(message) = document().get_element_by_id(&error_id) {
+        message.set_text_content(error);
+    }
+    if let Ok(Some(field)) = input.closest(".field") {
+        let _ = field
+            .class_list()
+            .toggle_with_force("has-error", error.is_some());
+    }
+    let help_id = format!("{id}-help");
+    let mut described_by: Vec<&str> = Vec::new();
+    if document().get_element_by_id(&help_id).is_some() {
+        described_by.push(&help_id);
+    }
+    match error {
+        Some(_) => {
+            described_by.push(&error_id);
+            let _ = input.set_attribute("aria-invalid", "true");
+        }
+        None => {
+            let _ = input.remove_attribute("aria-invalid");
+        }
+    }
+    let _ = match described_by.is_empty() {
+        true => input.remove_attribute("aria-describedby"),
+        false => input.set_attribute("aria-describedby", &described_by.join(" ")),
+    };
 }
 
 /// The submit button of a form, disabled and marked busy while the request runs.

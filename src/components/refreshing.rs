@@ -5,15 +5,25 @@
 
 use leptos::prelude::*;
 
-/// The part of the page with the element id `id`; `while_busy` is the
-/// server's word that what it shows is still changing.
+/// Follows the element of its children that has an `id` and `data-busy`
+/// (the server's word that what it shows is still changing). No props: it
+/// reads the page the server rendered (CLIENT.md).
 #[island]
-pub fn Refreshing(id: String, while_busy: bool, children: Children) -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    if while_busy {
-        follow(id.clone());
-    }
-    view! { <div id=id data-busy=while_busy.then_some("true")>{children()}</div> }
+pub fn Refreshing(children: Children) -> impl IntoView {
+    let part = NodeRef::<leptos::html::Div>::new();
+    // Effects run in the browser only, once the island is live.
+    Effect::new(move || {
+        let busy = part
+            .get()
+            .and_then(|part| part.query_selector("[id][data-busy]").ok().flatten());
+        #[cfg(feature = "hydrate")]
+        if let Some(busy) = busy {
+            follow(busy.id());
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = busy;
+    });
+    view! { <div class="refreshing" node_ref=part>{children()}</div> }
 }
 
 #[cfg(feature = "hydrate")]

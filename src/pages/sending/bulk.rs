@@ -69,10 +69,9 @@ fn BulkSms() -> impl IntoView {
                         // Drawn afresh for every review and after every send,
                         // so the fields and their counter always agree.
                         let draft = review.as_ref().map(|r| r.draft.clone()).unwrap_or_default();
-                        let reviewed = review.is_some();
                         view! {
                             <Workspace>
-                                <ComposeForm draft options action=review_action reviewed />
+                                <ComposeForm draft options action=review_action />
                                 {review.map(|review| view! { <ReviewPanel review send /> })}
                             </Workspace>
                         }.into_any()
@@ -117,7 +116,6 @@ fn ComposeForm(
     draft: Draft,
     options: ComposeChoices,
     action: ServerAction<ReviewCampaign>,
-    reviewed: bool,
 ) -> impl IntoView {
     let Draft {
         sender,
@@ -158,42 +156,66 @@ fn ComposeForm(
                 </div>
                 <MessageField text />
                 <div class="form-actions">
-                    <ReviewButton reviewed />
+                    <ReviewButton />
                 </div>
             </ActionForm>
         </section>
     }
 }
 
-/// The message and its live counter of characters and parts.
-#[island]
+/// The message and its counter of characters and parts.
+#[component]
 fn MessageField(text: String) -> impl IntoView {
-    let count = move |text: &str| {
-        let s = Segments::of(text);
-        format!(
-            "{} characters · {} · {} part{} · {} left in this part",
-            text.chars().count(),
-            s.encoding.label(),
-            s.parts,
-            if s.parts == 1 { "" } else { "s" },
-            s.remaining()
-        )
-    };
-    let counter = RwSignal::new(count(&text));
+    let counter = part_count(&text);
     view! {
-        <div class="field">
-            <label for="text">"Message"</label>
-            <textarea id="text" name="text" rows="5" required
-                on:input=move |ev| counter.set(count(&event_target_value(&ev)))>{text}</textarea>
-            <p class="help counter" aria-live="polite">{counter}</p>
-        </div>
+        <PartCounter>
+            <div class="field">
+                <label for="text">"Message"</label>
+                <textarea id="text" name="text" rows="5" required>{text}</textarea>
+                <p class="help counter" aria-live="polite">{counter}</p>
+            </div>
+        </PartCounter>
     }
+}
+
+/// "160 characters · GSM-7 · 1 part · 0 left in this part".
+fn part_count(text: &str) -> String {
+    let s = Segments::of(text);
+    format!(
+        "{} characters · {} · {} part{} · {} left in this part",
+        text.chars().count(),
+        s.encoding.label(),
+        s.parts,
+        if s.parts == 1 { "" } else { "s" },
+        s.remaining()
+    )
+}
+
+/// Keeps the counter beside the message true as the user types, an island
+/// around the field the server rendered.
+#[island]
+fn PartCounter(children: Children) -> impl IntoView {
+    let field = NodeRef::<leptos::html::Div>::new();
+    let on_input = move |event: leptos::ev::Event| {
+        let counter = field
+            .get_untracked()
+            .and_then(|field| field.query_selector(".counter").ok().flatten());
+        if let Some(counter) = counter {
+            counter.set_text_content(Some(&part_count(&event_target_value(&event))));
+        }
+    };
+    view! { <div class="part-counter" node_ref=field on:input=on_input>{children()}</div> }
 }
 
 /// "Review", or "Review again" once a reviewed campaign was changed.
 #[island]
-fn ReviewButton(reviewed: bool) -> impl IntoView {
+fn ReviewButton() -> impl IntoView {
     let edited = edited();
+    // Whether a review is on screen, as the server rendered the page.
+    #[cfg(feature = "hydrate")]
+    let reviewed = document().get_element_by_id("review").is_some();
+    #[cfg(not(feature = "hydrate"))]
+    let reviewed = false;
     let label = move || {
         if reviewed && edited.get() {
             "Review again"
@@ -332,7 +354,8 @@ fn Campaigns(highlight: Option<i64>) -> impl IntoView {
                         let (number, pages, total) = (page.page, page.pages(), page.total);
                         let sending = page.items.iter().any(|c| c.status == "sending");
                         view! {
-                            <Refreshing id="campaign-list".to_owned() while_busy=sending>
+                            <Refreshing>
+                            <div id="campaign-list" data-busy=sending.then_some("true")>
                             <table class="data-table stacks compact">
                                 <thead><tr>
                                     <th scope="col">{time_heading("Sent")}</th>
@@ -351,6 +374,7 @@ fn Campaigns(highlight: Option<i64>) -> impl IntoView {
                                 </tbody>
                             </table>
                             <Pager page=number pages total query="" noun="campaigns" />
+                            </div>
                             </Refreshing>
                         }.into_any()
                     })

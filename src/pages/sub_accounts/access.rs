@@ -108,7 +108,9 @@ fn AccessForm(access: AccessOfSubAccount) -> impl IntoView {
         <ActionForm action attr:class="access-form">
             <input type="hidden" name="id" value=sub.id />
             <FormError action />
-            <PermissionGrid granted=access.permissions />
+            <PermissionRules>
+                <PermissionGrid granted=access.permissions />
+            </PermissionRules>
             <div class="form-actions sticky">
                 <SubmitButton label="Save" pending=action.pending() />
                 {move || saved().then(|| view! { <p role="status" class="status ok">"Saved"</p> })}
@@ -117,32 +119,16 @@ fn AccessForm(access: AccessOfSubAccount) -> impl IntoView {
     }
 }
 
-/// The permission checkboxes, an island: a tick also ticks what the
-/// permission requires, an untick unticks what requires it, and a sentence
-/// says so. Leaving with ticks not yet saved asks first.
-#[island]
+/// The permission checkboxes, as the server renders them: ticked as saved.
+#[component]
 fn PermissionGrid(granted: PermissionSet) -> impl IntoView {
-    let selected = RwSignal::new(granted);
-    let note = RwSignal::new(None::<String>);
-    warn_before_leaving(Signal::derive(move || selected.get() != granted));
     view! {
-        <p class="dependency-note" aria-live="polite">{move || note.get()}</p>
         <div class="permission-grid">
             {Category::ALL.into_iter().map(|category| view! {
                 <fieldset class="card permission-group">
                     <legend>{category.label()}</legend>
                     {category.permissions().map(|permission| {
                         let id = format!("perm-{}", permission.key());
-                        let on_change = move |ev| {
-                            let before = selected.get_untracked();
-                            let after = if event_target_checked(&ev) {
-                                before.with_granted(permission)
-                            } else {
-                                before.with_revoked(permission)
-                            };
-                            selected.set(after);
-                            note.set(explain(permission, before, after));
-                        };
                         view! {
                             <div class="permission">
                                 <input
@@ -151,8 +137,6 @@ fn PermissionGrid(granted: PermissionSet) -> impl IntoView {
                                     name="permissions[]"
                                     value=permission.key()
                                     checked=granted.contains(permission)
-                                    prop:checked=move || selected.get().contains(permission)
-                                    on:change=on_change
                                 />
                                 <label for=id>
                                     {permission.label()}
@@ -167,5 +151,88 @@ fn PermissionGrid(granted: PermissionSet) -> impl IntoView {
                 </fieldset>
             }).collect_view()}
         </div>
+    }
+}
+
+/// The rules of the grid, an island around it: a tick also ticks what the
+/// permission requires, an untick unticks what requires it, and a sentence
+/// says so; leaving with ticks not yet saved asks first. It reads and ticks
+/// the checkboxes the server rendered (no props: CLIENT.md).
+#[island]
+fn PermissionRules(children: Children) -> impl IntoView {
+    let grid = NodeRef::<leptos::html::Div>::new();
+    let note = RwSignal::new(None::<String>);
+    // As saved (read once the island is live), and as ticked now.
+    let saved = RwSignal::new(None::<PermissionSet>);
+    let ticked = RwSignal::new(None::<PermissionSet>);
+    Effect::new(move || {
+        if let Some(grid) = grid.get() {
+            let set = boxes::read(&grid);
+            saved.set(Some(set));
+            ticked.set(Some(set));
+        }
+    });
+    warn_before_leaving(Signal::derive(move || ticked.get() != saved.get()));
+    let on_change = move |event: leptos::ev::Event| {
+        let (Some(grid), Some(permission)) = (
+            grid.get_untracked(),
+            Permission::from_key(&event_target_value(&event)),
+        ) else {
+            return;
+        };
+        let now = boxes::read(&grid);
+        let (before, after) = if event_target_checked(&event) {
+            (now.with_revoked(permission), now.with_granted(permission))
+        } else {
+            (now.with_granted(permission), now.with_revoked(permission))
+        };
+        boxes::write(&grid, after);
+        ticked.set(Some(after));
+        note.set(explain(permission, before, after));
+    };
+    view! {
+        <p class="dependency-note" aria-live="polite">{move || note.get()}</p>
+        <div node_ref=grid on:change=on_change>{children()}</div>
+    }
+}
+
+/// The checkboxes of the grid in the page.
+mod boxes {
+    use leptos::{
+        wasm_bindgen::JsCast,
+        web_sys::{Element, HtmlInputElement},
+    };
+
+    use crate::domain::{Permission, PermissionSet};
+
+    fn each(grid: &Element, mut visit: impl FnMut(HtmlInputElement, Permission)) {
+        let Ok(inputs) = grid.query_selector_all("input[type=checkbox]") else {
+            return;
+        };
+        for input in (0..inputs.length()).filter_map(|i| inputs.item(i)) {
+            if let Ok(input) = input.dyn_into::<HtmlInputElement>() {
+                if let Some(permission) = Permission::from_key(&input.value()) {
+                    visit(input, permission);
+                }
+            }
+        }
+    }
+
+    /// The permissions ticked now.
+    pub fn read(grid: &Element) -> PermissionSet {
+        let mut set = PermissionSet::empty();
+        each(grid, |input, permission| {
+            if input.checked() {
+                set.insert(permission);
+            }
+        });
+        set
+    }
+
+    /// Ticks exactly `set`.
+    pub fn write(grid: &Element, set: PermissionSet) {
+        each(grid, |input, permission| {
+            input.set_checked(set.contains(permission))
+        });
     }
 }

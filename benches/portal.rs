@@ -8,8 +8,8 @@
 //! such route. `--tiny` runs every measurement briefly on little data: the
 //! test suite does so to prove the benchmark still works. `--only login,data`
 //! runs just the named sections (guard, login, data, api, ssr, client, mix).
-//! `--binary PATH` names the server the `ssr` section measures, to compare
-//! an older build with this one. `--backend postgres` (or `both`) runs them on PostgreSQL, on a database
+//! `--compare PATH` adds another server binary (an older build) to the
+//! `ssr` section, measured alternately with this one. `--backend postgres` (or `both`) runs them on PostgreSQL, on a database
 //! of its own on the server `SMS_PORTAL_TEST_POSTGRES` names (`scripts/bench`
 //! starts a throwaway one); SQLite is the default.
 
@@ -78,12 +78,12 @@ async fn main() {
             window: Duration::from_secs(5),
         }
     };
-    // `--binary PATH`: the server the `ssr` section measures (an older build).
-    let binary = args
+    // `--compare PATH`: an older build the `ssr` section measures too.
+    let compare = args
         .iter()
-        .skip_while(|a| *a != "--binary")
+        .skip_while(|a| *a != "--compare")
         .nth(1)
-        .map_or_else(|| own_binary(tiny), PathBuf::from);
+        .map(PathBuf::from);
     let backends: &[db::Backend] = match args
         .iter()
         .skip_while(|a| *a != "--backend")
@@ -99,7 +99,7 @@ async fn main() {
     for &backend in backends {
         let name = backend_name(backend);
         println!("\n# {name}");
-        let section = run(&volume, tiny, &only, backend, &binary).await;
+        let section = run(&volume, tiny, &only, backend, compare.as_deref()).await;
         print_table(&section);
         report[name] = section;
     }
@@ -513,7 +513,7 @@ async fn run(
     tiny: bool,
     only: &[String],
     backend: db::Backend,
-    binary: &Path,
+    compare: Option<&Path>,
 ) -> Value {
     let seeded = seed(volume, backend).await;
     let server = start(&seeded.url).await;
@@ -556,7 +556,7 @@ async fn run(
         report["mix"] = write_mix_throughput(backend, tiny).await;
     }
     if wanted("ssr") {
-        report["ssr"] = server_rendering(&bench, binary).await;
+        report["ssr"] = server_rendering(&bench, compare).await;
     }
     if wanted("client") {
         report["client"] = client_side(bench).await;
@@ -1095,20 +1095,39 @@ fn client_budgets(browser: &Value) -> Value {
     Value::Array(budgets)
 }
 
-/// Server rendering of two pages by the `sms-portal` binary, or by an older
-/// build given as `--binary` to compare with: 8 clients each.
-async fn server_rendering(bench: &Bench, binary: &Path) -> Value {
-    let portal = start_binary(binary, &bench.seeded.url).await;
-    let owner = login(&client(), &portal.base, "olivia").await;
-    let mut result = json!({ "binary": binary.display().to_string() });
-    for (name, path) in [
+/// Server rendering of two pages (8 clients) by the `sms-portal` binary
+/// and, with `--compare`, by an older build: the two alternately, twice
+/// each, so that the machine's drift falls on both alike.
+async fn server_rendering(bench: &Bench, compare: Option<&Path>) -> Value {
+    let own = own_binary(bench.tiny);
+    let binaries: Vec<&Path> = std::iter::once(own.as_path()).chain(compare).collect();
+    let pages = [
         ("prices", "/prices"),
         ("sub_accounts", "/settings/sub-accounts"),
-    ] {
-        let call = Call::get(path, &owner);
-        result[name] = json!(load(&portal.base, &call, 8, bench.window).await);
+    ];
+    let mut rates = vec![[0.0f64; 2]; binaries.len()];
+    for _round in 0..2 {
+        for (binary, rate) in binaries.iter().zip(&mut rates) {
+            let portal = start_binary(binary, &bench.seeded.url).await;
+            let owner = login(&client(), &portal.base, "olivia").await;
+            for ((_, path), rate) in pages.iter().zip(rate.iter_mut()) {
+                let stats = load(&portal.base, &Call::get(path, &owner), 8, bench.window).await;
+                *rate += stats.per_second / 2.0;
+            }
+        }
     }
-    result
+    let measured: Vec<Value> = binaries
+        .iter()
+        .zip(&rates)
+        .map(|(binary, rate)| {
+            let mut entry = json!({ "binary": binary.display().to_string() });
+            for ((name, _), (rate, own_rate)) in pages.iter().zip(rate.iter().zip(&rates[0])) {
+                entry[*name] = json!({ "per_second": rate, "to_this_build": own_rate / rate });
+            }
+            entry
+        })
+        .collect();
+    Value::Array(measured)
 }
 
 /// The site's wasm, raw and gzip -9: the main module, the files a first
@@ -1286,10 +1305,18 @@ fn print_table(report: &Value) {
             d["peak_rss_kib"]
         );
     }
-    if let Some(r) = report.get("ssr") {
-        println!("\n## Server rendering by {} (8 clients)", r["binary"]);
-        row("GET /prices", &r["prices"]);
-        row("GET /settings/sub-accounts", &r["sub_accounts"]);
+    if let Some(builds) = report.get("ssr").and_then(Value::as_array) {
+        println!("\n## Server rendering (8 clients; mean of two rounds, builds alternating)");
+        for build in builds {
+            println!(
+                "| {:<60} | /prices {:>6.0} req/s | /settings/sub-accounts {:>6.0} req/s | this build ÷ it: {:.2} / {:.2} |",
+                build["binary"].as_str().unwrap_or("?"),
+                f(&build["prices"]["per_second"]),
+                f(&build["sub_accounts"]["per_second"]),
+                f(&build["prices"]["to_this_build"]),
+                f(&build["sub_accounts"]["to_this_build"])
+            );
+        }
     }
     if let Some(c) = report.get("client") {
         println!("\n## Client");

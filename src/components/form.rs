@@ -238,15 +238,15 @@ fn show_field_error(input: &leptos::web_sys::HtmlInputElement, error: Option<&st
     };
 }
 
-/// The submit button of a form, disabled and marked busy while the request runs.
+/// The submit button of a form, with the spinner it shows while its form is
+/// being posted (marked by [`SubmitFeedback`]).
 #[component]
 pub fn SubmitButton(
     label: &'static str,
-    #[prop(into)] pending: Signal<bool>,
     #[prop(default = "btn primary")] class: &'static str,
 ) -> impl IntoView {
     view! {
-        <button type="submit" class=class disabled=move || pending.get() aria-busy=move || pending.get().then_some("true")>
+        <button type="submit" class=class>
             <span class="spinner" aria-hidden="true"></span>
             {label}
         </button>

@@ -3,7 +3,7 @@ use leptos_router::{components::Redirect, hooks::use_location};
 
 use crate::{
     app::use_viewer,
-    domain::{Access, Viewer},
+    domain::{login_then, Access, Viewer},
 };
 
 /// Renders `children` only for a viewer that `access` allows: anonymous
@@ -40,7 +40,7 @@ pub fn Guarded(access: Access, children: ChildrenFn) -> impl IntoView {
                         location.pathname.get_untracked(),
                         location.search.get_untracked()
                     );
-                    let target = format!("/login?next={}", encode_component(&here));
+                    let target = login_then(&here);
                     #[cfg(feature = "ssr")]
                     if let (Some(response), Ok(location)) =
                         (&response, http::HeaderValue::from_str(&target))
@@ -117,16 +117,4 @@ pub fn set_status(_status: u16) {
             response.set_status(status);
         }
     }
-}
-
-/// Percent-encodes a query parameter value.
-pub fn encode_component(raw: &str) -> String {
-    raw.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

@@ -80,7 +80,7 @@ fn TopBar(viewer: Viewer) -> impl IntoView {
                 })}
                 <A href="/account/password" attr:class="link-quiet">"Change password"</A>
                 <ActionForm action=logout attr:class="inline-form">
-                    <button type="submit" class="btn ghost" disabled=move || logout.pending().get()>"Log out"</button>
+                    <button type="submit" class="btn ghost">"Log out"</button>
                 </ActionForm>
             </div>
         </header>

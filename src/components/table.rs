@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::guard::encode_component;
+use crate::domain::encode_component;
 use crate::domain::{group_thousands, Zone};
 
 /// A GET search form: works the same with and without wasm.

@@ -2,6 +2,7 @@
 //! form is parsed here: a `Login` or a `Phone` can only hold a valid value.
 
 mod access;
+mod address;
 mod error;
 mod fields;
 mod form;
@@ -13,6 +14,7 @@ pub mod wire;
 mod zone;
 
 pub use access::Access;
+pub use address::{encode_component, login_then};
 pub use error::AppError;
 pub use fields::{CompanyName, Email, FieldError, KeyName, Login, Password, PersonName, Phone};
 pub use form::{ContactDetails, ContactForm, FormErrors, NewUser};

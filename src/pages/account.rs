@@ -39,7 +39,7 @@ fn ChangePasswordForm() -> impl IntoView {
                     check=Check::Password />
                 <Field label="Confirm new password" name="confirm_password" kind="password" autocomplete="new-password" required=true errors />
                 <div class="form-actions">
-                    <SubmitButton label="Save" pending=action.pending() />
+                    <SubmitButton label="Save" />
                     {move || saved().then(|| view! { <p role="status" class="status ok">"Password changed. Your other sessions have been signed out."</p> })}
                 </div>
             </ActionForm>

@@ -34,10 +34,7 @@ fn ApiKeys() -> impl IntoView {
     let revoke = ServerAction::<RevokeApiKey>::new();
     let create_errors = form_errors(create);
     let query = use_query_map();
-    let keys = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
-        |_| list_api_keys(),
-    );
+    let keys = Resource::new(|| (), |_| list_api_keys());
     let revoked = move || query.read().get("revoked").is_some();
     view! {
         <header class="page-header">
@@ -56,7 +53,7 @@ fn ApiKeys() -> impl IntoView {
                 <FormError action=create />
                 <Field label="Name" name="name" errors=create_errors required=true
                     help="What uses the key, e.g. “Shop backend”." check=Check::KeyName />
-                <SubmitButton label="Create key" pending=create.pending() />
+                <SubmitButton label="Create key" />
             </ActionForm>
         </section>
         <FormError action=revoke />
@@ -100,7 +97,7 @@ fn ApiKeys() -> impl IntoView {
 fn Webhooks() -> impl IntoView {
     let redeliver = ServerAction::<RedeliverWebhook>::new();
     let query = use_query_map();
-    let endpoints = Resource::new(move || redeliver.version().get(), |_| list_webhooks());
+    let endpoints = Resource::new(|| (), |_| list_webhooks());
     let redelivered = move || {
         query.read().get("redelivered").is_some() || matches!(redeliver.value().get(), Some(Ok(())))
     };

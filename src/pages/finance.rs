@@ -189,7 +189,7 @@ fn TopUpForm() -> impl IntoView {
                         <Field label="Amount (EUR)" name="amount" kind="text" errors required=true help=TOP_UP_HELP
                             check=Check::Euros />
                         <div class="form-actions">
-                            <SubmitButton label="Continue" pending=action.pending() />
+                            <SubmitButton label="Continue" />
                         </div>
                     </ActionForm>
                 </section>
@@ -217,8 +217,7 @@ fn ConfirmPayment(intent: i64) -> impl IntoView {
                                     <FormError action=pay />
                                     <input type="hidden" name="intent" value=intent />
                                     <div class="form-actions">
-                                        <button type="submit" class="btn primary" disabled=move || pay.pending().get()
-                                            aria-busy=move || pay.pending().get().then_some("true")>
+                                        <button type="submit" class="btn primary">
                                             <span class="spinner" aria-hidden="true"></span>
                                             {label}
                                         </button>

@@ -37,7 +37,7 @@ pub fn LoginPage() -> impl IntoView {
                         <input id="password" name="password" type="password" autocomplete="current-password" required
                             aria-invalid=move || failed().then_some("true") />
                     </div>
-                    <SubmitButton label="Log in" pending=action.pending() class="btn primary wide" />
+                    <SubmitButton label="Log in" class="btn primary wide" />
                 </ActionForm>
             </section>
         </main>

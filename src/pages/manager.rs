@@ -26,7 +26,7 @@ pub fn AccountsPage() -> impl IntoView {
 #[component]
 fn AccountsTable() -> impl IntoView {
     let set_option = ServerAction::<SetCanAddSubaccount>::new();
-    let accounts = Resource::new(move || set_option.version().get(), |_| list_accounts());
+    let accounts = Resource::new(|| (), |_| list_accounts());
     let query = use_query_map();
     let created = move || {
         let login = query.read().get("created")?;
@@ -102,7 +102,7 @@ fn AccountRow(
                         <input id=checkbox_id.clone() type="checkbox" name="can_add_subaccount" value="true" checked=account.can_add_subaccount />
                         "Can Add Subaccount"
                     </label>
-                    <SubmitButton label="Save" pending=set_option.pending() class="btn small" />
+                    <SubmitButton label="Save" class="btn small" />
                 </ActionForm>
                 {(account.can_add_subaccount && account.sub_accounts > 0).then(|| view! {
                     <p class="help warning">{format!(
@@ -145,7 +145,7 @@ fn CreateAccountForm() -> impl IntoView {
                     "Can Add Subaccount"
                 </label>
                 <div class="form-actions">
-                    <SubmitButton label="Save" pending=action.pending() />
+                    <SubmitButton label="Save" />
                     <A href="/manager/accounts" attr:class="btn ghost">"Cancel"</A>
                 </div>
             </ActionForm>

@@ -64,7 +64,7 @@ fn ProfileForm(profile: Profile) -> impl IntoView {
                 </div>
                 {profile.updated_by.map(|login| view! { <p class="help">{format!("Last changed by {login}.")}</p> })}
                 <div class="form-actions">
-                    <SubmitButton label="Save" pending=save.pending() />
+                    <SubmitButton label="Save" />
                     {move || saved().then(|| view! { <p role="status" class="status ok">"Saved"</p> })}
                 </div>
             </ActionForm>

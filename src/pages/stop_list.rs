@@ -33,15 +33,8 @@ fn StopList() -> impl IntoView {
     let search = move || query.read().get("search").unwrap_or_default();
     let page = move || query.read().get("page").and_then(|p| p.parse::<i64>().ok());
     let entries = Resource::new(
-        move || {
-            (
-                search(),
-                page(),
-                add.version().get(),
-                remove.version().get(),
-            )
-        },
-        |(search, page, _, _)| list_stop_list(search, page),
+        move || (search(), page()),
+        |(search, page)| list_stop_list(search, page),
     );
     let notice = move || {
         let q = query.read();
@@ -73,7 +66,7 @@ fn StopList() -> impl IntoView {
                 <FormError action=add />
                 <Field label="Phone number" name="phone" kind="tel" errors=add_errors required=true
                     help="International format, e.g. +44 7430 900123." check=Check::PhoneInList />
-                <SubmitButton label="Add to stop list" pending=add.pending() />
+                <SubmitButton label="Add to stop list" />
             </ActionForm>
         </section>
         <FormError action=remove />

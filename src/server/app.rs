@@ -121,6 +121,7 @@ fn with_sessions<S: SessionStore + Clone>(
                 move || shell(options.clone())
             },
         )
+        .route_layer(middleware::from_fn(security::login_first))
         .merge(super::export::routes())
         .merge(super::upload::routes())
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

@@ -7,6 +7,9 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
+use super::auth::AuthSession;
+use crate::domain::login_then;
+
 /// The session key holding the Unix time of the login.
 pub const LOGGED_IN_AT: &str = "logged_in_at";
 /// The session key holding the Unix time its idle expiry last moved.
@@ -61,6 +64,29 @@ pub async fn session_lifetime(
         }
     }
     next.run(request).await
+}
+
+/// Sends a visitor who is not logged in from any page but the login page
+/// to the login page (and back afterwards), before the page is rendered.
+/// Each page's guard decides the same while rendering, but a redirect set
+/// there was, rarely, lost: the visitor saw an empty page instead of the
+/// login. Server functions (`/api/…`) answer for themselves.
+pub async fn login_first(auth: AuthSession, request: Request<Body>, next: Next) -> Response {
+    let path = request.uri().path();
+    let page = matches!(*request.method(), Method::GET | Method::HEAD)
+        && path != "/login"
+        && !path.starts_with("/api/");
+    if auth.user.is_some() || !page {
+        return next.run(request).await;
+    }
+    let here = request
+        .uri()
+        .path_and_query()
+        .map_or(path, |whole| whole.as_str());
+    match HeaderValue::from_str(&login_then(here)) {
+        Ok(login) => (StatusCode::FOUND, [(header::LOCATION, login)]).into_response(),
+        Err(_) => StatusCode::BAD_REQUEST.into_response(),
+    }
 }
 
 /// Refuses state-changing requests sent by another site (ASVS 4.2.2): the

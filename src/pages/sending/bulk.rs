@@ -276,7 +276,7 @@ fn SendButton() -> impl IntoView {
     let edited = edited();
     view! {
         <Show when=move || !edited.get()>
-            <SubmitButton label="Send campaign" pending=false />
+            <SubmitButton label="Send campaign" />
         </Show>
     }
 }

@@ -33,7 +33,7 @@ pub fn DatabasePage() -> impl IntoView {
 fn Lists() -> impl IntoView {
     let create = ServerAction::<CreateContactList>::new();
     let errors = form_errors(create);
-    let lists = Resource::new(move || create.version().get(), |_| list_contact_lists());
+    let lists = Resource::new(|| (), |_| list_contact_lists());
     view! {
         <header class="page-header">
             <div>
@@ -46,7 +46,7 @@ fn Lists() -> impl IntoView {
             <ActionForm action=create attr:class="inline-fields">
                 <FormError action=create />
                 <Field label="List name" name="name" errors required=true />
-                <SubmitButton label="Create list" pending=create.pending() />
+                <SubmitButton label="Create list" />
             </ActionForm>
         </section>
         <section class="card table-card">
@@ -105,18 +105,9 @@ fn ContactList() -> impl IntoView {
     let rename = ServerAction::<RenameContactList>::new();
     let delete = ServerAction::<DeleteContactList>::new();
     let import = ServerAction::<ImportContacts>::new();
-    let versions = move || {
-        (
-            add.version().get(),
-            update.version().get(),
-            remove.version().get(),
-            rename.version().get(),
-            import.version().get(),
-        )
-    };
     let list = Resource::new(
-        move || (id.get(), page(), search(), versions()),
-        |(id, page, search, _)| get_contact_list(id, page, search),
+        move || (id.get(), page(), search()),
+        |(id, page, search)| get_contact_list(id, page, search),
     );
     let add_errors = form_errors(add);
     let rename_errors = form_errors(rename);
@@ -148,7 +139,7 @@ fn ContactList() -> impl IntoView {
                                         <p>"Delete this list and all its contacts? This cannot be undone."</p>
                                         <ActionForm action=delete>
                                             <input type="hidden" name="id" value=list_id />
-                                            <SubmitButton label="Delete" pending=delete.pending() class="btn danger" />
+                                            <SubmitButton label="Delete" class="btn danger" />
                                         </ActionForm>
                                     </div>
                                 </details>
@@ -162,7 +153,7 @@ fn ContactList() -> impl IntoView {
                                         <Field label="Phone" name="phone" kind="tel" errors=add_errors required=true
                                             help="International format, e.g. +44 7430 900123." check=Check::PhoneInList />
                                         <Field label="Name" name="name" errors=add_errors />
-                                        <SubmitButton label="Add contact" pending=add.pending() />
+                                        <SubmitButton label="Add contact" />
                                     </ActionForm>
                                 </section>
                                 <section class="card">
@@ -190,7 +181,7 @@ fn ContactList() -> impl IntoView {
                                                 <p class="help">"One contact per line: phone number, then name. A header line is skipped; numbers already in the list are counted, not added twice."</p>
                                                 <p class="field-error">{move || import_errors.get().and_then(|e| e.error("csv").map(str::to_owned))}</p>
                                             </div>
-                                            <SubmitButton label="Import" pending=import.pending() />
+                                            <SubmitButton label="Import" />
                                         </ActionForm>
                                     </details>
                                     <ImportResult import />
@@ -202,7 +193,7 @@ fn ContactList() -> impl IntoView {
                                     <FormError action=rename />
                                     <input type="hidden" name="id" value=list_id />
                                     <Field label="List name" name="name" errors=rename_errors initial=data.list.name required=true />
-                                    <SubmitButton label="Rename" pending=rename.pending() />
+                                    <SubmitButton label="Rename" />
                                 </ActionForm>
                             </section>
                             <section class="card table-card has-menus" aria-labelledby="contacts-title">

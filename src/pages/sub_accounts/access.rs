@@ -112,7 +112,7 @@ fn AccessForm(access: AccessOfSubAccount) -> impl IntoView {
                 <PermissionGrid granted=access.permissions />
             </PermissionRules>
             <div class="form-actions sticky">
-                <SubmitButton label="Save" pending=action.pending() />
+                <SubmitButton label="Save" />
                 {move || saved().then(|| view! { <p role="status" class="status ok">"Saved"</p> })}
             </div>
         </ActionForm>

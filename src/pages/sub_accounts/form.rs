@@ -80,17 +80,17 @@ fn CreateForm() -> impl IntoView {
             <ActionForm action>
                 <FormError action />
                 <ContactFields errors with_login=true />
-                <FormActions pending=action.pending() />
+                <FormActions />
             </ActionForm>
         </section>
     }
 }
 
 #[component]
-fn FormActions(#[prop(into)] pending: Signal<bool>) -> impl IntoView {
+fn FormActions() -> impl IntoView {
     view! {
         <div class="form-actions">
-            <SubmitButton label="Save" pending />
+            <SubmitButton label="Save" />
             <A href="/settings/sub-accounts" attr:class="btn ghost">"Cancel"</A>
         </div>
     }
@@ -151,7 +151,7 @@ fn EditForm(sub_account: SubAccount) -> impl IntoView {
                 <FormError action />
                 <input type="hidden" name="id" value=sub_account.id />
                 <ContactFields errors initial=sub_account />
-                <FormActions pending=action.pending() />
+                <FormActions />
             </ActionForm>
         </section>
     }
@@ -185,7 +185,7 @@ fn ResetForm(sub_account: SubAccount) -> impl IntoView {
                 <input type="hidden" name="id" value=sub_account.id />
                 <Field label="New password" name="password" kind="password" errors required=true autocomplete="new-password"
                     help=PASSWORD_HELP check=Check::Password />
-                <FormActions pending=action.pending() />
+                <FormActions />
             </ActionForm>
         </section>
     }
@@ -216,7 +216,7 @@ fn DeleteConfirmation(sub_account: SubAccount) -> impl IntoView {
                 <FormError action />
                 <input type="hidden" name="id" value=sub_account.id />
                 <div class="form-actions">
-                    <SubmitButton label="Delete" pending=action.pending() class="btn danger" />
+                    <SubmitButton label="Delete" class="btn danger" />
                     <A href="/settings/sub-accounts" attr:class="btn ghost">"Cancel"</A>
                 </div>
             </ActionForm>

@@ -34,8 +34,8 @@ fn SubAccountsList() -> impl IntoView {
     let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<i64>().ok()));
     // Sorted and paged on the server: a page carries 20 rows, not the whole team.
     let rows = Resource::new(
-        move || (set_enabled.version().get(), sort.get(), page.get()),
-        |(_, (column, descending), page)| {
+        move || (sort.get(), page.get()),
+        |((column, descending), page)| {
             let dir = if descending { "desc" } else { "asc" };
             list_sub_accounts(column.key().to_owned(), dir.to_owned(), page)
         },

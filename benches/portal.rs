@@ -1325,6 +1325,10 @@ fn print_table(report: &Value) {
             "| wasm main module                      | {:>9} B raw | {:>8} B gzip -9 |",
             w["main"]["raw_bytes"], w["main"]["gzip_bytes"]
         );
+        println!(
+            "| Sub Accounts, navigating one tab: navigation → hydrated, p50 ms | {} |",
+            c["browser"]["hydrated_same_tab_ms_p50"]
+        );
         for budget in c["budgets"].as_array().into_iter().flatten() {
             println!(
                 "| {:<52} | {:>9} | budget {:>7} | {} |",

@@ -2,7 +2,8 @@
 // - what a first visit (empty cache) of each measured page downloads for the
 //   client: the wasm and JS under /pkg/, as sent (gzip by the server);
 // - navigation → every island hydrated, and the Largest Contentful Paint, of
-//   the Sub Accounts page, `runs` times;
+//   the Sub Accounts page, `runs` times in fresh tabs, and `runs` times
+//   navigating one tab;
 // - a click on a permission checkbox → the next paint, with its dependent
 //   boxes ticked and the explanation shown, `runs` times.
 // Prints one JSON object.
@@ -94,6 +95,17 @@ try {
     await tab.close();
   }
 
+  // The same page reached from another page of the portal in one tab, as a
+  // person moving through it does (navigations are full page loads).
+  const tab = await visit(context, `${base}/`);
+  const sameTab = [];
+  for (let i = 0; i < Number(runs); i++) {
+    await tab.goto(`${base}/settings/sub-accounts`);
+    await tab.waitForSelector('body[data-hydrated]', { timeout: 60_000 });
+    sameTab.push(await tab.evaluate(() => window.__bench.hydrated));
+  }
+  await tab.close();
+
   // Every click moves dependencies: ticking "Can See Analytics Details"
   // also ticks what it requires, unticking "Can Use Analytics" unticks
   // what requires it; the sentence says which.
@@ -121,6 +133,7 @@ try {
     runs: samples.length,
     hydrated_ms_p50: Math.round(median(hydrated)),
     lcp_ms_p50: lcp.length ? Math.round(median(lcp)) : null,
+    hydrated_same_tab_ms_p50: Math.round(median(sameTab)),
     permission_click: {
       runs: clicks.clicks.length,
       next_paint_ms_p50: Math.round(median(clicks.clicks) * 10) / 10,

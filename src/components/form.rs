@@ -298,3 +298,26 @@ pub fn SubmitFeedback() -> impl IntoView {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Check;
+
+    #[test]
+    fn every_check_is_found_by_the_name_the_page_gives_it() {
+        for check in Check::ALL {
+            assert_eq!(Check::from_key(check.key()), Some(check));
+        }
+        assert_eq!(Check::from_key("nonsense"), None);
+    }
+
+    #[test]
+    fn a_check_is_the_servers_own_parser() {
+        assert!(Check::Login.run("ab").is_err());
+        assert!(Check::Login.run("anna.k").is_ok());
+        assert!(Check::Phone.run("0044 20 7946 0958").is_err());
+        assert!(Check::PhoneInList.run("0044 20 7946 0958").is_ok());
+        assert!(Check::Euros.run("12,50").is_ok());
+        assert!(Check::OptionalCompanyName.run("").is_ok());
+    }
+}

@@ -16,3 +16,17 @@ pub fn encode_component(raw: &str) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_way_back_keeps_its_path_and_escapes_its_query() {
+        assert_eq!(login_then("/prices"), "/login?next=/prices");
+        assert_eq!(
+            login_then("/analytics/details?status=failed&q=+44 7"),
+            "/login?next=/analytics/details%3Fstatus%3Dfailed%26q%3D%2B44%207"
+        );
+    }
+}

@@ -133,12 +133,12 @@ pub fn Field(
     let id = format!("field-{name}");
     let help_id = format!("{id}-help");
     let error_id = format!("{id}-error");
-    let described_by = help
-        .map(|_| help_id.clone())
-        .into_iter()
-        .chain(error.as_ref().map(|_| error_id.clone()))
-        .collect::<Vec<_>>()
-        .join(" ");
+    // The error's paragraph is always named: empty, it adds nothing, and the
+    // browser's check fills it without touching the input's description.
+    let described_by = match help {
+        Some(_) => format!("{help_id} {error_id}"),
+        None => error_id.clone(),
+    };
     let field = view! {
         <div class="field" class:has-error=error.is_some()>
         <label for=id.clone()>{label}</label>
@@ -152,7 +152,7 @@ pub fn Field(
             data-check=check.map(Check::key)
             data-refused=error.is_some().then_some("")
             aria-invalid=error.is_some().then_some("true")
-            aria-describedby=(!described_by.is_empty()).then_some(described_by)
+            aria-describedby=described_by
         />
         {help.map(|text| view! { <p class="help" id=help_id>{text}</p> })}
         // Always present, so a message appearing on leaving the field never
@@ -208,9 +208,7 @@ fn check_on_leaving(_event: leptos::ev::FocusEvent) {
 /// Shows `error` beneath `input` (or clears it), as the server renders it.
 #[cfg(feature = "hydrate")]
 fn show_field_error(input: &leptos::web_sys::HtmlInputElement, error: Option<&str>) {
-    let id = input.id();
-    let error_id = format!("{id}-error");
-    if let Some(message) = document().get_element_by_id(&error_id) {
+    if let Some(message) = document().get_element_by_id(&format!("{}-error", input.id())) {
         message.set_text_content(error);
     }
     if let Ok(Some(field)) = input.closest(".field") {
@@ -218,23 +216,9 @@ fn show_field_error(input: &leptos::web_sys::HtmlInputElement, error: Option<&st
             .class_list()
             .toggle_with_force("has-error", error.is_some());
     }
-    let help_id = format!("{id}-help");
-    let mut described_by: Vec<&str> = Vec::new();
-    if document().get_element_by_id(&help_id).is_some() {
-        described_by.push(&help_id);
-    }
-    match error {
-        Some(_) => {
-            described_by.push(&error_id);
-            let _ = input.set_attribute("aria-invalid", "true");
-        }
-        None => {
-            let _ = input.remove_attribute("aria-invalid");
-        }
-    }
-    let _ = match described_by.is_empty() {
-        true => input.remove_attribute("aria-describedby"),
-        false => input.set_attribute("aria-describedby", &described_by.join(" ")),
+    let _ = match error {
+        Some(_) => input.set_attribute("aria-invalid", "true"),
+        None => input.remove_attribute("aria-invalid"),
     };
 }
 

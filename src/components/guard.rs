@@ -15,53 +15,32 @@ pub fn Guarded(access: Access, children: ChildrenFn) -> impl IntoView {
     let viewer = use_viewer();
     let location = use_location();
     let children = StoredValue::new(children);
-    // Taken here, where the request's context surely is: the decision may be
-    // made while the server walks the page, and a redirect or status set
-    // from there was sometimes lost (a visitor without JavaScript then saw
-    // an empty page instead of the login).
-    #[cfg(feature = "ssr")]
-    let response = use_context::<leptos_axum::ResponseOptions>();
-    let decide = move || {
-        #[cfg(feature = "ssr")]
-        let response = response.clone();
-        Suspend::new(async move {
-            match viewer.0.await {
-                Ok(Some(viewer)) if access.allows(&viewer) => {
-                    #[cfg(test)]
-                    PAGES_BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    EitherOf3::A(
-                        view! { <ViewerScope viewer>{children.with_value(|c| c())}</ViewerScope> },
-                    )
-                }
-                Ok(Some(_)) => EitherOf3::B(view! { <AccessDenied access /> }),
-                _ => {
-                    let here = format!(
-                        "{}{}",
-                        location.pathname.get_untracked(),
-                        location.search.get_untracked()
-                    );
-                    let target = login_then(&here);
-                    #[cfg(feature = "ssr")]
-                    if let (Some(response), Ok(location)) =
-                        (&response, http::HeaderValue::from_str(&target))
-                    {
-                        response.set_status(http::StatusCode::FOUND);
-                        response.insert_header(http::header::LOCATION, location);
-                    }
-                    EitherOf3::C(view! { <Redirect path=target /> })
-                }
+    // One decision, made once: the server walks a Suspense's children three
+    // times before rendering them, and a closure would build the page (and
+    // run its queries) on every walk. Pages are rendered on the server only.
+    let decision = Suspend::new(async move {
+        match viewer.0.await {
+            Ok(Some(viewer)) if access.allows(&viewer) => {
+                #[cfg(test)]
+                PAGES_BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                EitherOf3::A(
+                    view! { <ViewerScope viewer>{children.with_value(|c| c())}</ViewerScope> },
+                )
             }
-        })
-    };
-    // The server renders the page once: it walks a Suspense's children
-    // three times before rendering them, and a closure would build the page
-    // (and run its queries) on every walk. In the browser the page is built
-    // afresh whenever the viewer is reloaded, at every navigation, so no
-    // state outlives a change of page, query or access.
-    #[cfg(feature = "ssr")]
-    let decision = decide();
-    #[cfg(not(feature = "ssr"))]
-    let decision = decide;
+            Ok(Some(_)) => EitherOf3::B(view! { <AccessDenied access /> }),
+            // `security::login_first` sends visitors who are not logged in
+            // to the login page before any page renders; this is a session
+            // that ended while its request was on the way.
+            _ => {
+                let here = format!(
+                    "{}{}",
+                    location.pathname.get_untracked(),
+                    location.search.get_untracked()
+                );
+                EitherOf3::C(view! { <Redirect path=login_then(&here) /> })
+            }
+        }
+    });
     view! { <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>{decision}</Transition> }
 }
 

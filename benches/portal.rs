@@ -282,9 +282,10 @@ async fn seed(volume: &Volume, backend: db::Backend) -> Seeded {
         .unwrap();
     // A sub-user whose grants every request must check.
     let sam = NewUser::parse("sam", PASSWORD, &contact("Sam Sub")).unwrap();
-    let sam_id = sub_accounts::create(&pool, &passwords, account, &sam)
+    let sam_id = sub_accounts::create(&pool, &passwords, account, &sam, None)
         .await
         .unwrap();
+    users::mark_password_own(&pool, sam_id).await.unwrap();
     let grants = PermissionSet::empty()
         .with_granted(Permission::SeePrices)
         .with_granted(Permission::UseAnalyticsDetails);
@@ -588,7 +589,7 @@ async fn write_mix_throughput(backend: db::Backend, tiny: bool) -> Value {
             .await
             .unwrap();
         let target = NewUser::parse("target", PASSWORD, &contact).unwrap();
-        let target = sub_accounts::create(&pool, &passwords, account, &target)
+        let target = sub_accounts::create(&pool, &passwords, account, &target, None)
             .await
             .unwrap();
         pool.close().await;

@@ -27,7 +27,7 @@ use crate::{
         stop_list::StopListPage,
         sub_accounts::{
             AccessPage, CreateSubAccountPage, DeleteSubAccountPage, EditSubAccountPage,
-            ResetPasswordPage, SubAccountsPage,
+            PresetsPage, ResetPasswordPage, SubAccountsPage,
         },
     },
 };
@@ -98,6 +98,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/manager/accounts/new") view=CreateAccountPage ssr=SsrMode::Async />
                         <Route path=path!("/settings/sub-accounts") view=SubAccountsPage ssr=SsrMode::Async />
                         <Route path=path!("/settings/sub-accounts/new") view=CreateSubAccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/settings/sub-accounts/presets") view=PresetsPage ssr=SsrMode::Async />
                         <Route path=path!("/settings/sub-accounts/:id/edit") view=EditSubAccountPage ssr=SsrMode::Async />
                         <Route path=path!("/settings/sub-accounts/:id/access") view=AccessPage ssr=SsrMode::Async />
                         <Route path=path!("/settings/sub-accounts/:id/password") view=ResetPasswordPage ssr=SsrMode::Async />

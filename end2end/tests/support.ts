@@ -92,6 +92,10 @@ export async function waitForHydration(page: Page): Promise<void> {
   }
 }
 
+/**
+ * Logs in. A password the owner set is temporary: the first login replaces
+ * it with one of the user's own, and `creds` holds the new one afterwards.
+ */
 export async function logIn(page: Page, creds: Credentials): Promise<void> {
   await open(page, '/login');
   await page.getByLabel('Login').fill(creds.login);
@@ -99,6 +103,21 @@ export async function logIn(page: Page, creds: Credentials): Promise<void> {
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
   await waitForHydration(page);
+  if (await page.getByRole('heading', { name: 'Change your password' }).isVisible()) {
+    creds.password = await chooseOwnPassword(page, creds.password);
+  }
+}
+
+/** On the first-login form: replaces the temporary password; returns the new one. */
+export async function chooseOwnPassword(page: Page, temporary: string): Promise<string> {
+  const own = newPassword();
+  await page.getByLabel('Current password').fill(temporary);
+  await page.getByLabel('New password', { exact: true }).fill(own);
+  await page.getByLabel('Confirm new password').fill(own);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: 'Change your password' })).toBeHidden();
+  await waitForHydration(page);
+  return own;
 }
 
 export async function logOut(page: Page): Promise<void> {

@@ -105,7 +105,7 @@ pub async fn change_password(
     };
     use axum_login::AuthnBackend;
 
-    let viewer = guard::require(Access::Authenticated).await?;
+    let viewer = guard::require(Access::PasswordChange).await?;
     let state = guard::state()?;
     // A wrong current password counts as a failed login of this user: a
     // stolen session must not become a way to guess the password quickly.
@@ -154,7 +154,12 @@ pub async fn change_password(
         crate::server::audit::Entry::by(&viewer, "password_changed"),
     )
     .await;
-    leptos_axum::redirect("/account/password?changed=1");
+    // A first password of one's own opens the portal: on to its home.
+    leptos_axum::redirect(if viewer.must_change_password {
+        "/"
+    } else {
+        "/account/password?changed=1"
+    });
     Ok(())
 }
 

@@ -12,6 +12,7 @@ pub mod finance;
 pub mod home;
 pub mod inbox;
 pub mod manager;
+pub mod presets;
 pub mod prices;
 pub mod profile;
 pub mod sending;

@@ -21,7 +21,9 @@ pub async fn compose_options() -> Result<ComposeChoices, AppError> {
         server::{guard, sending},
     };
     let caller = guard::caller(Access::Permission(Permission::SendBulk)).await?;
-    Ok(sending::compose_options(caller.pool(), caller.account_id).await?)
+    let mut choices = sending::compose_options(caller.pool(), caller.account_id).await?;
+    choices.cap = crate::server::spending::cap_use_now(caller.pool(), caller.user_id()).await?;
+    Ok(choices)
 }
 
 #[server(endpoint = "sending/estimate")]

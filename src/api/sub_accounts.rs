@@ -1,3 +1,7 @@
+// A server function's arguments are its form's fields, one each: the
+// create form has many.
+#![allow(clippy::too_many_arguments)]
+
 use leptos::prelude::*;
 
 use super::AppError;
@@ -68,7 +72,10 @@ impl SubAccountSort {
 mod ssr {
     use super::AppError;
     pub use crate::{
-        domain::{Access, ContactForm, NewUser, Password, PermissionSet, Viewer},
+        domain::{
+            Access, ContactForm, FormErrors, Money, NewUser, Password, PermissionSet, SpendingCap,
+            Viewer,
+        },
         server::{guard, sub_accounts as repo, users::CreateError, AppState},
     };
 
@@ -91,6 +98,62 @@ mod ssr {
         repo::find(&state.pool, account_id, id)
             .await?
             .ok_or(AppError::NotFound)
+    }
+
+    /// The ticks a preset (`preset`, a reference) or another sub-account
+    /// (`copy_from`, an id) proposes; neither named, none. What the account
+    /// does not have is not found.
+    pub async fn proposal(
+        state: &AppState,
+        account_id: i64,
+        preset: &str,
+        copy_from: &str,
+    ) -> Result<Option<super::Proposal>, AppError> {
+        use crate::server::presets;
+        let (preset, copy_from) = (preset.trim(), copy_from.trim());
+        if !preset.is_empty() && !copy_from.is_empty() {
+            return Err(AppError::Rejected(
+                "Choose a preset or a sub-account to copy from, not both.".into(),
+            ));
+        }
+        let (source, set) = if !preset.is_empty() {
+            let reference = crate::domain::PresetRef::parse(preset).ok_or(AppError::NotFound)?;
+            let preset = presets::resolve(&state.pool, account_id, reference)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            (format!("Preset “{}”", preset.name), preset.set())
+        } else if !copy_from.is_empty() {
+            let id: i64 = copy_from.parse().map_err(|_| AppError::NotFound)?;
+            let source = sub_account(state, account_id, id).await?;
+            let set = repo::permissions_of(&state.pool, id).await?;
+            (format!("{}’s access", source.login), set)
+        } else {
+            return Ok(None);
+        };
+        // What a permission requires comes with it, as a tick would bring it.
+        let permissions = set
+            .iter()
+            .fold(PermissionSet::empty(), PermissionSet::with_granted);
+        Ok(Some(super::Proposal {
+            source,
+            permissions,
+        }))
+    }
+
+    /// When this month began in the account's zone.
+    pub fn month_start(viewer: &Viewer) -> String {
+        crate::server::spending::month_start(&viewer.zone.name, jiff::Timestamp::now())
+    }
+
+    /// The monthly cap typed, or the field's error (the typed text kept).
+    pub fn parse_cap(typed: &str) -> Result<Option<SpendingCap>, FormErrors> {
+        SpendingCap::parse_optional(typed)
+            .map_err(|error| FormErrors::one("monthly_cap", typed, error))
+    }
+
+    /// "€200.00", or "none": a cap as the audit log says it.
+    pub fn cap_words(cap: Option<i64>) -> String {
+        cap.map_or_else(|| "none".to_owned(), |cap| Money(cap).to_string())
     }
 
     /// Records what the owner did to a sub-account.
@@ -139,6 +202,32 @@ mod ssr {
         leptos_axum::redirect(&format!("{LIST}?{}", query.join("&")));
     }
 
+    /// Where a generated password waits, in the owner's session, for the
+    /// list the form lands back on: never in an address. The list takes it
+    /// out at once.
+    const GENERATED: &str = "generated_password";
+
+    /// Keeps a generated password in the owner's session for the list,
+    /// once it is set.
+    pub async fn remember_generated(login: &str, password: &Password) -> Result<(), AppError> {
+        let generated = super::GeneratedPassword {
+            login: login.to_owned(),
+            password: password.expose().to_owned(),
+        };
+        crate::server::guard::auth_session()
+            .await?
+            .session
+            .insert(GENERATED, generated)
+            .await
+            .map_err(|_| AppError::Internal)
+    }
+
+    /// The generated password waiting for the list, taken out of the session.
+    pub async fn take_generated() -> Result<Option<super::GeneratedPassword>, AppError> {
+        let session = crate::server::guard::auth_session().await?.session;
+        Ok(session.remove(GENERATED).await.ok().flatten())
+    }
+
     impl From<CreateError> for AppError {
         fn from(error: CreateError) -> Self {
             match error {
@@ -158,10 +247,19 @@ pub async fn list_sub_accounts(
     #[server(default)] page: Option<i64>,
 ) -> Result<super::Page<SubAccount>, AppError> {
     use ssr::*;
-    let (_, account_id, state) = owner_account().await?;
+    let (viewer, account_id, state) = owner_account().await?;
     let sort = SubAccountSort::from_key(&sort);
     let page = super::page_number(page);
-    Ok(repo::page(&state.pool, account_id, sort, dir == "desc", page).await?)
+    let month_start = month_start(&viewer);
+    Ok(repo::page(
+        &state.pool,
+        account_id,
+        sort,
+        dir == "desc",
+        page,
+        &month_start,
+    )
+    .await?)
 }
 
 #[server(endpoint = "sub-accounts/get")]
@@ -173,35 +271,77 @@ pub async fn get_sub_account(id: i64) -> Result<SubAccount, AppError> {
         .ok_or(AppError::NotFound)
 }
 
+/// The password generated for the sub-account just created or reset, once.
+#[server(endpoint = "sub-accounts/generated-password")]
+pub async fn take_generated_password() -> Result<Option<GeneratedPassword>, AppError> {
+    use ssr::*;
+    owner_account().await?;
+    take_generated().await
+}
+
+/// Creates a sub-account whose password, typed or generated (`generate`),
+/// is temporary: the sub-user chooses their own at the first login.
 #[server(endpoint = "sub-accounts/create")]
 pub async fn create_sub_account(
     login: String,
-    password: String,
+    #[server(default)] password: String,
     name: String,
     phone: String,
     email: String,
     #[server(default)] company: String,
+    #[server(default)] monthly_cap: String,
+    #[server(default)] preset: String,
+    #[server(default)] copy_from: String,
+    #[server(default)] generate: Option<String>,
 ) -> Result<(), AppError> {
     use ssr::*;
     let (viewer, account_id, state) = owner_account().await?;
-    let user = NewUser::parse(
-        &login,
-        &password,
-        &ContactForm {
-            name,
-            phone,
-            email,
-            company,
-        },
-    )
-    .map_err(AppError::Invalid)?;
-    let id = repo::create(&state.pool, &state.passwords, account_id, &user).await?;
+    let start = proposal(&state, account_id, &preset, &copy_from).await?;
+    let generated = generate.map(|_| crate::server::password::generate());
+    let contact = ContactForm {
+        name,
+        phone,
+        email,
+        company,
+    };
+    let typed = generated
+        .as_ref()
+        .map_or(password.as_str(), Password::expose);
+    let (user, cap) = match (
+        NewUser::parse(&login, typed, &contact),
+        parse_cap(&monthly_cap),
+    ) {
+        (Ok(user), Ok(cap)) => (user, cap),
+        (user, cap) => {
+            // Every field comes back as typed, whichever was refused.
+            let mut errors = FormErrors::default();
+            errors.keep("login", &login);
+            contact.keep(&mut errors);
+            errors.extend(user.err().unwrap_or_default());
+            errors.extend(cap.err().unwrap_or_default());
+            return Err(AppError::Invalid(errors));
+        }
+    };
+    let id = repo::create(&state.pool, &state.passwords, account_id, &user, cap).await?;
+    if let Some(start) = &start {
+        repo::save_permissions(&state.pool, account_id, id, start.permissions).await?;
+    }
+    if let Some(generated) = &generated {
+        remember_generated(user.login.as_str(), generated).await?;
+    }
     audit(
         &state,
         &viewer,
         "sub_account_created",
         user.login.as_str(),
-        format!("id {id}"),
+        format!(
+            "id {id}, monthly cap {}{}",
+            cap_words(cap.map(|c| c.money().0)),
+            start.map_or_else(String::new, |start| format!(
+                ", access from {}",
+                start.source
+            ))
+        ),
     )
     .await;
     back_to_list(ListNotice::Created, user.login.as_str(), id);
@@ -215,8 +355,8 @@ pub async fn update_sub_account(
     phone: String,
     email: String,
     #[server(default)] company: String,
+    #[server(default)] monthly_cap: String,
 ) -> Result<(), AppError> {
-    use crate::domain::FormErrors;
     use ssr::*;
     let (viewer, account_id, state) = owner_account().await?;
     let before = sub_account(&state, account_id, id).await?;
@@ -228,10 +368,11 @@ pub async fn update_sub_account(
         company,
     }
     .parse(&mut errors);
-    let Some(contact) = contact.filter(|_| errors.is_empty()) else {
+    let cap = parse_cap(&monthly_cap).map_err(|refused| errors.extend(refused));
+    let (Some(contact), Ok(cap)) = (contact.filter(|_| errors.is_empty()), cap) else {
         return Err(AppError::Invalid(errors));
     };
-    found(repo::update(&state.pool, account_id, id, &contact).await?)?;
+    found(repo::update(&state.pool, account_id, id, &contact, cap).await?)?;
     audit(
         &state,
         &viewer,
@@ -240,19 +381,42 @@ pub async fn update_sub_account(
         String::new(),
     )
     .await;
+    let cap = cap.map(|cap| cap.money().0);
+    if cap != before.monthly_cap {
+        let change = format!("{} → {}", cap_words(before.monthly_cap), cap_words(cap));
+        audit(
+            &state,
+            &viewer,
+            "spending_cap_changed",
+            &before.login,
+            change,
+        )
+        .await;
+    }
     back_to_list(ListNotice::Edited, &before.login, id);
     Ok(())
 }
 
-/// Sets a new password chosen by the owner; the sub-user's sessions end.
+/// Sets a new password, typed or generated (`generate`), for the sub-user
+/// to replace at their next login; their sessions end.
 #[server(endpoint = "sub-accounts/reset-password")]
-pub async fn reset_sub_account_password(id: i64, password: String) -> Result<(), AppError> {
+pub async fn reset_sub_account_password(
+    id: i64,
+    #[server(default)] password: String,
+    #[server(default)] generate: Option<String>,
+) -> Result<(), AppError> {
     use ssr::*;
     let (viewer, account_id, state) = owner_account().await?;
     let target = sub_account(&state, account_id, id).await?;
-    let password = Password::parse(&password).map_err(|e| AppError::invalid("password", e))?;
+    let password = match generate {
+        Some(_) => crate::server::password::generate(),
+        None => Password::parse(&password).map_err(|e| AppError::invalid("password", e))?,
+    };
     let hash = state.passwords.hash(&password).await;
     found(repo::reset_password(&state.pool, account_id, id, &hash).await?)?;
+    if generate.is_some() {
+        remember_generated(&target.login, &password).await?;
+    }
     audit(
         &state,
         &viewer,
@@ -327,17 +491,37 @@ pub async fn delete_sub_account(id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A sub-account's access as saved, and, when asked, the ticks a preset
+/// (`preset`) or another sub-account (`copy_from`) would give it.
 #[server(endpoint = "sub-accounts/access")]
-pub async fn get_access(id: i64) -> Result<AccessOfSubAccount, AppError> {
+pub async fn get_access(
+    id: i64,
+    #[server(default)] preset: String,
+    #[server(default)] copy_from: String,
+) -> Result<AccessOfSubAccount, AppError> {
     use ssr::*;
     let (_, account_id, state) = owner_account().await?;
     let sub_account = repo::find(&state.pool, account_id, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let permissions = repo::permissions_of(&state.pool, sub_account.id).await?;
+    let proposed = proposal(&state, account_id, &preset, &copy_from).await?;
     Ok(AccessOfSubAccount {
         sub_account,
         permissions,
+        proposed,
+    })
+}
+
+/// The presets and the team, for the pickers of the create form and the
+/// Access page.
+#[server(endpoint = "sub-accounts/templates")]
+pub async fn get_access_templates() -> Result<AccessTemplates, AppError> {
+    use ssr::*;
+    let (_, account_id, state) = owner_account().await?;
+    Ok(AccessTemplates {
+        presets: crate::server::presets::all(&state.pool, account_id).await?,
+        team: repo::team(&state.pool, account_id).await?,
     })
 }
 
@@ -350,14 +534,7 @@ pub async fn save_access(
 ) -> Result<PermissionSet, AppError> {
     use ssr::*;
     let (viewer, account_id, state) = owner_account().await?;
-    let set = PermissionSet::from_keys(&permissions).map_err(AppError::Rejected)?;
-    if let Some((permission, required)) = set.missing_requirement() {
-        return Err(AppError::Rejected(format!(
-            "“{}” requires “{}”. Tick both, or neither.",
-            permission.label(),
-            required.label()
-        )));
-    }
+    let set = PermissionSet::from_ticked(&permissions).map_err(AppError::Rejected)?;
     let target = sub_account(&state, account_id, id).await?;
     let before = repo::permissions_of(&state.pool, id).await?;
     found(repo::save_permissions(&state.pool, account_id, id, set).await?)?;

@@ -5,7 +5,7 @@ use crate::{
     api::AppError,
     domain::{
         CompanyName, Email, FieldError, FormErrors, KeyName, Login, Money, Password, PersonName,
-        Phone,
+        Phone, SpendingCap,
     },
 };
 
@@ -54,10 +54,11 @@ pub enum Check {
     OptionalCompanyName,
     Euros,
     KeyName,
+    OptionalSpendingCap,
 }
 
 impl Check {
-    const ALL: [Check; 9] = [
+    const ALL: [Check; 10] = [
         Check::Login,
         Check::Password,
         Check::PersonName,
@@ -67,6 +68,7 @@ impl Check {
         Check::OptionalCompanyName,
         Check::Euros,
         Check::KeyName,
+        Check::OptionalSpendingCap,
     ];
 
     fn key(self) -> &'static str {
@@ -80,6 +82,7 @@ impl Check {
             Check::OptionalCompanyName => "company-name",
             Check::Euros => "euros",
             Check::KeyName => "key-name",
+            Check::OptionalSpendingCap => "spending-cap",
         }
     }
 
@@ -100,6 +103,7 @@ impl Check {
             Check::OptionalCompanyName => CompanyName::parse_optional(raw).map(drop),
             Check::Euros => Money::parse_euros(raw).map(drop),
             Check::KeyName => KeyName::parse(raw).map(drop),
+            Check::OptionalSpendingCap => SpendingCap::parse_optional(raw).map(drop),
         }
     }
 }

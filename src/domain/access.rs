@@ -6,6 +6,9 @@ use super::{Permission, Role, Viewer};
 pub enum Access {
     /// Any logged-in user.
     Authenticated,
+    /// Any logged-in user, even one whose password is temporary: changing
+    /// it is the one thing such a user may do.
+    PasswordChange,
     /// The provider's staff.
     Manager,
     /// An account owner whose account has "Can Add Subaccount" on.
@@ -20,8 +23,11 @@ pub enum Access {
 
 impl Access {
     pub fn allows(self, viewer: &Viewer) -> bool {
+        if viewer.must_change_password {
+            return self == Access::PasswordChange;
+        }
         match self {
-            Access::Authenticated => true,
+            Access::Authenticated | Access::PasswordChange => true,
             Access::Manager => viewer.role == Role::Manager,
             Access::SubAccounts => viewer.may_manage_sub_accounts(),
             Access::Owner => viewer.role == Role::Owner,

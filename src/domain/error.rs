@@ -17,6 +17,9 @@ pub enum AppError {
     InvalidCredentials,
     #[error("Access denied")]
     Forbidden,
+    /// The password was set by the account owner and must be changed first.
+    #[error("Choose your own password first: the one you logged in with was temporary.")]
+    PasswordChangeRequired,
     #[error("Not found")]
     NotFound,
     #[error("Please correct the highlighted fields.")]
@@ -38,7 +41,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::PasswordChangeRequired => 403,
             AppError::NotFound => 404,
             AppError::Invalid(_) | AppError::Rejected(_) => 422,
             AppError::TooManyRequests(_) => 429,

@@ -46,6 +46,12 @@ impl FormErrors {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Adds another form part's errors and kept values to these.
+    pub fn extend(&mut self, other: FormErrors) {
+        self.fields.extend(other.fields);
+        self.values.extend(other.values);
+    }
+
     /// Parses one field, recording its error; `None` when it was refused.
     pub fn check<T>(&mut self, field: &str, parsed: Result<T, FieldError>) -> Option<T> {
         parsed.map_err(|error| self.add(field, error)).ok()
@@ -71,7 +77,8 @@ pub struct ContactForm {
 }
 
 impl ContactForm {
-    pub fn parse(&self, errors: &mut FormErrors) -> Option<ContactDetails> {
+    /// Keeps what was typed, for the form shown again.
+    pub fn keep(&self, errors: &mut FormErrors) {
         for (field, value) in [
             ("name", &self.name),
             ("phone", &self.phone),
@@ -80,6 +87,10 @@ impl ContactForm {
         ] {
             errors.keep(field, value);
         }
+    }
+
+    pub fn parse(&self, errors: &mut FormErrors) -> Option<ContactDetails> {
+        self.keep(errors);
         let name = errors.check("name", PersonName::parse(&self.name));
         let phone = errors.check("phone", Phone::parse(&self.phone));
         let email = errors.check("email", Email::parse(&self.email));

@@ -115,6 +115,32 @@ impl Money {
     }
 }
 
+/// A sub-account's monthly spending cap: at least a cent, at most a million
+/// euros. An empty field means no cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpendingCap(Money);
+
+impl SpendingCap {
+    pub const MAX: Money = Money(1_000_000 * Money::PER_EURO);
+
+    pub fn parse_optional(raw: &str) -> Result<Option<Self>, super::FieldError> {
+        if raw.trim().is_empty() {
+            return Ok(None);
+        }
+        let amount = Money::parse_euros(raw)?;
+        if amount.0 <= 0 || amount > Self::MAX {
+            return Err(super::FieldError(
+                "A cap is from €0.01 to €1,000,000 a month; leave the field empty for none.",
+            ));
+        }
+        Ok(Some(Self(amount)))
+    }
+
+    pub fn money(self) -> Money {
+        self.0
+    }
+}
+
 /// `66944` as `66,944`: counts and amounts with thousands separators.
 pub fn group_thousands(n: i64) -> String {
     if n < 0 {
@@ -140,6 +166,26 @@ impl fmt::Display for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_spending_cap_is_empty_or_a_positive_amount_up_to_a_million() {
+        assert_eq!(SpendingCap::parse_optional("  "), Ok(None));
+        assert_eq!(
+            SpendingCap::parse_optional("200")
+                .unwrap()
+                .map(SpendingCap::money),
+            Some(Money::euros(200))
+        );
+        assert_eq!(
+            SpendingCap::parse_optional("1,000,000.00")
+                .unwrap()
+                .map(SpendingCap::money),
+            Some(SpendingCap::MAX)
+        );
+        for refused in ["0", "0.00", "1000000.01", "-5", "lots", "1,000"] {
+            assert!(SpendingCap::parse_optional(refused).is_err(), "{refused}");
+        }
+    }
 
     #[test]
     fn parses_typed_euros() {

@@ -263,6 +263,21 @@ impl PermissionSet {
         Ok(set)
     }
 
+    /// Parses the ticked boxes of a form: unknown keys, or a permission
+    /// ticked without what it requires, are refused with the reason. The
+    /// server never widens what was asked.
+    pub fn from_ticked<S: AsRef<str>>(keys: &[S]) -> Result<Self, String> {
+        let set = Self::from_keys(keys)?;
+        match set.missing_requirement() {
+            Some((permission, required)) => Err(format!(
+                "“{}” requires “{}”. Tick both, or neither.",
+                permission.label(),
+                required.label()
+            )),
+            None => Ok(set),
+        }
+    }
+
     /// The first granted permission whose requirement is missing.
     pub fn missing_requirement(self) -> Option<(Permission, Permission)> {
         self.iter()

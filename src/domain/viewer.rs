@@ -53,6 +53,9 @@ pub struct Viewer {
     pub balance: Option<Money>,
     /// The account's time zone (UTC for managers), in which times are shown.
     pub zone: Zone,
+    /// The password was set by the account owner: until the user chooses
+    /// their own, nothing but changing it is allowed.
+    pub must_change_password: bool,
 }
 
 impl Viewer {

@@ -8,7 +8,7 @@ use crate::{
         form::{form_errors, Check, Field, FormError, SubmitButton},
         guard::Guarded,
     },
-    domain::Access,
+    domain::{Access, Viewer},
 };
 
 /// Every user, sub-users included, may change their own password.
@@ -16,7 +16,7 @@ use crate::{
 pub fn ChangePasswordPage() -> impl IntoView {
     view! {
         <Title text="Change password" />
-        <Guarded access=Access::Authenticated>
+        <Guarded access=Access::PasswordChange>
             <ChangePasswordForm />
         </Guarded>
     }
@@ -28,8 +28,20 @@ fn ChangePasswordForm() -> impl IntoView {
     let errors = form_errors(action);
     let query = use_query_map();
     let saved = move || query.read().get("changed").is_some();
+    let first = use_context::<Viewer>().is_some_and(|viewer| viewer.must_change_password);
     view! {
-        <header class="page-header"><h1>"Change password"</h1></header>
+        {if first {
+            view! {
+                <header class="page-header">
+                    <div>
+                        <h1>"Change your password"</h1>
+                        <p class="lead">"The password you logged in with was set for you, so it is temporary. Choose your own to open the portal: until then, nothing else is available."</p>
+                    </div>
+                </header>
+            }.into_any()
+        } else {
+            view! { <header class="page-header"><h1>"Change password"</h1></header> }.into_any()
+        }}
         <section class="card form-card">
             <ActionForm action>
                 <FormError action />

@@ -365,6 +365,7 @@ mod tests {
             permissions,
             balance: None,
             zone: Default::default(),
+            must_change_password: false,
         }
     }
 

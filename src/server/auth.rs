@@ -66,6 +66,8 @@ struct UserRow {
     password_hash: String,
     session_epoch: i64,
     timezone: Option<String>,
+    #[sqlx(try_from = "IntFlag")]
+    password_temporary: bool,
 }
 
 /// The user with their account's name and option, selected by `$condition`.
@@ -74,7 +76,7 @@ macro_rules! select_user {
         concat!(
             "SELECT u.id, u.login, u.name, u.role, u.account_id, a.name AS account_name, ",
             "COALESCE(a.can_add_subaccount, 0) AS can_add_subaccount, a.balance, ",
-            "u.disabled, u.password_hash, u.session_epoch, a.timezone ",
+            "u.disabled, u.password_hash, u.session_epoch, a.timezone, u.password_temporary ",
             "FROM users u LEFT JOIN accounts a ON a.id = u.account_id WHERE ",
             $condition
         )
@@ -123,6 +125,7 @@ async fn session_user(pool: &Pool, row: UserRow) -> Result<SessionUser, sqlx::Er
             permissions,
             balance,
             zone: super::zone::zone(row.timezone.as_deref().unwrap_or("UTC")),
+            must_change_password: row.password_temporary,
         },
     })
 }

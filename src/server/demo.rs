@@ -1,7 +1,6 @@
 //! `sms-portal demo`: a believable account to look around in.
 
 use crate::server::db::Pool;
-use rand::{distributions::Alphanumeric, Rng};
 
 use super::{demo_volume, password::Passwords, sub_accounts, users};
 
@@ -11,11 +10,7 @@ use crate::domain::{ContactForm, Login, NewUser, Password, Permission, Permissio
 
 /// A fresh random password; no fixed password exists anywhere.
 fn generate_password() -> String {
-    rand::thread_rng()
-        .sample_iter(&Alphanumeric)
-        .take(20)
-        .map(char::from)
-        .collect()
+    super::password::generate().expose().to_owned()
 }
 
 fn contact(name: &str, phone: &str, email: &str, company: &str) -> ContactForm {
@@ -119,9 +114,13 @@ pub async fn seed(pool: &Pool, passwords: &Passwords) -> Result<(), String> {
             &contact(name, phone, email, "Northwind Retail"),
         )
         .map_err(|e| format!("{e:?}"))?;
-        let id = sub_accounts::create(pool, passwords, account_id, &user)
+        let id = sub_accounts::create(pool, passwords, account_id, &user, None)
             .await
             .map_err(fail)?;
+        // The demo's team chose their own passwords long ago.
+        users::mark_password_own(pool, id)
+            .await
+            .map_err(|e| e.to_string())?;
         let grants: PermissionSet = grants.iter().copied().collect();
         sub_accounts::save_permissions(pool, account_id, id, grants)
             .await

@@ -36,6 +36,8 @@ pub async fn require(access: Access) -> Result<Viewer, AppError> {
     let viewer = viewer().await?.ok_or(AppError::Unauthenticated)?;
     if access.allows(&viewer) {
         Ok(viewer)
+    } else if viewer.must_change_password {
+        Err(AppError::PasswordChangeRequired)
     } else {
         tracing::warn!(user = viewer.user_id, ?access, "authorization refused");
         let path = use_context::<http::request::Parts>()
@@ -64,6 +66,9 @@ pub async fn route_viewer(
         .ok_or(AppError::Unauthenticated)?;
     if access.allows(&viewer) {
         return Ok(viewer);
+    }
+    if viewer.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
     }
     tracing::warn!(user = viewer.user_id, ?access, "authorization refused");
     let entry = super::audit::Entry::by(&viewer, "access_refused")

@@ -6,6 +6,19 @@ use std::sync::{Arc, Mutex};
 
 use crate::domain::Password;
 
+/// A strong random password for someone else to use: 20 letters and
+/// digits (about 119 bits) from the thread's cryptographic generator,
+/// easy to copy and to type.
+pub fn generate() -> Password {
+    use rand::{distributions::Alphanumeric, Rng};
+    let raw: String = rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(20)
+        .map(char::from)
+        .collect();
+    Password::parse(&raw).expect("20 letters and digits make a valid password")
+}
+
 /// argon2id hashing off the async runtime, on a few dedicated threads of
 /// the lowest CPU priority. Each hash takes ~19 MiB and tens of
 /// milliseconds: the threads bound how many run at once (a burst of logins

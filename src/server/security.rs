@@ -10,6 +10,9 @@ use axum::{
 use super::auth::AuthSession;
 use crate::domain::login_then;
 
+/// The page where users change their own password.
+pub const CHANGE_PASSWORD: &str = "/account/password";
+
 /// The session key holding the Unix time of the login.
 pub const LOGGED_IN_AT: &str = "logged_in_at";
 /// The session key holding the Unix time its idle expiry last moved.
@@ -71,13 +74,25 @@ pub async fn session_lifetime(
 /// Each page's guard decides the same while rendering, but a redirect set
 /// there was, rarely, lost: the visitor saw an empty page instead of the
 /// login. Server functions (`/api/…`) answer for themselves.
+///
+/// A user whose password the account owner set is sent to the change form
+/// the same way: no other page would open for them.
 pub async fn login_first(auth: AuthSession, request: Request<Body>, next: Next) -> Response {
     let path = request.uri().path();
     let page = matches!(*request.method(), Method::GET | Method::HEAD)
         && path != "/login"
         && !path.starts_with("/api/");
-    if auth.user.is_some() || !page {
-        return next.run(request).await;
+    match &auth.user {
+        _ if !page => return next.run(request).await,
+        Some(user) if user.viewer.must_change_password && path != CHANGE_PASSWORD => {
+            return (
+                StatusCode::FOUND,
+                [(header::LOCATION, HeaderValue::from_static(CHANGE_PASSWORD))],
+            )
+                .into_response();
+        }
+        Some(_) => return next.run(request).await,
+        None => {}
     }
     let here = request
         .uri()

@@ -42,7 +42,11 @@ pub async fn compose_options(pool: &Pool, account_id: i64) -> Result<ComposeChoi
     .bind(account_id)
     .fetch_all(pool)
     .await?;
-    Ok(ComposeChoices { senders, lists })
+    Ok(ComposeChoices {
+        senders,
+        lists,
+        cap: None,
+    })
 }
 
 pub async fn balance(pool: &Pool, account_id: i64) -> Result<Money, sqlx::Error> {
@@ -458,7 +462,15 @@ impl By {
 pub enum SendRefusal {
     NothingToSend,
     AlreadySent,
-    InsufficientFunds { cost: Money, balance: Money },
+    InsufficientFunds {
+        cost: Money,
+        balance: Money,
+    },
+    /// The sender's monthly spending cap would be passed.
+    OverCap {
+        cost: Money,
+        cap: super::spending::CapUse,
+    },
     Database(sqlx::Error),
 }
 
@@ -480,6 +492,10 @@ impl From<SendRefusal> for AppError {
             // No balance in the message: the sender may lack "Can See Finance".
             SendRefusal::InsufficientFunds { cost, .. } => AppError::Rejected(format!(
                 "The account's balance does not cover this campaign ({cost}). Nothing was sent: top up first, or ask the account owner to."
+            )),
+            SendRefusal::OverCap { cost, cap } => AppError::Rejected(format!(
+                "This campaign ({cost}) would pass your monthly spending cap: {} of {} spent this month. Nothing was sent: send to fewer recipients, or ask the account owner to raise the cap.",
+                cap.spent, cap.cap
             )),
             SendRefusal::Database(error) => error.into(),
         }
@@ -582,6 +598,18 @@ async fn send_with(
             balance: balance(pool, account_id).await?,
         });
     };
+    // Checked under the account's row lock, taken by the charge above: the
+    // account's other sends wait, so together they cannot pass the cap.
+    if let Some(user_id) = user_id {
+        if let Some(cap) = super::spending::cap_use(&mut tx, user_id).await? {
+            if cap.spent.0 + plan.cost.0 > cap.cap.0 {
+                return Err(SendRefusal::OverCap {
+                    cost: plan.cost,
+                    cap,
+                });
+            }
+        }
+    }
     let now = db::now();
     let blocked = (plan.stop_listed.len() + plan.no_route.len()) as i64;
     let campaign: i64 = sqlx::query_scalar(

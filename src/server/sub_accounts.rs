@@ -12,32 +12,41 @@ use crate::{
         sub_accounts::{SubAccount, SubAccountSort, SUB_ACCOUNTS_PER_PAGE},
         Page,
     },
-    domain::{ContactDetails, NewUser, Permission, PermissionSet},
+    domain::{ContactDetails, NewUser, Permission, PermissionSet, SpendingCap},
 };
 
-const COLUMNS: &str = "id, login, name, phone, email, company, disabled, last_login_at, created_at, \
+const COLUMNS: &str = "id, login, name, phone, email, company, disabled, last_login_at, created_at, monthly_cap, \
     (SELECT COALESCE(string_agg(permission, ','), '') FROM user_permissions p WHERE p.user_id = users.id) AS granted";
 const FROM: &str = "users WHERE role = 'sub' AND account_id = $1";
 
-/// One page of an account's sub-accounts; a page past the end is the last.
+/// One page of an account's sub-accounts, with what each spent since
+/// `month_start`; a page past the end is the last.
 pub async fn page(
     pool: &Pool,
     account_id: i64,
     sort: SubAccountSort,
     descending: bool,
     page: i64,
+    month_start: &str,
 ) -> Result<Page<SubAccount>, sqlx::Error> {
     let dir = if descending { "DESC" } else { "ASC" };
     let order = format!("{} {dir}, id {dir}", sort.order_by());
     let args = [Arg::Id(Some(account_id))];
-    page_of(
+    let mut page: Page<SubAccount> = page_of(
         pool,
         (COLUMNS, FROM, &order),
         &args,
         page,
         SUB_ACCOUNTS_PER_PAGE,
     )
-    .await
+    .await?;
+    let ids: Vec<i64> = page.items.iter().map(|row| row.id).collect();
+    for (user_id, spent) in super::spending::spent_since(pool, &ids, month_start).await? {
+        if let Some(row) = page.items.iter_mut().find(|row| row.id == user_id) {
+            row.spent_this_month = spent;
+        }
+    }
+    Ok(page)
 }
 
 pub async fn find(
@@ -57,13 +66,14 @@ pub async fn create(
     passwords: &Passwords,
     account_id: i64,
     user: &NewUser,
+    cap: Option<SpendingCap>,
 ) -> Result<i64, CreateError> {
     super::users::ensure_login_free(pool, user.login.as_str()).await?;
     let hash = passwords.hash(&user.password).await;
     let contact = &user.contact;
     sqlx::query_scalar(
-        "INSERT INTO users (account_id, role, login, password_hash, name, phone, email, company) \
-         VALUES ($1, 'sub', $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO users (account_id, role, login, password_hash, name, phone, email, company, password_temporary, monthly_cap) \
+         VALUES ($1, 'sub', $2, $3, $4, $5, $6, $7, 1, $8) RETURNING id",
     )
     .bind(account_id)
     .bind(user.login.as_str())
@@ -72,6 +82,7 @@ pub async fn create(
     .bind(contact.phone.as_str())
     .bind(contact.email.as_str())
     .bind(contact.company.as_ref().map(|c| c.as_str()))
+    .bind(cap.map(|cap| cap.money().0))
     .fetch_one(pool)
     .await
     .map_err(|e| login_conflict(e, user.login.as_str()))
@@ -88,9 +99,10 @@ pub async fn update(
     account_id: i64,
     id: i64,
     contact: &ContactDetails,
+    cap: Option<SpendingCap>,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(&format!(
-        "UPDATE users SET name = $3, phone = $4, email = $5, company = $6 {WHERE_SUB}"
+        "UPDATE users SET name = $3, phone = $4, email = $5, company = $6, monthly_cap = $7 {WHERE_SUB}"
     ))
     .bind(account_id)
     .bind(id)
@@ -98,12 +110,14 @@ pub async fn update(
     .bind(contact.phone.as_str())
     .bind(contact.email.as_str())
     .bind(contact.company.as_ref().map(|c| c.as_str()))
+    .bind(cap.map(|cap| cap.money().0))
     .execute(pool)
     .await
     .map(changed_one)
 }
 
-/// Sets a new password and ends the sub-user's open sessions.
+/// Sets a new password and ends the sub-user's open sessions. Set by the
+/// owner, it is temporary: the sub-user chooses their own at the next login.
 pub async fn reset_password(
     pool: &Pool,
     account_id: i64,
@@ -111,7 +125,7 @@ pub async fn reset_password(
     hash: &str,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query(&format!(
-        "UPDATE users SET password_hash = $3, session_epoch = session_epoch + 1 {WHERE_SUB}"
+        "UPDATE users SET password_hash = $3, password_temporary = 1, session_epoch = session_epoch + 1 {WHERE_SUB}"
     ))
     .bind(account_id)
     .bind(id)
@@ -217,5 +231,16 @@ pub async fn team_size(pool: &Pool, account_id: i64) -> Result<(i64, i64), sqlx:
     )
     .bind(account_id)
     .fetch_one(pool)
+    .await
+}
+
+/// Every sub-account of the account, (id, login) by login: whom access can
+/// be copied from.
+pub async fn team(pool: &Pool, account_id: i64) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "SELECT id, login FROM {FROM} ORDER BY lower(login), id"
+    ))
+    .bind(account_id)
+    .fetch_all(pool)
     .await
 }

@@ -192,15 +192,27 @@ pub async fn password_hash(pool: &Pool, user_id: i64) -> Result<Option<String>, 
         .await
 }
 
-/// Sets a new password hash and ends every open session of the user.
+/// Sets the password the user chose and ends every open session of theirs;
+/// a temporary password is temporary no more.
 pub async fn set_password_hash(pool: &Pool, user_id: i64, hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE users SET password_hash = $2, session_epoch = session_epoch + 1 WHERE id = $1",
+        "UPDATE users SET password_hash = $2, password_temporary = 0, session_epoch = session_epoch + 1 WHERE id = $1",
     )
     .bind(user_id)
     .bind(hash)
     .execute(pool)
     .await?;
+    Ok(())
+}
+
+/// Marks the user's password as chosen by themselves, so it is not
+/// changed at the next login (demo data and tests, whose people chose
+/// theirs long ago).
+pub async fn mark_password_own(pool: &Pool, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_temporary = 0 WHERE id = $1")
+        .bind(user_id)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 

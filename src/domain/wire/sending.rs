@@ -28,6 +28,16 @@ pub struct ListChoice {
 pub struct ComposeChoices {
     pub senders: Vec<String>,
     pub lists: Vec<ListChoice>,
+    /// The sender's monthly spending cap and what they spent of it this
+    /// month, when the account owner set one.
+    pub cap: Option<CapUse>,
+}
+
+/// A monthly spending cap and what was spent of it this month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CapUse {
+    pub cap: crate::domain::Money,
+    pub spent: crate::domain::Money,
 }
 
 /// A campaign as its author composed it, before anything is checked.

@@ -4,7 +4,7 @@ use crate::domain::PermissionSet;
 use serde::{Deserialize, Serialize};
 
 /// A sub-account as its owner sees it (never its password hash).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct SubAccount {
     pub id: i64,
@@ -19,6 +19,12 @@ pub struct SubAccount {
     pub created_at: String,
     /// The granted permissions' keys, comma-separated.
     pub granted: String,
+    /// The monthly spending cap, in units of 0.0001 EUR; `None`: no cap.
+    pub monthly_cap: Option<i64>,
+    /// What they spent this calendar month (in the account's zone), net of
+    /// refunds; filled in for the list's rows.
+    #[cfg_attr(feature = "ssr", sqlx(default))]
+    pub spent_this_month: i64,
 }
 
 impl SubAccount {
@@ -100,5 +106,34 @@ pub const SUB_ACCOUNTS_PER_PAGE: i64 = 20;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessOfSubAccount {
     pub sub_account: SubAccount,
+    /// As saved.
     pub permissions: PermissionSet,
+    /// A preset applied or another sub-account's access copied, not yet saved.
+    pub proposed: Option<Proposal>,
+}
+
+/// Ticks the Access page proposes instead of the saved ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    /// "Preset “Sender”" or "anna's access": where the ticks come from.
+    pub source: String,
+    pub permissions: PermissionSet,
+}
+
+/// What a sub-account's access can start from: the presets, and the
+/// other members of the team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessTemplates {
+    /// The built-in presets first, then the owner's own.
+    pub presets: Vec<crate::domain::Preset>,
+    /// Every sub-account, by login: (id, login).
+    pub team: Vec<(i64, String)>,
+}
+
+/// A password the server generated for a sub-account, shown to the owner
+/// once, on the page the form lands back on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneratedPassword {
+    pub login: String,
+    pub password: String,
 }

@@ -70,6 +70,11 @@ fn BulkSms() -> impl IntoView {
                         // so the fields and their counter always agree.
                         let draft = review.as_ref().map(|r| r.draft.clone()).unwrap_or_default();
                         view! {
+                            {options.cap.map(|cap| view! {
+                                <p class="status info spending-cap">
+                                    {format!("Your monthly spending cap: {} of {} spent this month.", cap.spent, cap.cap)}
+                                </p>
+                            })}
                             <Workspace>
                                 <ComposeForm draft options action=review_action />
                                 {review.map(|review| view! { <ReviewPanel review send /> })}

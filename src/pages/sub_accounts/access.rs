@@ -4,7 +4,9 @@ use leptos_router::hooks::use_query_map;
 
 use super::route_id;
 use crate::{
-    api::sub_accounts::{get_access, AccessOfSubAccount, SaveAccess},
+    api::sub_accounts::{
+        get_access, get_access_templates, AccessOfSubAccount, AccessTemplates, SaveAccess,
+    },
     components::{
         form::{FormError, SubmitButton},
         guard::{set_status, Guarded},
@@ -26,13 +28,25 @@ pub fn AccessPage() -> impl IntoView {
 #[component]
 fn AccessLoader() -> impl IntoView {
     let id = route_id();
-    let access = Resource::new(move || id.get(), get_access);
+    let query = use_query_map();
+    let asked = move || {
+        let q = query.read();
+        (
+            id.get(),
+            q.get("preset").unwrap_or_default(),
+            q.get("copy_from").unwrap_or_default(),
+        )
+    };
+    let access = Resource::new(asked, |(id, preset, copy_from)| {
+        get_access(id, preset, copy_from)
+    });
+    let templates = Resource::new(|| (), |_| get_access_templates());
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match access.await {
-                    Ok(access) => view! { <AccessForm access /> }.into_any(),
-                    Err(error) => {
+                match (access.await, templates.await) {
+                    (Ok(access), Ok(templates)) => view! { <AccessForm access templates /> }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => {
                         set_status(error.status());
                         view! {
                             <section class="card notice">
@@ -85,8 +99,53 @@ fn explain(clicked: Permission, before: PermissionSet, after: PermissionSet) -> 
     }
 }
 
+/// "Apply preset" and "Copy": plain GET forms back to this page, which then
+/// proposes those ticks; nothing is saved until Save.
 #[component]
-fn AccessForm(access: AccessOfSubAccount) -> impl IntoView {
+fn TemplatePickers(templates: AccessTemplates, id: i64, chosen: (String, String)) -> impl IntoView {
+    let (chosen_preset, chosen_copy) = chosen;
+    let others: Vec<(i64, String)> = templates
+        .team
+        .into_iter()
+        .filter(|(other, _)| *other != id)
+        .collect();
+    view! {
+        <div class="template-pickers card">
+            <form method="get" class="inline-fields">
+                <div class="field">
+                    <label for="preset">"Preset"</label>
+                    <select id="preset" name="preset" required>
+                        <option value="">"Choose a preset…"</option>
+                        {templates.presets.into_iter().map(|preset| {
+                            let key = preset.reference().key();
+                            let selected = key == chosen_preset;
+                            let label = if preset.is_built_in() { format!("{} (built-in)", preset.name) } else { preset.name.clone() };
+                            view! { <option value=key selected=selected>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="btn">"Apply preset"</button>
+            </form>
+            <form method="get" class="inline-fields">
+                <div class="field">
+                    <label for="copy_from">"Copy from"</label>
+                    <select id="copy_from" name="copy_from" required>
+                        <option value="">"Choose a sub-account…"</option>
+                        {others.into_iter().map(|(other, login)| {
+                            let selected = other.to_string() == chosen_copy;
+                            view! { <option value=other selected=selected>{login}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="btn">"Copy"</button>
+            </form>
+            <a class="link-quiet" href="/settings/sub-accounts/presets">"Manage presets"</a>
+        </div>
+    }
+}
+
+#[component]
+fn AccessForm(access: AccessOfSubAccount, templates: AccessTemplates) -> impl IntoView {
     let action = ServerAction::<SaveAccess>::new();
     let query = use_query_map();
     let saved = move || match action.value().get() {
@@ -94,6 +153,17 @@ fn AccessForm(access: AccessOfSubAccount) -> impl IntoView {
         None => query.read().get("saved").is_some(),
     };
     let sub = access.sub_account;
+    let chosen = {
+        let q = query.read_untracked();
+        (
+            q.get("preset").unwrap_or_default(),
+            q.get("copy_from").unwrap_or_default(),
+        )
+    };
+    let shown = access
+        .proposed
+        .as_ref()
+        .map_or(access.permissions, |p| p.permissions);
     view! {
         <header class="page-header">
             <div>
@@ -105,11 +175,17 @@ fn AccessForm(access: AccessOfSubAccount) -> impl IntoView {
             </div>
             <a href="/settings/sub-accounts" class="btn ghost">"Back to Sub Accounts"</a>
         </header>
+        <TemplatePickers templates id=sub.id chosen />
+        {access.proposed.map(|proposed| view! {
+            <p role="status" class="status info">
+                {format!("{} applied: the boxes below show it. Review them, then Save; nothing changes until you do.", proposed.source)}
+            </p>
+        })}
         <ActionForm action attr:class="access-form">
             <input type="hidden" name="id" value=sub.id />
             <FormError action />
             <PermissionRules>
-                <PermissionGrid granted=access.permissions />
+                <PermissionGrid granted=shown saved=access.permissions />
             </PermissionRules>
             <div class="form-actions sticky">
                 <SubmitButton label="Save" />
@@ -119,11 +195,22 @@ fn AccessForm(access: AccessOfSubAccount) -> impl IntoView {
     }
 }
 
-/// The permission checkboxes, as the server renders them: ticked as saved.
+/// The permission checkboxes, as the server renders them: ticked as
+/// `granted`; `saved` (the grants as stored, when they differ) tells the
+/// browser what leaving would lose.
 #[component]
-fn PermissionGrid(granted: PermissionSet) -> impl IntoView {
+pub fn PermissionGrid(
+    granted: PermissionSet,
+    #[prop(optional)] saved: Option<PermissionSet>,
+) -> impl IntoView {
+    let saved = saved.unwrap_or(granted);
+    let saved_keys = saved
+        .iter()
+        .map(Permission::key)
+        .collect::<Vec<_>>()
+        .join(",");
     view! {
-        <div class="permission-grid">
+        <div class="permission-grid" data-saved=saved_keys>
             {Category::ALL.into_iter().map(|category| view! {
                 <fieldset class="card permission-group">
                     <legend>{category.label()}</legend>
@@ -159,7 +246,7 @@ fn PermissionGrid(granted: PermissionSet) -> impl IntoView {
 /// says so; leaving with ticks not yet saved asks first. It reads and ticks
 /// the checkboxes the server rendered (no props: CLIENT.md).
 #[island]
-fn PermissionRules(children: Children) -> impl IntoView {
+pub fn PermissionRules(children: Children) -> impl IntoView {
     let grid = NodeRef::<leptos::html::Div>::new();
     let note = RwSignal::new(None::<String>);
     // As saved (read once the island is live), and as ticked now.
@@ -167,9 +254,8 @@ fn PermissionRules(children: Children) -> impl IntoView {
     let ticked = RwSignal::new(None::<PermissionSet>);
     Effect::new(move || {
         if let Some(grid) = grid.get() {
-            let set = boxes::read(&grid);
-            saved.set(Some(set));
-            ticked.set(Some(set));
+            ticked.set(Some(boxes::read(&grid)));
+            saved.set(Some(boxes::saved(&grid)));
         }
     });
     warn_before_leaving(Signal::derive(move || ticked.get() != saved.get()));
@@ -227,6 +313,17 @@ mod boxes {
             }
         });
         set
+    }
+
+    /// The permissions as stored, which the server wrote beside the boxes.
+    pub fn saved(grid: &Element) -> PermissionSet {
+        let keys = grid
+            .query_selector("[data-saved]")
+            .ok()
+            .flatten()
+            .and_then(|list| list.get_attribute("data-saved"))
+            .unwrap_or_default();
+        keys.split(',').filter_map(Permission::from_key).collect()
     }
 
     /// Ticks exactly `set`.

@@ -5,37 +5,44 @@ use leptos_router::components::A;
 use super::route_id;
 use crate::{
     api::sub_accounts::{
-        get_sub_account, CreateSubAccount, DeleteSubAccount, ResetSubAccountPassword, SubAccount,
-        UpdateSubAccount,
+        get_access_templates, get_sub_account, CreateSubAccount, DeleteSubAccount,
+        ResetSubAccountPassword, SubAccount, UpdateSubAccount,
     },
     components::{
         form::{form_errors, Check, Field, FormError, SubmitButton},
         guard::Guarded,
     },
-    domain::{Access, FormErrors},
+    domain::{Access, FormErrors, Money},
 };
 
-const PASSWORD_HELP: &str = "12 to 128 characters. Share it with the person privately.";
+const PASSWORD_HELP: &str = "12 to 128 characters. Share it with the person privately: they choose their own at their first login.";
+
+/// Sets a strong random password instead of the typed one; the list shows
+/// it once. A submit button, so it works without JavaScript; the other
+/// fields are still checked, by the server.
+#[component]
+fn GeneratePassword() -> impl IntoView {
+    view! {
+        <div class="field generate-password">
+            <button type="submit" name="generate" value="1" formnovalidate class="btn" aria-describedby="generate-help">
+                "Generate password"
+            </button>
+            <p class="help" id="generate-help">"Or let us choose a strong one: it is set at once and shown to you only once, to copy."</p>
+        </div>
+    }
+}
 
 /// The fields of a person's login, in the order of the product's form.
 #[component]
 pub fn ContactFields(
     #[prop(into)] errors: Signal<Option<FormErrors>>,
     #[prop(optional)] with_login: bool,
+    /// Offers "Generate password" beside the password (sub-accounts only).
+    #[prop(optional)]
+    generate: bool,
     #[prop(optional)] initial: Option<SubAccount>,
 ) -> impl IntoView {
-    let initial = initial.unwrap_or(SubAccount {
-        id: 0,
-        login: String::new(),
-        name: String::new(),
-        phone: String::new(),
-        email: String::new(),
-        company: None,
-        disabled: false,
-        last_login_at: None,
-        created_at: String::new(),
-        granted: String::new(),
-    });
+    let initial = initial.unwrap_or_default();
     view! {
         {with_login.then(|| view! {
             <Field label="Login" name="login" errors required=true autocomplete="off"
@@ -43,6 +50,7 @@ pub fn ContactFields(
                 check=Check::Login />
             <Field label="Password" name="password" kind="password" errors required=true autocomplete="new-password"
                 help=PASSWORD_HELP check=Check::Password />
+            {generate.then(|| view! { <GeneratePassword /> })}
         })}
         <Field label="Name" name="name" errors required=true initial=initial.name autocomplete="off"
             help="First and last name." check=Check::PersonName />
@@ -52,6 +60,72 @@ pub fn ContactFields(
             check=Check::Email />
         <Field label="Company name (optional)" name="company" errors initial=initial.company.unwrap_or_default()
             autocomplete="off" check=Check::OptionalCompanyName />
+    }
+}
+
+/// The optional monthly spending cap of a sub-account's sending.
+#[component]
+fn CapField(
+    #[prop(into)] errors: Signal<Option<FormErrors>>,
+    initial: Option<i64>,
+) -> impl IntoView {
+    let initial = initial.map(|cap| Money(cap).plain()).unwrap_or_default();
+    view! {
+        <Field label="Monthly spending cap (€)" name="monthly_cap" errors initial autocomplete="off"
+            help="What they may send for in a calendar month, e.g. 200. Leave empty for no cap: then only the balance limits them."
+            check=Check::OptionalSpendingCap />
+    }
+}
+
+/// What a new sub-account's access starts from: a preset, or another
+/// sub-account's access, applied when the form is saved.
+#[component]
+fn StartingAccess(#[prop(into)] errors: Signal<Option<FormErrors>>) -> impl IntoView {
+    let templates = Resource::new(|| (), |_| get_access_templates());
+    let kept = move |field: &str| {
+        errors
+            .get_untracked()
+            .and_then(|e| e.value(field).map(str::to_owned))
+            .unwrap_or_default()
+    };
+    let (kept_preset, kept_copy) = (kept("preset"), kept("copy_from"));
+    view! {
+        <Suspense>
+            {move || {
+                let (kept_preset, kept_copy) = (kept_preset.clone(), kept_copy.clone());
+                Suspend::new(async move {
+                    templates.await.ok().map(|templates| view! {
+                        <fieldset class="starting-access">
+                            <legend>"Starting access"</legend>
+                            <p class="help">"Without either, the sub-account starts with no permissions. You can change them under “Manage access” at any time."</p>
+                            <div class="inline-fields">
+                                <div class="field">
+                                    <label for="preset">"Preset"</label>
+                                    <select id="preset" name="preset">
+                                        <option value="">"None"</option>
+                                        {templates.presets.into_iter().map(|preset| {
+                                            let key = preset.reference().key();
+                                            let selected = key == kept_preset;
+                                            view! { <option value=key selected=selected>{preset.name}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <div class="field">
+                                    <label for="copy_from">"Copy from"</label>
+                                    <select id="copy_from" name="copy_from">
+                                        <option value="">"Nobody"</option>
+                                        {templates.team.into_iter().map(|(id, login)| {
+                                            let selected = id.to_string() == kept_copy;
+                                            view! { <option value=id selected=selected>{login}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                            </div>
+                        </fieldset>
+                    })
+                })
+            }}
+        </Suspense>
     }
 }
 
@@ -79,7 +153,9 @@ fn CreateForm() -> impl IntoView {
         <section class="card form-card">
             <ActionForm action>
                 <FormError action />
-                <ContactFields errors with_login=true />
+                <ContactFields errors with_login=true generate=true />
+                <CapField errors initial=None />
+                <StartingAccess errors />
                 <FormActions />
             </ActionForm>
         </section>
@@ -150,7 +226,8 @@ fn EditForm(sub_account: SubAccount) -> impl IntoView {
             <ActionForm action>
                 <FormError action />
                 <input type="hidden" name="id" value=sub_account.id />
-                <ContactFields errors initial=sub_account />
+                <ContactFields errors initial=sub_account.clone() />
+                <CapField errors initial=sub_account.monthly_cap />
                 <FormActions />
             </ActionForm>
         </section>
@@ -185,6 +262,7 @@ fn ResetForm(sub_account: SubAccount) -> impl IntoView {
                 <input type="hidden" name="id" value=sub_account.id />
                 <Field label="New password" name="password" kind="password" errors required=true autocomplete="new-password"
                     help=PASSWORD_HELP check=Check::Password />
+                <GeneratePassword />
                 <FormActions />
             </ActionForm>
         </section>

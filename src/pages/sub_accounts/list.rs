@@ -4,11 +4,11 @@ use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
     api::sub_accounts::{
-        list_sub_accounts, ListNotice, SetSubAccountEnabled, SignOutSubAccount, SubAccount,
-        SubAccountSort,
+        list_sub_accounts, take_generated_password, GeneratedPassword, ListNotice,
+        SetSubAccountEnabled, SignOutSubAccount, SubAccount, SubAccountSort,
     },
     components::{form::FormError, guard::Guarded, table::short_time},
-    domain::{group_thousands, Access, Category, Login, Permission},
+    domain::{group_thousands, Access, Category, Login, Money, Permission},
 };
 
 #[component]
@@ -47,11 +47,15 @@ fn SubAccountsList() -> impl IntoView {
                 <h1>"Sub Accounts"</h1>
                 <p class="lead">"Logins for the people on your team, each with only the permissions they need."</p>
             </div>
-            <A href="/settings/sub-accounts/new" attr:class="btn primary">"Create"</A>
+            <div class="header-actions">
+                <A href="/settings/sub-accounts/presets" attr:class="btn ghost">"Presets"</A>
+                <A href="/settings/sub-accounts/new" attr:class="btn primary">"Create"</A>
+            </div>
         </header>
         <FormError action=set_enabled />
         <FormError action=sign_out />
         <Notice />
+        <ShownOnce />
         <section class="card table-card has-menus">
             <Transition fallback=|| view! { <p class="loading">"Loading sub-accounts…"</p> }>
                 {move || Suspend::new(async move {
@@ -115,6 +119,34 @@ fn Notice() -> impl IntoView {
     }
 }
 
+/// The password just generated for a sub-account: this once.
+#[component]
+fn ShownOnce() -> impl IntoView {
+    let generated = Resource::new(|| (), |_| take_generated_password());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                generated.await.ok().flatten().map(|generated| view! { <GeneratedPasswordCard generated /> })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn GeneratedPasswordCard(generated: GeneratedPassword) -> impl IntoView {
+    view! {
+        <section class="card notice" aria-labelledby="generated-title">
+            <h2 id="generated-title">{format!("Password for {}", generated.login)}</h2>
+            <div class="field">
+                <label for="generated-password">"Generated password"</label>
+                <input id="generated-password" class="mono" type="text" readonly value=generated.password
+                    aria-describedby="generated-password-help" />
+                <p class="help" id="generated-password-help">"Copy it now and give it to them privately: it is shown only this once. They choose their own password when they first log in with it."</p>
+            </div>
+        </section>
+    }
+}
+
 /// "7 of 15 · Sending, Analytics": a sub-account's access at a glance.
 fn access_summary(row: &SubAccount) -> (String, String) {
     let granted = row.permissions();
@@ -130,6 +162,16 @@ fn access_summary(row: &SubAccount) -> (String, String) {
         format!("{} of {}", granted.len(), Permission::ALL.len()),
         categories.join(", "),
     )
+}
+
+/// What a sub-account sent for this month: "€12.30 of €200.00 this
+/// month" against a cap, "€12.30 this month" without; nothing if neither.
+fn spending(spent: i64, cap: Option<i64>) -> Option<String> {
+    match cap {
+        Some(cap) => Some(format!("{} of {} this month", Money(spent), Money(cap))),
+        None if spent > 0 => Some(format!("{} this month", Money(spent))),
+        None => None,
+    }
 }
 
 fn list_href(column: SubAccountSort, descending: bool, page: i64) -> String {
@@ -195,6 +237,7 @@ fn SubAccountRow(
             <td class="access-glance" data-label="Access">
                 <a href=format!("{base}/access")>{count}</a>
                 <span class="muted small">{categories}</span>
+                {spending(row.spent_this_month, row.monthly_cap).map(|spent| view! { <span class="small spent">{spent}</span> })}
             </td>
             <td data-label="Last login">{row.last_login_at.map(|t| short_time(&t)).unwrap_or_else(|| "Never".to_owned())}</td>
             <td class="actions">

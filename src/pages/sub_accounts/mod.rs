@@ -3,10 +3,12 @@
 mod access;
 pub mod form;
 mod list;
+mod presets;
 
 pub use access::AccessPage;
 pub use form::{CreateSubAccountPage, DeleteSubAccountPage, EditSubAccountPage, ResetPasswordPage};
 pub use list::SubAccountsPage;
+pub use presets::PresetsPage;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

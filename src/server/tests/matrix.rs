@@ -15,8 +15,10 @@ use crate::{
 pub(super) enum Rule {
     /// Anyone; answers `null` to anonymous callers.
     Public,
-    /// Any logged-in user.
+    /// Any logged-in user whose password is their own.
     Authenticated,
+    /// Any logged-in user, even one whose password is temporary.
+    PasswordChange,
     Manager,
     /// Owners whose account has "Can Add Subaccount" on, on their own account.
     SubAccounts,
@@ -51,12 +53,15 @@ pub(super) enum Caller {
     /// Holds every permission but the row's (and what depends on it).
     SubUserWithAllOthers,
     DisabledSubUser,
+    /// Granted everything, but logged in with a password the owner set.
+    SubUserWithTemporaryPassword,
 }
 
 /// Refusals first and the allowed owner last, since some calls delete their target.
-pub(super) const CALLERS: [Caller; 10] = [
+pub(super) const CALLERS: [Caller; 11] = [
     Caller::Anonymous,
     Caller::DisabledSubUser,
+    Caller::SubUserWithTemporaryPassword,
     Caller::SubUserWithout,
     Caller::SubUserWithAllOthers,
     Caller::Manager,
@@ -80,6 +85,8 @@ impl Rule {
         match (self, caller) {
             (Rule::Public, _) => Outcome::Allowed,
             (_, Anonymous | DisabledSubUser) => refused(StatusCode::UNAUTHORIZED),
+            (Rule::PasswordChange, _) => Outcome::Allowed,
+            (_, SubUserWithTemporaryPassword) => refused(StatusCode::FORBIDDEN),
             (Rule::Authenticated, _) => Outcome::Allowed,
             (Rule::Manager, Manager) => Outcome::Allowed,
             (Rule::Manager, _) => refused(StatusCode::FORBIDDEN),
@@ -141,6 +148,8 @@ pub(super) struct World {
     reviews: Vec<i64>,
     /// A top-up awaiting confirmation per caller, their own.
     intents: Vec<i64>,
+    /// A preset of account A per caller, so deletions never share a target.
+    presets: Vec<i64>,
 }
 
 impl World {
@@ -158,6 +167,12 @@ impl World {
         app.sub_account(&a, "sam", PermissionSet::empty()).await;
         app.sub_account(&a, "sally", PermissionSet::all()).await;
         let dora = app.sub_account(&a, "dora", PermissionSet::all()).await;
+        let temp = app.sub_account(&a, "temp", PermissionSet::all()).await;
+        sqlx::query("UPDATE users SET password_temporary = 1 WHERE id = $1")
+            .bind(temp)
+            .execute(&app.pool)
+            .await
+            .unwrap();
         let (exactly, all_others) = match required {
             Some(p) => (
                 PermissionSet::empty().with_granted(p),
@@ -167,6 +182,15 @@ impl World {
         };
         app.sub_account(&a, "exact", exactly).await;
         app.sub_account(&a, "others", all_others).await;
+        let mut presets = Vec::new();
+        for n in 0..CALLERS.len() {
+            let name = crate::domain::PresetName::parse(&format!("Team {n}")).unwrap();
+            let preset =
+                crate::server::presets::create(&app.pool, a.id, &name, PermissionSet::empty())
+                    .await
+                    .unwrap();
+            presets.push(preset);
+        }
         let (mut lists, mut contact_ids) = (Vec::new(), Vec::new());
         for n in 0..CALLERS.len() {
             let list = contacts::create_list(&app.pool, a.id, 1, &format!("List {n}"))
@@ -220,6 +244,7 @@ impl World {
                 Caller::SubUserWithout => Some("sam"),
                 Caller::SubUserWithAll => Some("sally"),
                 Caller::DisabledSubUser => Some("dora"),
+                Caller::SubUserWithTemporaryPassword => Some("temp"),
                 Caller::SubUserWithExactly => Some("exact"),
                 Caller::SubUserWithAllOthers => Some("others"),
             };
@@ -241,7 +266,10 @@ impl World {
                 Caller::SubUserWithAll => "sally",
                 Caller::SubUserWithExactly => "exact",
                 Caller::SubUserWithAllOthers => "others",
-                Caller::Anonymous | Caller::Manager | Caller::DisabledSubUser => {
+                Caller::Anonymous
+                | Caller::Manager
+                | Caller::DisabledSubUser
+                | Caller::SubUserWithTemporaryPassword => {
                     reviews.push(0);
                     intents.push(0);
                     continue;
@@ -287,6 +315,7 @@ impl World {
             webhook_delivery,
             reviews,
             intents,
+            presets,
         }
     }
 }
@@ -310,7 +339,7 @@ pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
         }),
         // Logging out is idempotent: an anonymous caller simply stays anonymous.
         ("session/logout", Rule::Public, none),
-        ("account/password", Rule::Authenticated, |_, _| {
+        ("account/password", Rule::PasswordChange, |_, _| {
             // A wrong current password: passes the guard, changes nothing.
             vec![
                 ("current_password", "not the current one".into()),
@@ -335,6 +364,24 @@ pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
             ]
         }),
         ("sub-accounts/list", Rule::SubAccounts, none),
+        ("sub-accounts/generated-password", Rule::SubAccounts, none),
+        ("sub-accounts/templates", Rule::SubAccounts, none),
+        ("presets/list", Rule::SubAccounts, none),
+        ("presets/create", Rule::SubAccounts, |_, n| {
+            vec![
+                ("name", format!("Preset {n}")),
+                ("permissions[]", "send_bulk".into()),
+            ]
+        }),
+        ("presets/rename", Rule::SubAccountById, |world, n| {
+            vec![
+                ("id", world.presets[n].to_string()),
+                ("name", format!("Renamed {n}")),
+            ]
+        }),
+        ("presets/delete", Rule::SubAccountById, |world, n| {
+            vec![("id", world.presets[n].to_string())]
+        }),
         ("sub-accounts/create", Rule::SubAccounts, |_, n| {
             vec![
                 ("login", format!("new-sub-{n}")),
@@ -648,11 +695,12 @@ fn pages(world: &World) -> Vec<(String, Rule)> {
     let id = world.target;
     vec![
         ("/".into(), Rule::Authenticated),
-        ("/account/password".into(), Rule::Authenticated),
+        ("/account/password".into(), Rule::PasswordChange),
         ("/manager/accounts".into(), Rule::Manager),
         ("/manager/accounts/new".into(), Rule::Manager),
         ("/settings/sub-accounts".into(), Rule::SubAccounts),
         ("/settings/sub-accounts/new".into(), Rule::SubAccounts),
+        ("/settings/sub-accounts/presets".into(), Rule::SubAccounts),
         (
             format!("/settings/sub-accounts/{id}/edit"),
             Rule::SubAccountById,
@@ -770,6 +818,10 @@ async fn get_outcome(
                 .starts_with("/login") =>
         {
             Outcome::Refused(StatusCode::UNAUTHORIZED)
+        }
+        // A temporary password leads to its change, and nowhere else.
+        StatusCode::FOUND if response.headers()["location"] == "/account/password" => {
+            Outcome::Refused(StatusCode::FORBIDDEN)
         }
         other => outcome(other),
     };

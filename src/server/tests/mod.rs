@@ -16,5 +16,6 @@ mod new_customer;
 mod repositories;
 mod sections;
 mod support;
+mod team_access;
 mod trust;
 mod webhooks;

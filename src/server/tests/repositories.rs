@@ -31,7 +31,7 @@ async fn a_sub_account_is_stored_normalised_and_without_permissions() {
     let app = TestApp::spawn().await;
     let account = app.account("olivia", true).await;
     let user = NewUser::parse("Anna.K", PASSWORD, &form("  Anna   Kowalska ")).unwrap();
-    let id = sub_accounts::create(&app.pool, &app.passwords, account.id, &user)
+    let id = sub_accounts::create(&app.pool, &app.passwords, account.id, &user, None)
         .await
         .unwrap();
     let stored = sub_accounts::find(&app.pool, account.id, id)
@@ -57,7 +57,7 @@ async fn a_duplicate_login_in_another_case_is_a_field_error_and_writes_nothing()
     let before = count_users(&app).await;
     for taken in ["OLIVIA", "Olivia"] {
         let user = NewUser::parse(taken, PASSWORD, &form("Someone Else")).unwrap();
-        match sub_accounts::create(&app.pool, &app.passwords, account.id, &user).await {
+        match sub_accounts::create(&app.pool, &app.passwords, account.id, &user, None).await {
             Err(CreateError::Invalid(errors)) => {
                 assert_eq!(errors.error("login"), Some(LOGIN_TAKEN));
                 assert_eq!(errors.value("login"), Some(taken));
@@ -81,7 +81,7 @@ async fn another_accounts_sub_account_is_invisible_and_untouchable() {
         .await
         .unwrap()
         .is_none());
-    let listed = sub_accounts::page(pool, mine.id, SubAccountSort::Login, false, 1)
+    let listed = sub_accounts::page(pool, mine.id, SubAccountSort::Login, false, 1, "")
         .await
         .unwrap();
     assert!(listed.items.is_empty() && listed.total == 0);
@@ -169,7 +169,7 @@ async fn sub_accounts_are_sorted_and_paged_on_the_server() {
     let page = |sort, descending, page| {
         let pool = app.pool.clone();
         async move {
-            sub_accounts::page(&pool, account.id, sort, descending, page)
+            sub_accounts::page(&pool, account.id, sort, descending, page, "")
                 .await
                 .unwrap()
         }

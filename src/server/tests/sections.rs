@@ -295,6 +295,7 @@ async fn details_pages_from_either_end_list_every_message_once_in_order() {
         permissions: PermissionSet::all(),
         balance: None,
         zone: Default::default(),
+        must_change_password: false,
     };
     for (status, recipient) in [("", ""), ("failed", ""), ("", "7")] {
         let filter = analytics::DetailsFilter::parse(&owner, "", "", status, recipient).unwrap();

@@ -125,9 +125,10 @@ impl TestApp {
         permissions: PermissionSet,
     ) -> i64 {
         let user = NewUser::parse(login, PASSWORD, &contact("Sam Sub")).unwrap();
-        let id = sub_accounts::create(&self.pool, &self.passwords, account.id, &user)
+        let id = sub_accounts::create(&self.pool, &self.passwords, account.id, &user, None)
             .await
             .unwrap();
+        users::mark_password_own(&self.pool, id).await.unwrap();
         assert!(
             sub_accounts::save_permissions(&self.pool, account.id, id, permissions)
                 .await

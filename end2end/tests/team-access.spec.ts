@@ -1,0 +1,152 @@
+import { expect, test } from '@playwright/test';
+import {
+  chooseOwnPassword, createOwner, createSubAccount, fillSubAccountForm, jsEnabled, logIn, newPage, open, rowAction,
+  subAccountFields, topUp,
+} from './support';
+
+test('a generated password is shown once, and the sub-user replaces it at the first login before anything else opens @nojs', async ({ page, browser }) => {
+  const owner = createOwner({ canAddSubaccount: true });
+  await logIn(page, owner);
+  const fields = subAccountFields('first');
+  await open(page, '/settings/sub-accounts/new');
+  await fillSubAccountForm(page, { ...fields, password: '' });
+  await page.getByRole('button', { name: 'Generate password' }).click();
+  await expect(page.getByRole('heading', { name: 'Sub Accounts' })).toBeVisible();
+  const shown = page.getByLabel('Generated password');
+  await expect(shown).toHaveValue(/^[A-Za-z0-9]{20}$/);
+  const generated = await shown.inputValue();
+  await open(page, '/settings/sub-accounts');
+  await expect(page.getByLabel('Generated password')).toHaveCount(0);
+
+  const sub = await newPage(browser);
+  await open(sub, '/login');
+  await sub.getByLabel('Login').fill(fields.login);
+  await sub.getByLabel('Password').fill(generated);
+  await sub.getByRole('button', { name: 'Log in' }).click();
+  await expect(sub.getByRole('heading', { name: 'Change your password' })).toBeVisible();
+  // The menu offers nothing but Home yet, and no address leads past the form.
+  await expect(sub.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveText(['Home']);
+  await open(sub, '/profile');
+  await expect(sub).toHaveURL(/\/account\/password$/);
+  await expect(sub.getByRole('heading', { name: 'Change your password' })).toBeVisible();
+
+  await chooseOwnPassword(sub, generated);
+  await expect(sub).toHaveURL(/\/$/);
+  await expect(sub.getByRole('heading', { name: 'Change your password' })).toHaveCount(0);
+
+  // A reset by the owner is temporary again, and may be generated too.
+  await rowAction(page, fields.login, 'Reset password');
+  await page.getByRole('button', { name: 'Generate password' }).click();
+  await expect(page.getByRole('status')).toContainText('has a new password');
+  const reset = await page.getByLabel('Generated password').inputValue();
+  expect(reset).not.toBe(generated);
+  await logIn(sub, { login: fields.login, password: reset });
+  await expect(sub.getByRole('heading', { name: `Welcome, ${fields.name}` })).toBeVisible();
+});
+
+test('an owner caps a sub-user’s monthly sending: a campaign past the cap is refused, and what was spent shows @nojs', async ({ page, browser }) => {
+  const owner = createOwner({ canAddSubaccount: true });
+  await logIn(page, owner);
+  await topUp(page, '25', '€25.00');
+  const fields = subAccountFields('capped');
+  await open(page, '/settings/sub-accounts/new');
+  await fillSubAccountForm(page, fields);
+  await page.getByLabel('Monthly spending cap (€)').fill('nonsense');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Enter an amount in euros')).toBeVisible();
+  await expect(page.getByLabel('Monthly spending cap (€)')).toHaveValue('nonsense');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue(fields.name);
+  await page.getByLabel('Password', { exact: true }).fill(fields.password);
+  await page.getByLabel('Monthly spending cap (€)').fill('0.01');
+  await page.getByRole('button', { name: 'Save' }).click();
+  const row = page.getByRole('row').filter({ hasText: fields.login });
+  await expect(row).toContainText('€0.00 of €0.01 this month');
+  await rowAction(page, fields.login, 'Manage access');
+  await page.getByRole('group', { name: 'Sending' }).getByLabel('Can Send Bulk').check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved');
+
+  const sub = await newPage(browser);
+  await logIn(sub, fields);
+  await open(sub, '/sending/bulk');
+  await expect(sub.getByText('Your monthly spending cap: €0.00 of €0.01 spent this month.')).toBeVisible();
+  await sub.getByLabel('Sender name').selectOption('INFO');
+  await sub.getByLabel('Phone numbers').fill('+44 7430 900101');
+  await sub.getByLabel('Message').fill('Over the cap');
+  await sub.getByRole('button', { name: 'Review' }).click();
+  await sub.getByRole('button', { name: 'Send campaign' }).click();
+  await expect(sub.getByRole('alert')).toContainText('would pass your monthly spending cap');
+
+  // Raised, the cap lets the campaign through, and the list says what it cost.
+  await rowAction(page, fields.login, 'Edit');
+  await page.getByLabel('Monthly spending cap (€)').fill('200');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('row').filter({ hasText: fields.login })).toContainText('€0.00 of €200.00 this month');
+  await open(sub, '/sending/bulk');
+  await sub.getByLabel('Sender name').selectOption('INFO');
+  await sub.getByLabel('Phone numbers').fill('+44 7430 900101');
+  await sub.getByLabel('Message').fill('Within the cap');
+  await sub.getByRole('button', { name: 'Review' }).click();
+  await sub.getByRole('button', { name: 'Send campaign' }).click();
+  await expect(sub.getByRole('status')).toContainText('is on its way');
+  await open(page, '/settings/sub-accounts');
+  await expect(page.getByRole('row').filter({ hasText: fields.login })).not.toContainText('€0.00 of €200.00');
+  await expect(page.getByRole('row').filter({ hasText: fields.login })).toContainText('of €200.00');
+});
+
+test('an owner makes a preset, applies it and copies a teammate’s access; nothing changes until Save @nojs', async ({ page }) => {
+  const owner = createOwner({ canAddSubaccount: true });
+  await logIn(page, owner);
+  await open(page, '/settings/sub-accounts');
+  await page.getByRole('link', { name: 'Presets' }).click();
+  await expect(page.getByRole('heading', { name: 'Permission presets' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Built-in presets' })).toContainText('Read-only');
+  await page.getByLabel('Name', { exact: true }).fill('Support');
+  await page.getByLabel('Can See Incoming Sms Export').check();
+  if (jsEnabled()) await expect(page.getByLabel('Can See Incoming Sms', { exact: true })).toBeChecked();
+  else await page.getByLabel('Can See Incoming Sms', { exact: true }).check();
+  await page.getByRole('button', { name: 'Create preset' }).click();
+  await expect(page.getByRole('status')).toContainText('Preset created');
+  const own = page.getByRole('region', { name: 'Your presets' });
+  await expect(own.getByRole('row').filter({ hasText: 'Support' })).toContainText('Can See Incoming Sms Export');
+  await own.getByLabel('New name for Support').fill('Helpdesk');
+  await own.getByRole('button', { name: 'Rename' }).click();
+  await expect(page.getByRole('status')).toHaveText('Preset renamed.');
+
+  // The new sub-account starts from the preset.
+  const anna = await createSubAccount(page, subAccountFields('anna'));
+  await open(page, '/settings/sub-accounts/new');
+  const sam = subAccountFields('sam');
+  await fillSubAccountForm(page, sam);
+  await page.getByLabel('Preset').selectOption({ label: 'Helpdesk' });
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('row').filter({ hasText: sam.login })).toContainText('2 of 15');
+
+  // On anna's Access page: the Sender preset ticks exactly its three boxes, unsaved.
+  await rowAction(page, anna.login, 'Manage access');
+  await page.getByLabel('Preset').selectOption({ label: 'Sender (built-in)' });
+  await page.getByRole('button', { name: 'Apply preset' }).click();
+  await expect(page.getByRole('status')).toContainText('Preset “Sender” applied');
+  await expect(page.getByRole('checkbox', { checked: true })).toHaveCount(3);
+  for (const label of ['Can Send Bulk', 'Can Use Database', 'Can Sender View']) {
+    await expect(page.getByLabel(label, { exact: true })).toBeChecked();
+  }
+  await open(page, '/settings/sub-accounts');
+  await expect(page.getByRole('row').filter({ hasText: anna.login })).toContainText('No access');
+
+  // Copying sam's access, then saving, makes it anna's.
+  await rowAction(page, anna.login, 'Manage access');
+  await page.getByLabel('Copy from').selectOption({ label: sam.login });
+  await page.getByRole('button', { name: 'Copy' }).click();
+  await expect(page.getByRole('status')).toContainText(`${sam.login}’s access applied`);
+  await expect(page.getByLabel('Can See Incoming Sms Export')).toBeChecked();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved');
+  await open(page, '/settings/sub-accounts');
+  await expect(page.getByRole('row').filter({ hasText: anna.login })).toContainText('2 of 15');
+
+  await open(page, '/settings/sub-accounts/presets');
+  await page.getByRole('button', { name: 'Delete preset Helpdesk' }).click();
+  await expect(page.getByRole('status')).toContainText('Preset deleted');
+  await expect(page.getByRole('region', { name: 'Your presets' })).toContainText('None yet');
+});

@@ -126,10 +126,12 @@ fn broken_budgets(report: &Value) -> Vec<String> {
     let sections = report.as_object().into_iter().flat_map(|o| o.values());
     sections
         .flat_map(|section| {
-            section["client"]["budgets"]
+            let mut budgets = section["client"]["budgets"]
                 .as_array()
                 .cloned()
-                .unwrap_or_default()
+                .unwrap_or_default();
+            budgets.extend(team_budgets(&section["data"]));
+            budgets
         })
         .filter(|budget| budget["ok"] != json!(true))
         .map(|budget| {
@@ -139,6 +141,26 @@ fn broken_budgets(report: &Value) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// #14's budgets: the Sub Accounts page with a permission filter, and bulk
+/// actions on the whole team.
+fn team_budgets(data: &Value) -> Vec<Value> {
+    if data.is_null() {
+        return Vec::new();
+    }
+    let budget = |what: &str, figure: &Value, limit: f64| json!({ "what": what, "figure": figure, "limit": limit, "ok": figure.as_f64().is_some_and(|f| f < limit) });
+    let bulk = &data["bulk"];
+    vec![
+        budget(
+            "Sub Accounts page, permission filter (ms)",
+            &data["sub_accounts_permission_filter_ms"],
+            10.0,
+        ),
+        budget("bulk disable, whole team (ms)", &bulk["disable_ms"], 1000.0),
+        budget("bulk enable, whole team (ms)", &bulk["enable_ms"], 1000.0),
+        budget("bulk preset, whole team (ms)", &bulk["preset_ms"], 1000.0),
+    ]
 }
 
 /// The child: the portal's router on the given database and port.
@@ -306,10 +328,22 @@ async fn seed(volume: &Volume, backend: db::Backend) -> Seeded {
     ))
     .bind(account)
     .bind(&hash)
-    .bind(volume.sub_accounts - 1)
+    .bind(volume.sub_accounts)
     .execute(&pool)
     .await
     .unwrap();
+    // A third of the team may export incoming SMS: the permission filter's answer.
+    for permission in ["see_incoming_sms", "incoming_sms_export"] {
+        sqlx::query(
+            "INSERT INTO user_permissions (user_id, permission) \
+             SELECT id, $2 FROM users WHERE account_id = $1 AND login LIKE 'team-%' AND id % 3 = 0",
+        )
+        .bind(account)
+        .bind(permission)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
     pool.close().await;
     Seeded {
         _dir: dir,
@@ -1005,6 +1039,16 @@ async fn data_volume(bench: &Bench) -> Value {
     .await;
     let sub_accounts_ms =
         median_ms(base, &Call::get("/settings/sub-accounts", owner), samples).await;
+    let sub_accounts_filtered_ms = median_ms(
+        base,
+        &Call::get(
+            "/settings/sub-accounts?permission=incoming_sms_export",
+            owner,
+        ),
+        samples,
+    )
+    .await;
+    let bulk = bulk_actions(bench).await;
     let (_, rss_before_export) = server.memory();
     let export_started = Instant::now();
     // 18 of the 90 days: about 200,000 of 1,000,000 messages.
@@ -1033,6 +1077,8 @@ async fn data_volume(bench: &Bench) -> Value {
         "details_last_page_ms": details_deep_ms,
         "recipient_search_ms": recipient_search_ms,
         "sub_accounts_ssr_ms": sub_accounts_ms,
+        "sub_accounts_permission_filter_ms": sub_accounts_filtered_ms,
+        "bulk": bulk,
         "export_rows": exported_rows,
         "export_bytes": body.len(),
         "export_seconds": export_seconds,
@@ -1040,6 +1086,41 @@ async fn data_volume(bench: &Bench) -> Value {
         "rss_after_export_kib": rss_after_export,
         "peak_rss_kib": peak_rss,
     })
+}
+
+/// Bulk actions on the whole team (1,000 sub-accounts): each once, timed
+/// from the request to the answer, in the order an owner might use them.
+async fn bulk_actions(bench: &Bench) -> Value {
+    let ids: Vec<i64> = {
+        let pool = db::connect(&bench.seeded.url).await.unwrap();
+        let ids = sqlx::query_scalar("SELECT id FROM users WHERE login LIKE 'team-%' ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        pool.close().await;
+        ids
+    };
+    let selected: String = ids.iter().map(|id| format!("&ids%5B%5D={id}")).collect();
+    let mut timings = json!({ "sub_accounts": ids.len() });
+    for (name, action) in [
+        ("disable_ms", "action=disable"),
+        ("enable_ms", "action=enable"),
+        ("preset_ms", "action=preset&preset=builtin%3Aread-only"),
+    ] {
+        let call = Call::post(
+            "/api/sub-accounts/bulk",
+            &format!("{action}{selected}"),
+            Some(&bench.owner),
+        );
+        let started = Instant::now();
+        let status = call.send(&bench.http, &bench.base).await;
+        assert!(
+            status.is_success() || status.is_redirection(),
+            "{name}: {status}"
+        );
+        timings[name] = json!(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    timings
 }
 
 /// Section 4, the client: what the browser downloads, and how fast the page is
@@ -1295,6 +1376,18 @@ fn print_table(report: &Value) {
         println!(
             "| Sub Accounts list SSR                 | {:>8.2} ms (budget 10)  |",
             f(&d["sub_accounts_ssr_ms"])
+        );
+        println!(
+            "| Sub Accounts, permission filter       | {:>8.2} ms (budget 10)  |",
+            f(&d["sub_accounts_permission_filter_ms"])
+        );
+        let b = &d["bulk"];
+        println!(
+            "| bulk on {:>5} sub-accounts           | disable {:.0} ms, enable {:.0} ms, preset {:.0} ms (budget 1000 each) |",
+            b["sub_accounts"],
+            f(&b["disable_ms"]),
+            f(&b["enable_ms"]),
+            f(&b["preset_ms"])
         );
         println!(
             "| export {:>7} rows, {:>5.1} MB           | {:>8.2} s, RSS {} → {} KiB, peak {} KiB |",

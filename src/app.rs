@@ -26,8 +26,8 @@ use crate::{
         sending::{BulkSmsPage, ContactListPage, DatabasePage, SenderNamesPage},
         stop_list::StopListPage,
         sub_accounts::{
-            AccessPage, CreateSubAccountPage, DeleteSubAccountPage, EditSubAccountPage,
-            PresetsPage, ResetPasswordPage, SubAccountsPage,
+            AccessPage, CreateSubAccountPage, DeleteSelectedPage, DeleteSubAccountPage,
+            EditSubAccountPage, PresetsPage, ResetPasswordPage, SubAccountsPage,
         },
     },
 };
@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/settings/sub-accounts") view=SubAccountsPage ssr=SsrMode::Async />
                         <Route path=path!("/settings/sub-accounts/new") view=CreateSubAccountPage ssr=SsrMode::Async />
                         <Route path=path!("/settings/sub-accounts/presets") view=PresetsPage ssr=SsrMode::Async />
+                        <Route path=path!("/settings/sub-accounts/delete-selected") view=DeleteSelectedPage ssr=SsrMode::Async />
                         <Route path=path!("/settings/sub-accounts/:id/edit") view=EditSubAccountPage ssr=SsrMode::Async />
                         <Route path=path!("/settings/sub-accounts/:id/access") view=AccessPage ssr=SsrMode::Async />
                         <Route path=path!("/settings/sub-accounts/:id/password") view=ResetPasswordPage ssr=SsrMode::Async />

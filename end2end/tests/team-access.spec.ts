@@ -150,3 +150,89 @@ test('an owner makes a preset, applies it and copies a teammate’s access; noth
   await expect(page.getByRole('status')).toContainText('Preset deleted');
   await expect(page.getByRole('region', { name: 'Your presets' })).toContainText('None yet');
 });
+
+test('an owner finds who can export incoming SMS, disables them together after one confirmation, and exports the review @nojs', async ({ page }) => {
+  const owner = createOwner({ canAddSubaccount: true });
+  await logIn(page, owner);
+  const team = [];
+  for (const prefix of ['exp-a', 'exp-b', 'plain']) team.push(await createSubAccount(page, subAccountFields(prefix)));
+  for (const sub of team.slice(0, 2)) {
+    await rowAction(page, sub.login, 'Manage access');
+    await page.getByLabel('Can See Incoming Sms Export').check();
+    if (!jsEnabled()) await page.getByLabel('Can See Incoming Sms', { exact: true }).check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('status')).toHaveText('Saved');
+  }
+
+  await open(page, '/settings/sub-accounts');
+  await page.getByLabel('Permission').selectOption({ label: 'Can See Incoming Sms Export' });
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.getByRole('row').filter({ hasText: team[0].login })).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: team[1].login })).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: team[2].login })).toHaveCount(0);
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export access review' }).click();
+  const file = await (await download).path();
+  const csv = (await import('node:fs')).readFileSync(file!, 'utf8');
+  expect(csv.split('\n')[0]).toContain('"login"');
+  expect(csv).toContain(team[0].login);
+  expect(csv).not.toContain(team[2].login);
+
+  await page.getByLabel('Select all on this page').check();
+  if (jsEnabled()) {
+    await expect(page.getByLabel(`Select ${team[0].login}`)).toBeChecked();
+    await expect(page.getByText('2 selected')).toBeVisible();
+  }
+  await page.getByRole('button', { name: 'Disable selected' }).click();
+  await expect(page.getByRole('status')).toHaveText('2 sub-accounts disabled. Their open sessions have ended.');
+  await page.getByLabel('Search').fill(team[0].login);
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.getByRole('row').filter({ hasText: team[0].login })).toContainText('Disabled');
+
+  // Deleting names how many before anything goes.
+  await open(page, '/settings/sub-accounts');
+  await page.getByLabel(`Select ${team[0].login}`).check();
+  await page.getByLabel(`Select ${team[2].login}`).check();
+  await page.getByRole('button', { name: 'Delete selected' }).click();
+  await expect(page.getByRole('alertdialog')).toContainText('Delete 2 sub-accounts?');
+  await expect(page.getByRole('alertdialog')).toContainText(team[2].login);
+  await page.getByRole('button', { name: 'Delete 2 sub-accounts' }).click();
+  await expect(page.getByRole('status')).toHaveText('2 sub-accounts deleted.');
+  await expect(page.getByRole('cell', { name: team[0].login, exact: true })).toHaveCount(0);
+  await expect(page.getByRole('cell', { name: team[1].login, exact: true })).toBeVisible();
+});
+
+test('the Access page previews the sub-user’s menu and limits, following the ticks before Save @nojs', async ({ page }) => {
+  const owner = createOwner({ canAddSubaccount: true });
+  await logIn(page, owner);
+  const fields = subAccountFields('preview');
+  await open(page, '/settings/sub-accounts/new');
+  await fillSubAccountForm(page, fields);
+  await page.getByLabel('Monthly spending cap (€)').fill('200');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await rowAction(page, fields.login, 'Manage access');
+  const preview = page.getByRole('region', { name: 'Preview' });
+  const menu = preview.getByRole('navigation', { name: 'Preview menu' });
+  await expect(menu).toContainText('Home');
+  await expect(menu).not.toContainText('Bulk SMS');
+  await expect(preview).toContainText('Sees only the home page');
+
+  if (jsEnabled()) {
+    // Live: the preview follows each tick.
+    await page.getByLabel('Can Send Bulk').check();
+    await expect(menu).toContainText('Bulk SMS');
+    await expect(preview).toContainText('Can spend up to €200.00 a month.');
+    await page.getByLabel('Can Use Analytics Details', { exact: true }).check();
+    await expect(menu).toContainText('Details');
+    await expect(preview).toContainText('Sees phone numbers masked in the report.');
+    await page.getByLabel('Can Send Bulk').uncheck();
+    await expect(menu).not.toContainText('Bulk SMS');
+  } else {
+    // Without JavaScript the preview is drawn for the ticks the page came with.
+    await page.getByLabel('Preset').selectOption({ label: 'Sender (built-in)' });
+    await page.getByRole('button', { name: 'Apply preset' }).click();
+    await expect(menu).toContainText('Bulk SMS');
+    await expect(preview).toContainText('Can spend up to €200.00 a month.');
+  }
+});

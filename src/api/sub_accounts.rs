@@ -245,21 +245,126 @@ pub async fn list_sub_accounts(
     #[server(default)] sort: String,
     #[server(default)] dir: String,
     #[server(default)] page: Option<i64>,
+    #[server(default)] q: String,
+    #[server(default)] status: String,
+    #[server(default)] permission: String,
 ) -> Result<super::Page<SubAccount>, AppError> {
     use ssr::*;
     let (viewer, account_id, state) = owner_account().await?;
     let sort = SubAccountSort::from_key(&sort);
     let page = super::page_number(page);
+    let filter = SubAccountFilter::parse(&q, &status, &permission);
     let month_start = month_start(&viewer);
     Ok(repo::page(
         &state.pool,
         account_id,
-        sort,
-        dir == "desc",
+        &filter,
+        (sort, dir == "desc"),
         page,
         &month_start,
     )
     .await?)
+}
+
+/// The sub-accounts a bulk action names: the ticked ones, or, with
+/// "Select all on this page" ticked, every one the page listed.
+#[cfg(feature = "ssr")]
+fn selected(ids: Vec<i64>, page_ids: Vec<i64>, all_on_page: bool) -> Result<Vec<i64>, AppError> {
+    let chosen = if all_on_page { page_ids } else { ids };
+    if chosen.is_empty() {
+        return Err(AppError::Rejected(
+            "Select at least one sub-account first.".into(),
+        ));
+    }
+    if chosen.len() > 5_000 {
+        return Err(AppError::Rejected(
+            "Select at most 5,000 sub-accounts at once.".into(),
+        ));
+    }
+    Ok(chosen)
+}
+
+/// Disables, enables, deletes or sets the permissions of (from `preset`)
+/// the selected sub-accounts, all or none. A deletion asks first: without
+/// `confirmed`, it leads to the page that names how many.
+#[server(endpoint = "sub-accounts/bulk")]
+pub async fn bulk_sub_accounts(
+    action: String,
+    #[server(default)] ids: Vec<i64>,
+    #[server(default)] page_ids: Vec<i64>,
+    #[server(default)] all_on_page: Option<String>,
+    #[server(default)] preset: String,
+    #[server(default)] confirmed: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{audit::Origin, sub_accounts::BulkChange};
+    use ssr::*;
+    let (viewer, account_id, state) = owner_account().await?;
+    let action = BulkAction::parse(&action).ok_or_else(|| {
+        AppError::Rejected("Choose what to do with the selected sub-accounts.".into())
+    })?;
+    let ids = selected(ids, page_ids, all_on_page.is_some())?;
+    if action == BulkAction::Delete && confirmed.is_none() {
+        let listed: Vec<String> = ids.iter().map(i64::to_string).collect();
+        leptos_axum::redirect(&format!(
+            "/settings/sub-accounts/delete-selected?ids={}",
+            listed.join(",")
+        ));
+        return Ok(());
+    }
+    let proposal = match action {
+        BulkAction::Preset => Some(
+            proposal(&state, account_id, &preset, "")
+                .await?
+                .ok_or_else(|| AppError::Rejected("Choose the preset to apply.".into()))?,
+        ),
+        _ => None,
+    };
+    let change = match (&action, &proposal) {
+        (BulkAction::Disable, _) => BulkChange::Disable,
+        (BulkAction::Enable, _) => BulkChange::Enable,
+        (BulkAction::Delete, _) => BulkChange::Delete,
+        (BulkAction::Preset, Some(proposal)) => {
+            BulkChange::Permissions(proposal.permissions, &proposal.source)
+        }
+        (BulkAction::Preset, None) => return Err(AppError::Internal),
+    };
+    let changed = repo::bulk(
+        &state.pool,
+        account_id,
+        &ids,
+        change,
+        (&viewer, &Origin::current()),
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let done = match action {
+        BulkAction::Disable => "disabled",
+        BulkAction::Enable => "enabled",
+        BulkAction::Delete => "deleted",
+        BulkAction::Preset => "preset",
+    };
+    leptos_axum::redirect(&format!(
+        "/settings/sub-accounts?bulk={done}&count={}",
+        changed.len()
+    ));
+    Ok(())
+}
+
+/// The logins of the sub-accounts `ids` (comma-separated), for the page
+/// that confirms their deletion.
+#[server(endpoint = "sub-accounts/selected")]
+pub async fn selected_sub_accounts(ids: String) -> Result<Vec<(i64, String)>, AppError> {
+    use ssr::*;
+    let (_, account_id, state) = owner_account().await?;
+    let ids: Vec<i64> = ids
+        .split(',')
+        .filter(|id| !id.is_empty())
+        .map(|id| id.trim().parse().map_err(|_| AppError::NotFound))
+        .collect::<Result<_, _>>()?;
+    let ids = selected(ids, Vec::new(), false)?;
+    repo::logins_of(&state.pool, account_id, &ids)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 #[server(endpoint = "sub-accounts/get")]

@@ -230,7 +230,7 @@ fn show_field_error(input: &leptos::web_sys::HtmlInputElement, error: Option<&st
 /// being posted (marked by [`SubmitFeedback`]).
 #[component]
 pub fn SubmitButton(
-    label: &'static str,
+    #[prop(into)] label: String,
     #[prop(default = "btn primary")] class: &'static str,
 ) -> impl IntoView {
     view! {

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
-use super::menu::{is_prefix_of_another, visible_menu};
+use super::menu::{is_prefix_of_another, visible_menu, MenuGroups};
 use crate::{api::auth::Logout, app::use_viewer, domain::Viewer};
 
 /// The frame of every logged-in page: sidebar menu, top bar, content.
@@ -44,16 +44,9 @@ fn Sidebar(viewer: Viewer) -> impl IntoView {
                 <ul class="nav-list">
                     <li><A href="/" exact=true>"Home"</A></li>
                 </ul>
-                {groups.into_iter().map(|(label, items)| view! {
-                    <div class="nav-group">
-                        {(!label.is_empty()).then(|| view! { <p class="nav-group-label">{label}</p> })}
-                        <ul class="nav-list">
-                            {items.into_iter().map(|item| view! {
-                                <li><A href=item.href exact=is_prefix_of_another(item.href)>{item.label}</A></li>
-                            }).collect_view()}
-                        </ul>
-                    </div>
-                }).collect_view()}
+                <MenuGroups groups item=|item| view! {
+                    <A href=item.href exact=is_prefix_of_another(item.href)>{item.label}</A>
+                } />
                 </nav>
             </details>
         </aside>

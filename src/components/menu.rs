@@ -1,3 +1,5 @@
+use leptos::prelude::*;
+
 use crate::domain::{Access, Permission, Viewer};
 
 /// One link of the sidebar.
@@ -106,6 +108,32 @@ pub fn visible_menu(viewer: &Viewer) -> Vec<(&'static str, Vec<&'static MenuItem
         })
         .filter(|(_, items)| !items.is_empty())
         .collect()
+}
+
+/// The menu's groups under their headings, each item drawn by `item`: the
+/// sidebar draws links, the Access page's preview plain names.
+#[component]
+pub fn MenuGroups<F, V>(
+    groups: Vec<(&'static str, Vec<&'static MenuItem>)>,
+    item: F,
+) -> impl IntoView
+where
+    F: Fn(&'static MenuItem) -> V + 'static,
+    V: IntoView + 'static,
+{
+    groups
+        .into_iter()
+        .map(|(label, items)| {
+            view! {
+                <div class="nav-group">
+                    {(!label.is_empty()).then(|| view! { <p class="nav-group-label">{label}</p> })}
+                    <ul class="nav-list">
+                        {items.into_iter().map(|i| view! { <li>{item(i)}</li> }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+        .collect_view()
 }
 
 /// Whether another item's route lies below this one (`/analytics` and

@@ -9,6 +9,7 @@ mod form;
 mod money;
 mod permission;
 mod preset;
+pub mod preview;
 mod sms;
 mod viewer;
 pub mod wire;

@@ -86,27 +86,63 @@ impl<'a> Entry<'a> {
 /// Writes an entry. A failure is logged, never shown to the user: the
 /// action it records has already happened.
 pub async fn record(pool: &Pool, origin: &Origin, entry: Entry<'_>) {
-    let result = sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO audit_log (account_id, actor_id, actor_login, actor_role, subject, action, detail, ip, user_agent) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(entry.account_id)
-    .bind(entry.actor.map(|a| a.user_id))
-    .bind(entry.actor.map(|a| a.login.as_str()))
-    .bind(entry.actor.map(|a| a.role.as_str()))
-    .bind(&entry.subject)
-    .bind(entry.action)
-    .bind(&entry.detail)
-    .bind(origin.ip.map(|ip| ip.to_string()))
-    .bind(&origin.user_agent)
-    .execute(pool)
-    .await;
+    );
+    let result = bind_entry(insert, &entry, origin).execute(pool).await;
     if let Err(error) = result {
         tracing::error!(%error, action = entry.action, "audit entry not written");
     }
 }
 
+type Insert<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds an entry's nine columns, in the table's order.
+fn bind_entry<'q>(insert: Insert<'q>, entry: &'q Entry<'_>, origin: &'q Origin) -> Insert<'q> {
+    insert
+        .bind(entry.account_id)
+        .bind(entry.actor.map(|a| a.user_id))
+        .bind(entry.actor.map(|a| a.login.as_str()))
+        .bind(entry.actor.map(|a| a.role.as_str()))
+        .bind(entry.subject.as_str())
+        .bind(entry.action)
+        .bind(entry.detail.as_str())
+        .bind(origin.ip.map(|ip| ip.to_string()))
+        .bind(origin.user_agent.as_deref())
+}
+
 /// Records an entry for the request a server function is serving.
 pub async fn note(pool: &Pool, entry: Entry<'_>) {
     record(pool, &Origin::current(), entry).await;
+}
+
+/// Writes many entries in `tx`, so they stand or fall with the change they
+/// record (a bulk action on a thousand sub-accounts: a thousand entries).
+pub async fn record_all(
+    tx: &mut super::db::Tx,
+    origin: &Origin,
+    entries: &[Entry<'_>],
+) -> Result<(), sqlx::Error> {
+    const COLUMNS: usize = 9;
+    for chunk in entries.chunks(100) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|row| {
+                let first = row * COLUMNS + 1;
+                let params: Vec<String> =
+                    (first..first + COLUMNS).map(|n| format!("${n}")).collect();
+                format!("({})", params.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO audit_log (account_id, actor_id, actor_login, actor_role, subject, action, detail, ip, user_agent) VALUES {}",
+            rows.join(", ")
+        );
+        let mut insert = sqlx::query(&sql);
+        for entry in chunk {
+            insert = bind_entry(insert, entry, origin);
+        }
+        insert.execute(&mut **tx).await?;
+    }
+    Ok(())
 }

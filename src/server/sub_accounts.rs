@@ -4,12 +4,12 @@
 use super::{
     db::{begin_write, Backend, Pool},
     password::Passwords,
-    search::{page_of, Arg},
+    search::{like_pattern, page_of, Arg},
     users::{login_conflict, CreateError},
 };
 use crate::{
     domain::wire::{
-        sub_accounts::{SubAccount, SubAccountSort, SUB_ACCOUNTS_PER_PAGE},
+        sub_accounts::{SubAccount, SubAccountFilter, SubAccountSort, SUB_ACCOUNTS_PER_PAGE},
         Page,
     },
     domain::{ContactDetails, NewUser, Permission, PermissionSet, SpendingCap},
@@ -19,34 +19,101 @@ const COLUMNS: &str = "id, login, name, phone, email, company, disabled, last_lo
     (SELECT COALESCE(string_agg(permission, ','), '') FROM user_permissions p WHERE p.user_id = users.id) AS granted";
 const FROM: &str = "users WHERE role = 'sub' AND account_id = $1";
 
-/// One page of an account's sub-accounts, with what each spent since
-/// `month_start`; a page past the end is the last.
+/// The account's sub-accounts that `filter` keeps, as a `FROM … WHERE …`
+/// clause and its arguments.
+fn filtered<'a>(
+    pool: &Pool,
+    account_id: i64,
+    filter: &SubAccountFilter,
+    pattern: &'a str,
+) -> (String, Vec<Arg<'a>>) {
+    let mut from = FROM.to_owned();
+    let mut args = vec![Arg::Id(Some(account_id))];
+    if !filter.search.is_empty() {
+        let like = Backend::of(pool).like();
+        let n = args.len() + 1;
+        from.push_str(&format!(
+            " AND (login {like} ${n} ESCAPE '\\' OR name {like} ${n} ESCAPE '\\' OR email {like} ${n} ESCAPE '\\')"
+        ));
+        args.push(Arg::Text(pattern));
+    }
+    if let Some(disabled) = filter.disabled {
+        from.push_str(&format!(" AND disabled = ${}", args.len() + 1));
+        args.push(Arg::Id(Some(i64::from(disabled))));
+    }
+    if let Some(permission) = filter.permission {
+        from.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM user_permissions p WHERE p.user_id = users.id AND p.permission = ${})",
+            args.len() + 1
+        ));
+        args.push(Arg::Text(permission.key()));
+    }
+    (from, args)
+}
+
+/// Fills in what each row spent since `month_start`.
+async fn with_spending(
+    pool: &Pool,
+    rows: &mut [SubAccount],
+    month_start: &str,
+) -> Result<(), sqlx::Error> {
+    let ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
+    for (user_id, spent) in super::spending::spent_since(pool, &ids, month_start).await? {
+        if let Some(row) = rows.iter_mut().find(|row| row.id == user_id) {
+            row.spent_this_month = spent;
+        }
+    }
+    Ok(())
+}
+
+/// One page of an account's sub-accounts that `filter` keeps, with what
+/// each spent since `month_start`; a page past the end is the last.
 pub async fn page(
     pool: &Pool,
     account_id: i64,
-    sort: SubAccountSort,
-    descending: bool,
+    filter: &SubAccountFilter,
+    (sort, descending): (SubAccountSort, bool),
     page: i64,
     month_start: &str,
 ) -> Result<Page<SubAccount>, sqlx::Error> {
     let dir = if descending { "DESC" } else { "ASC" };
     let order = format!("{} {dir}, id {dir}", sort.order_by());
-    let args = [Arg::Id(Some(account_id))];
+    let pattern = like_pattern(&filter.search);
+    let (from, args) = filtered(pool, account_id, filter, &pattern);
     let mut page: Page<SubAccount> = page_of(
         pool,
-        (COLUMNS, FROM, &order),
+        (COLUMNS, &from, &order),
         &args,
         page,
         SUB_ACCOUNTS_PER_PAGE,
     )
     .await?;
-    let ids: Vec<i64> = page.items.iter().map(|row| row.id).collect();
-    for (user_id, spent) in super::spending::spent_since(pool, &ids, month_start).await? {
-        if let Some(row) = page.items.iter_mut().find(|row| row.id == user_id) {
-            row.spent_this_month = spent;
-        }
-    }
+    with_spending(pool, &mut page.items, month_start).await?;
     Ok(page)
+}
+
+/// Every sub-account `filter` keeps, by login, for the access review.
+pub async fn review(
+    pool: &Pool,
+    account_id: i64,
+    filter: &SubAccountFilter,
+    month_start: &str,
+) -> Result<Vec<SubAccount>, sqlx::Error> {
+    let pattern = like_pattern(&filter.search);
+    let (from, args) = filtered(pool, account_id, filter, &pattern);
+    let sql = format!("SELECT {COLUMNS} FROM {from} ORDER BY lower(login), id");
+    let mut query = sqlx::query_as(&sql);
+    for arg in &args {
+        query = match arg {
+            Arg::Id(id) => query.bind(*id),
+            Arg::Text(text) => query.bind(*text),
+        };
+    }
+    let mut rows: Vec<SubAccount> = query.fetch_all(pool).await?;
+    for chunk in rows.chunks_mut(500) {
+        with_spending(pool, chunk, month_start).await?;
+    }
+    Ok(rows)
 }
 
 pub async fn find(
@@ -243,4 +310,147 @@ pub async fn team(pool: &Pool, account_id: i64) -> Result<Vec<(i64, String)>, sq
     .bind(account_id)
     .fetch_all(pool)
     .await
+}
+
+/// A change made to many sub-accounts at once.
+#[derive(Debug, Clone, Copy)]
+pub enum BulkChange<'a> {
+    Disable,
+    Enable,
+    Delete,
+    /// Exactly these permissions, from the preset of that name.
+    Permissions(PermissionSet, &'a str),
+}
+
+impl BulkChange<'_> {
+    fn audited(&self) -> (&'static str, String) {
+        match self {
+            BulkChange::Disable => ("sub_account_disabled", "bulk".to_owned()),
+            BulkChange::Enable => ("sub_account_enabled", "bulk".to_owned()),
+            BulkChange::Delete => ("sub_account_deleted", "bulk".to_owned()),
+            BulkChange::Permissions(set, preset) => (
+                "permissions_changed",
+                format!(
+                    "bulk, preset {preset}: {}",
+                    set.iter()
+                        .map(Permission::key)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+            ),
+        }
+    }
+}
+
+/// `$first, $first+1, …`: placeholders for `count` values.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Applies `change` to the sub-accounts `ids`, all or none: when one of
+/// them is not the account's, nothing changes and `None` is answered.
+/// Each one changed gets its audit entry, in the same transaction.
+pub async fn bulk(
+    pool: &Pool,
+    account_id: i64,
+    ids: &[i64],
+    change: BulkChange<'_>,
+    (actor, origin): (&crate::domain::Viewer, &super::audit::Origin),
+) -> Result<Option<Vec<String>>, sqlx::Error> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Some(Vec::new()));
+    }
+    let mut tx = begin_write(pool).await?;
+    let lock = Backend::of(pool).for_update();
+    let among = format!(
+        "account_id = $1 AND role = 'sub' AND id IN ({})",
+        placeholders(2, ids.len())
+    );
+    let select_sql = format!("SELECT id, login FROM users WHERE {among} ORDER BY id{lock}");
+    let mut select = sqlx::query_as(&select_sql).bind(account_id);
+    for id in &ids {
+        select = select.bind(*id);
+    }
+    let found: Vec<(i64, String)> = select.fetch_all(&mut *tx).await?;
+    if found.len() != ids.len() {
+        return Ok(None);
+    }
+    let statement = match change {
+        BulkChange::Disable => format!(
+            "UPDATE users SET disabled = 1, session_epoch = session_epoch + 1 WHERE {among}"
+        ),
+        BulkChange::Enable => format!("UPDATE users SET disabled = 0 WHERE {among}"),
+        BulkChange::Delete => format!("DELETE FROM users WHERE {among}"),
+        BulkChange::Permissions(..) => format!(
+            "DELETE FROM user_permissions WHERE user_id IN (SELECT id FROM users WHERE {among})"
+        ),
+    };
+    let mut write = sqlx::query(&statement).bind(account_id);
+    for id in &ids {
+        write = write.bind(*id);
+    }
+    write.execute(&mut *tx).await?;
+    if let BulkChange::Permissions(set, _) = change {
+        let grants: Vec<(i64, &str)> = ids
+            .iter()
+            .flat_map(|id| set.iter().map(move |p| (*id, p.key())))
+            .collect();
+        for chunk in grants.chunks(400) {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+                .collect();
+            let sql = format!(
+                "INSERT INTO user_permissions (user_id, permission) VALUES {}",
+                rows.join(", ")
+            );
+            let mut insert = sqlx::query(&sql);
+            for (id, key) in chunk {
+                insert = insert.bind(*id).bind(*key);
+            }
+            insert.execute(&mut *tx).await?;
+        }
+    }
+    let (action, detail) = change.audited();
+    let entries: Vec<_> = found
+        .iter()
+        .map(|(_, login)| {
+            super::audit::Entry::by(actor, action)
+                .on(login.as_str())
+                .detail(detail.as_str())
+        })
+        .collect();
+    super::audit::record_all(&mut tx, origin, &entries).await?;
+    tx.commit().await?;
+    Ok(Some(found.into_iter().map(|(_, login)| login).collect()))
+}
+
+/// The logins of the sub-accounts `ids`, or `None` when one is not the
+/// account's.
+pub async fn logins_of(
+    pool: &Pool,
+    account_id: i64,
+    ids: &[i64],
+) -> Result<Option<Vec<(i64, String)>>, sqlx::Error> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let sql = format!(
+        "SELECT id, login FROM users WHERE account_id = $1 AND role = 'sub' AND id IN ({}) ORDER BY lower(login), id",
+        placeholders(2, ids.len().max(1))
+    );
+    let mut select = sqlx::query_as(&sql).bind(account_id);
+    for id in &ids {
+        select = select.bind(*id);
+    }
+    if ids.is_empty() {
+        select = select.bind(0_i64);
+    }
+    let found: Vec<(i64, String)> = select.fetch_all(pool).await?;
+    Ok((found.len() == ids.len()).then_some(found))
 }

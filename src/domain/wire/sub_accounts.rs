@@ -99,6 +99,81 @@ pub enum SubAccountSort {
     LastLogin,
 }
 
+/// The Sub Accounts list's filters, as its query string carries them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubAccountFilter {
+    /// Found in the login, name or email, literally.
+    pub search: String,
+    /// `Some(true)`: disabled only; `Some(false)`: active only.
+    pub disabled: Option<bool>,
+    /// Only those granted this permission.
+    pub permission: Option<crate::domain::Permission>,
+}
+
+impl SubAccountFilter {
+    /// From the query's `q`, `status` (`active`, `disabled`) and
+    /// `permission` (a key); anything else filters nothing.
+    pub fn parse(search: &str, status: &str, permission: &str) -> Self {
+        Self {
+            search: search.trim().chars().take(100).collect(),
+            disabled: match status {
+                "active" => Some(false),
+                "disabled" => Some(true),
+                _ => None,
+            },
+            permission: crate::domain::Permission::from_key(permission),
+        }
+    }
+
+    pub fn status_key(&self) -> &'static str {
+        match self.disabled {
+            Some(false) => "active",
+            Some(true) => "disabled",
+            None => "",
+        }
+    }
+
+    pub fn permission_key(&self) -> &'static str {
+        self.permission.map_or("", |p| p.key())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.search.is_empty() && self.disabled.is_none() && self.permission.is_none()
+    }
+
+    /// `q=…&status=…&permission=…`, for links that keep the filters.
+    pub fn query(&self) -> String {
+        format!(
+            "q={}&status={}&permission={}",
+            crate::domain::encode_component(&self.search),
+            self.status_key(),
+            self.permission_key()
+        )
+    }
+}
+
+/// What a bulk action on selected sub-accounts does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkAction {
+    Disable,
+    Enable,
+    Delete,
+    /// Sets each one's permissions to exactly the preset's.
+    Preset,
+}
+
+impl BulkAction {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "disable" => Some(Self::Disable),
+            "enable" => Some(Self::Enable),
+            "delete" => Some(Self::Delete),
+            "preset" => Some(Self::Preset),
+            _ => None,
+        }
+    }
+}
+
 /// Rows per page of the Sub Accounts list.
 pub const SUB_ACCOUNTS_PER_PAGE: i64 = 20;
 

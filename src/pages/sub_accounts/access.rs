@@ -7,12 +7,13 @@ use crate::{
     api::sub_accounts::{
         get_access, get_access_templates, AccessOfSubAccount, AccessTemplates, SaveAccess,
     },
+    components::menu::{visible_menu, MenuGroups},
     components::{
         form::{FormError, SubmitButton},
         guard::{set_status, Guarded},
         leave_guard::warn_before_leaving,
     },
-    domain::{Access, Category, Permission, PermissionSet},
+    domain::{preview, Access, Category, Money, Permission, PermissionSet},
 };
 
 #[component]
@@ -111,7 +112,7 @@ fn TemplatePickers(templates: AccessTemplates, id: i64, chosen: (String, String)
         .collect();
     view! {
         <div class="template-pickers card">
-            <form method="get" class="inline-fields">
+            <form method="get" class="picker">
                 <div class="field">
                     <label for="preset">"Preset"</label>
                     <select id="preset" name="preset" required>
@@ -126,7 +127,7 @@ fn TemplatePickers(templates: AccessTemplates, id: i64, chosen: (String, String)
                 </div>
                 <button type="submit" class="btn">"Apply preset"</button>
             </form>
-            <form method="get" class="inline-fields">
+            <form method="get" class="picker">
                 <div class="field">
                     <label for="copy_from">"Copy from"</label>
                     <select id="copy_from" name="copy_from" required>
@@ -186,6 +187,9 @@ fn AccessForm(access: AccessOfSubAccount, templates: AccessTemplates) -> impl In
             <FormError action />
             <PermissionRules>
                 <PermissionGrid granted=shown saved=access.permissions />
+                <div class="static-preview" data-cap=sub.monthly_cap.map(|cap| cap.to_string())>
+                    <PreviewPanel permissions=shown cap=sub.monthly_cap.map(Money) />
+                </div>
             </PermissionRules>
             <div class="form-actions sticky">
                 <SubmitButton label="Save" />
@@ -241,6 +245,27 @@ pub fn PermissionGrid(
     }
 }
 
+/// What the sub-user will see with `permissions` ticked: the menu, drawn by
+/// the real menu's code for such a sub-user, and sentences of what they can
+/// and cannot do.
+#[component]
+fn PreviewPanel(permissions: PermissionSet, cap: Option<Money>) -> impl IntoView {
+    let viewer = preview::sub_user_with(permissions);
+    view! {
+        <section class="card preview" aria-labelledby="preview-title">
+            <h2 id="preview-title">"Preview"</h2>
+            <p class="help">"The menu they will see, with the boxes as ticked now."</p>
+            <nav aria-label="Preview menu" class="preview-menu">
+                <ul class="nav-list"><li><span>"Home"</span></li></ul>
+                <MenuGroups groups=visible_menu(&viewer) item=|item| view! { <span>{item.label}</span> } />
+            </nav>
+            <ul class="preview-sentences">
+                {preview::sentences(permissions, cap).into_iter().map(|sentence| view! { <li>{sentence}</li> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
 /// The rules of the grid, an island around it: a tick also ticks what the
 /// permission requires, an untick unticks what requires it, and a sentence
 /// says so; leaving with ticks not yet saved asks first. It reads and ticks
@@ -276,9 +301,23 @@ pub fn PermissionRules(children: Children) -> impl IntoView {
         ticked.set(Some(after));
         note.set(explain(permission, before, after));
     };
+    // The server drew the preview for the boxes as they came; once live,
+    // the island draws it for the boxes as they are ticked.
+    let cap = Memo::new(move |_| {
+        grid.get()
+            .and_then(|grid| grid.query_selector("[data-cap]").ok().flatten())
+            .and_then(|preview| preview.get_attribute("data-cap"))
+            .and_then(|cap| cap.parse().ok())
+            .map(Money)
+    });
     view! {
         <p class="dependency-note" aria-live="polite">{move || note.get()}</p>
-        <div node_ref=grid on:change=on_change>{children()}</div>
+        <div class="access-layout" class:live=move || ticked.get().is_some() node_ref=grid on:change=on_change>
+            {children()}
+            {move || ticked.get().map(|permissions| view! {
+                <div class="live-preview"><PreviewPanel permissions cap=cap.get() /></div>
+            })}
+        </div>
     }
 }
 

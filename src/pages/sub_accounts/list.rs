@@ -2,10 +2,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
+use super::bulk::{BulkBar, RowCheckbox, SelectAllBox, Selection};
 use crate::{
     api::sub_accounts::{
-        list_sub_accounts, take_generated_password, GeneratedPassword, ListNotice,
-        SetSubAccountEnabled, SignOutSubAccount, SubAccount, SubAccountSort,
+        list_sub_accounts, take_generated_password, BulkSubAccounts, GeneratedPassword, ListNotice,
+        SetSubAccountEnabled, SignOutSubAccount, SubAccount, SubAccountFilter, SubAccountSort,
     },
     components::{form::FormError, guard::Guarded, table::short_time},
     domain::{group_thousands, Access, Category, Login, Money, Permission},
@@ -25,7 +26,16 @@ pub fn SubAccountsPage() -> impl IntoView {
 fn SubAccountsList() -> impl IntoView {
     let set_enabled = ServerAction::<SetSubAccountEnabled>::new();
     let sign_out = ServerAction::<SignOutSubAccount>::new();
+    let bulk = ServerAction::<BulkSubAccounts>::new();
     let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        let q = query.read();
+        SubAccountFilter::parse(
+            q.get("q").as_deref().unwrap_or_default(),
+            q.get("status").as_deref().unwrap_or_default(),
+            q.get("permission").as_deref().unwrap_or_default(),
+        )
+    });
     let sort = Memo::new(move |_| {
         let q = query.read();
         let column = SubAccountSort::from_key(q.get("sort").as_deref().unwrap_or_default());
@@ -34,10 +44,17 @@ fn SubAccountsList() -> impl IntoView {
     let page = Memo::new(move |_| query.read().get("page").and_then(|p| p.parse::<i64>().ok()));
     // Sorted and paged on the server: a page carries 20 rows, not the whole team.
     let rows = Resource::new(
-        move || (sort.get(), page.get()),
-        |((column, descending), page)| {
+        move || (sort.get(), page.get(), filter.get()),
+        |((column, descending), page, filter)| {
             let dir = if descending { "desc" } else { "asc" };
-            list_sub_accounts(column.key().to_owned(), dir.to_owned(), page)
+            list_sub_accounts(
+                column.key().to_owned(),
+                dir.to_owned(),
+                page,
+                filter.search.clone(),
+                filter.status_key().to_owned(),
+                filter.permission_key().to_owned(),
+            )
         },
     );
 
@@ -54,12 +71,24 @@ fn SubAccountsList() -> impl IntoView {
         </header>
         <FormError action=set_enabled />
         <FormError action=sign_out />
+        <FormError action=bulk />
         <Notice />
         <ShownOnce />
+        <FilterBar filter=filter.get_untracked() />
         <section class="card table-card has-menus">
             <Transition fallback=|| view! { <p class="loading">"Loading sub-accounts…"</p> }>
                 {move || Suspend::new(async move {
                     rows.await.map(|listed| {
+                        let filter = filter.get_untracked();
+                        if listed.total == 0 && !filter.is_empty() {
+                            return view! {
+                                <div class="empty-state">
+                                    <h2>"No sub-account matches"</h2>
+                                    <p>"Nobody on the team matches these filters."</p>
+                                    <a href="/settings/sub-accounts" class="btn">"Show everyone"</a>
+                                </div>
+                            }.into_any();
+                        }
                         if listed.total == 0 {
                             return view! {
                                 <div class="empty-state">
@@ -71,13 +100,22 @@ fn SubAccountsList() -> impl IntoView {
                         }
                         let (column, descending) = sort.get();
                         let pages = listed.pages();
+                        let page_ids: Vec<i64> = listed.items.iter().map(|row| row.id).collect();
+                        let header = |c: SubAccountSort| view! { <SortHeader column=c current=(column, descending) filter=filter.clone() /> };
+                        let (first, last): (Vec<_>, Vec<_>) = (
+                            SubAccountSort::ALL.into_iter().take(6).map(header).collect(),
+                            SubAccountSort::ALL.into_iter().skip(6).map(header).collect(),
+                        );
                         view! {
+                            <Selection>
+                            <BulkBar action=bulk page_ids />
                             <table class="data-table stacks">
                                 <thead>
                                     <tr>
-                                        {SubAccountSort::ALL.into_iter().take(6).map(|c| view! { <SortHeader column=c current=(column, descending) /> }).collect_view()}
+                                        <th scope="col" class="select"><SelectAllBox /></th>
+                                        {first}
                                         <th scope="col">"Access"</th>
-                                        {SubAccountSort::ALL.into_iter().skip(6).map(|c| view! { <SortHeader column=c current=(column, descending) /> }).collect_view()}
+                                        {last}
                                         <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                                     </tr>
                                 </thead>
@@ -89,7 +127,8 @@ fn SubAccountsList() -> impl IntoView {
                                     </For>
                                 </tbody>
                             </table>
-                            <Pager page=listed.page pages total=listed.total sort=(column, descending) />
+                            </Selection>
+                            <Pager page=listed.page pages total=listed.total sort=(column, descending) filter=filter.clone() />
                         }.into_any()
                     })
                 })}
@@ -104,18 +143,36 @@ fn Notice() -> impl IntoView {
     let query = use_query_map();
     move || {
         let q = query.read();
+        if let Some(done) = q.get("bulk") {
+            let count: i64 = q.get("count")?.parse().ok()?;
+            let what = match count {
+                1 => "1 sub-account".to_owned(),
+                n => format!("{} sub-accounts", group_thousands(n)),
+            };
+            let sentence = match done.as_str() {
+                "disabled" => format!("{what} disabled. Their open sessions have ended."),
+                "enabled" => format!("{what} enabled."),
+                "deleted" => format!("{what} deleted."),
+                "preset" => format!("{what}: permissions set to exactly the preset’s."),
+                _ => return None,
+            };
+            return Some(view! { <p role="status" class="status ok">{sentence}</p> }.into_any());
+        }
         let notice = ListNotice::from_key(&q.get("done")?)?;
         // Only a well-formed login is echoed: the page never repeats free text from a link.
         let login = Login::parse(&q.get("login")?).ok()?.into_inner();
         let id = q.get("id").and_then(|id| id.parse::<i64>().ok());
-        Some(view! {
-            <p role="status" class="status ok">
-                <strong>{login}</strong>" "{notice.message()}
-                {(notice == ListNotice::Created).then(|| id.map(|id| view! {
-                    " "<a href=format!("/settings/sub-accounts/{id}/access")>"Set access"</a>
-                }))}
-            </p>
-        })
+        Some(
+            view! {
+                <p role="status" class="status ok">
+                    <strong>{login}</strong>" "{notice.message()}
+                    {(notice == ListNotice::Created).then(|| id.map(|id| view! {
+                        " "<a href=format!("/settings/sub-accounts/{id}/access")>"Set access"</a>
+                    }))}
+                </p>
+            }
+            .into_any(),
+        )
     }
 }
 
@@ -174,16 +231,69 @@ fn spending(spent: i64, cap: Option<i64>) -> Option<String> {
     }
 }
 
-fn list_href(column: SubAccountSort, descending: bool, page: i64) -> String {
+fn list_href(
+    column: SubAccountSort,
+    descending: bool,
+    page: i64,
+    filter: &SubAccountFilter,
+) -> String {
     let dir = if descending { "desc" } else { "asc" };
+    let filters = if filter.is_empty() {
+        String::new()
+    } else {
+        format!("&{}", filter.query())
+    };
     format!(
-        "/settings/sub-accounts?sort={}&dir={dir}&page={page}",
+        "/settings/sub-accounts?sort={}&dir={dir}&page={page}{filters}",
         column.key()
     )
 }
 
+/// Search and filters, a plain GET form, and the access review's export of
+/// what they keep.
 #[component]
-fn SortHeader(column: SubAccountSort, current: (SubAccountSort, bool)) -> impl IntoView {
+fn FilterBar(filter: SubAccountFilter) -> impl IntoView {
+    let status = filter.status_key();
+    let permission = filter.permission_key();
+    view! {
+        <form method="get" class="card filter-bar" role="search" aria-label="Filter sub-accounts">
+            <div class="field">
+                <label for="filter-q">"Search"</label>
+                <input id="filter-q" type="search" name="q" value=filter.search.clone()
+                    placeholder="Login, name or email" maxlength="100" />
+            </div>
+            <div class="field">
+                <label for="filter-status">"Status"</label>
+                <select id="filter-status" name="status">
+                    <option value="">"All"</option>
+                    <option value="active" selected=status == "active">"Active"</option>
+                    <option value="disabled" selected=status == "disabled">"Disabled"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-permission">"Permission"</label>
+                <select id="filter-permission" name="permission">
+                    <option value="">"Any"</option>
+                    {Permission::ALL.into_iter().map(|p| view! {
+                        <option value=p.key() selected=p.key() == permission>{p.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="filter-actions">
+                <button type="submit" class="btn">"Filter"</button>
+                <button type="submit" class="btn ghost" formaction="/export/access-review.csv">"Export access review"</button>
+                {(!filter.is_empty()).then(|| view! { <a class="link-quiet" href="/settings/sub-accounts">"Clear"</a> })}
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn SortHeader(
+    column: SubAccountSort,
+    current: (SubAccountSort, bool),
+    filter: SubAccountFilter,
+) -> impl IntoView {
     let active = current.0 == column;
     let next_descending = active && !current.1;
     let aria_sort = active.then_some(if current.1 { "descending" } else { "ascending" });
@@ -196,7 +306,7 @@ fn SortHeader(column: SubAccountSort, current: (SubAccountSort, bool)) -> impl I
     };
     view! {
         <th scope="col" aria-sort=aria_sort>
-            <a class="sort" href=list_href(column, next_descending, 1)>
+            <a class="sort" href=list_href(column, next_descending, 1, &filter)>
                 {column.title()}
                 <span class="sort-arrow" aria-hidden="true">{arrow}</span>
             </a>
@@ -205,12 +315,18 @@ fn SortHeader(column: SubAccountSort, current: (SubAccountSort, bool)) -> impl I
 }
 
 #[component]
-fn Pager(page: i64, pages: i64, total: i64, sort: (SubAccountSort, bool)) -> impl IntoView {
+fn Pager(
+    page: i64,
+    pages: i64,
+    total: i64,
+    sort: (SubAccountSort, bool),
+    filter: SubAccountFilter,
+) -> impl IntoView {
     (pages > 1).then(|| view! {
         <nav class="pager" aria-label="Pages">
             <span>{format!("Page {page} of {pages} · {} sub-accounts", group_thousands(total))}</span>
-            {(page > 1).then(|| view! { <a class="btn small" href=list_href(sort.0, sort.1, page - 1)>"Previous"</a> })}
-            {(page < pages).then(|| view! { <a class="btn small" href=list_href(sort.0, sort.1, page + 1)>"Next"</a> })}
+            {(page > 1).then(|| view! { <a class="btn small" href=list_href(sort.0, sort.1, page - 1, &filter)>"Previous"</a> })}
+            {(page < pages).then(|| view! { <a class="btn small" href=list_href(sort.0, sort.1, page + 1, &filter)>"Next"</a> })}
         </nav>
     })
 }
@@ -227,6 +343,7 @@ fn SubAccountRow(
     let (count, categories) = access_summary(&row);
     view! {
         <tr class:disabled-row=row.disabled>
+            <td class="select"><RowCheckbox id=row.id login=row.login.clone() /></td>
             <td class="mono" data-label="Login">{row.login.clone()}</td>
             <td data-label="Name">{row.name}</td>
             <td class="mono" data-label="Phone">{row.phone}</td>

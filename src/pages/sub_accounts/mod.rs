@@ -1,11 +1,13 @@
 //! Setting → Sub Accounts: the list, the forms and the Access page.
 
 mod access;
+mod bulk;
 pub mod form;
 mod list;
 mod presets;
 
 pub use access::AccessPage;
+pub use bulk::DeleteSelectedPage;
 pub use form::{CreateSubAccountPage, DeleteSubAccountPage, EditSubAccountPage, ResetPasswordPage};
 pub use list::SubAccountsPage;
 pub use presets::PresetsPage;

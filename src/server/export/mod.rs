@@ -45,9 +45,13 @@ pub const EXPORTS: [(&str, Permission); 4] = [
 /// The audit log's export (owners and managers, like its page).
 pub const AUDIT_EXPORT: &str = "/export/audit-log.csv";
 
+/// The access review: the sub-accounts with what they may do (the owner).
+pub const ACCESS_REVIEW_EXPORT: &str = "/export/access-review.csv";
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(AUDIT_EXPORT, get(audit_log))
+        .route(ACCESS_REVIEW_EXPORT, get(access_review))
         .route(EXPORTS[0].0, get(analytics_details))
         .route(EXPORTS[1].0, get(incoming))
         .route(EXPORTS[2].0, get(blocked))
@@ -359,4 +363,75 @@ async fn audit_log(
             ])
         },
     ))
+}
+
+#[derive(Deserialize)]
+struct ReviewQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    permission: String,
+}
+
+/// The sub-accounts the list's filters keep, with their permissions, cap,
+/// spending and last login: what a periodic access review reads. An
+/// account's team is small enough to write whole.
+async fn access_review(
+    auth: AuthSession,
+    State(state): State<AppState>,
+    parts: http::request::Parts,
+    Query(query): Query<ReviewQuery>,
+) -> Result<Response, AppError> {
+    use crate::domain::wire::sub_accounts::SubAccountFilter;
+    let (viewer, _permit) =
+        require(&auth, &state, &parts, Access::SubAccounts, "access review").await?;
+    let account_id = guard::account_of(&viewer)?;
+    let filter = SubAccountFilter::parse(&query.q, &query.status, &query.permission);
+    let month_start = super::spending::month_start(&viewer.zone.name, jiff::Timestamp::now());
+    let rows = super::sub_accounts::review(&state.pool, account_id, &filter, &month_start).await?;
+    let mut body = csv_line(&[
+        "login",
+        "name",
+        "email",
+        "phone",
+        "company",
+        "status",
+        "permissions",
+        "monthly_cap_eur",
+        "spent_this_month_eur",
+        "last_login_utc",
+        "created_utc",
+    ]);
+    for row in rows {
+        let permissions: Vec<&str> = row.permissions().iter().map(Permission::label).collect();
+        body.extend(csv_line(&[
+            &row.login,
+            &row.name,
+            &row.email,
+            &row.phone,
+            row.company.as_deref().unwrap_or(""),
+            if row.disabled { "disabled" } else { "active" },
+            &permissions.join(", "),
+            &row.monthly_cap
+                .map(|cap| Money(cap).plain())
+                .unwrap_or_default(),
+            &Money(row.spent_this_month).plain(),
+            row.last_login_at.as_deref().unwrap_or(""),
+            &row.created_at,
+        ]));
+    }
+    Ok((
+        [
+            (http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"access-review.csv\"",
+            ),
+            (http::header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response())
 }

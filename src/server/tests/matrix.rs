@@ -366,6 +366,15 @@ pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
         ("sub-accounts/list", Rule::SubAccounts, none),
         ("sub-accounts/generated-password", Rule::SubAccounts, none),
         ("sub-accounts/templates", Rule::SubAccounts, none),
+        ("sub-accounts/bulk", Rule::SubAccountById, |world, _| {
+            vec![
+                ("action", "enable".into()),
+                ("ids[]", world.target.to_string()),
+            ]
+        }),
+        ("sub-accounts/selected", Rule::SubAccountById, |world, _| {
+            vec![("ids", world.target.to_string())]
+        }),
         ("presets/list", Rule::SubAccounts, none),
         ("presets/create", Rule::SubAccounts, |_, n| {
             vec![
@@ -702,6 +711,10 @@ fn pages(world: &World) -> Vec<(String, Rule)> {
         ("/settings/sub-accounts/new".into(), Rule::SubAccounts),
         ("/settings/sub-accounts/presets".into(), Rule::SubAccounts),
         (
+            format!("/settings/sub-accounts/delete-selected?ids={id}"),
+            Rule::SubAccountById,
+        ),
+        (
             format!("/settings/sub-accounts/{id}/edit"),
             Rule::SubAccountById,
         ),
@@ -798,6 +811,7 @@ async fn every_server_function_allows_exactly_its_callers() {
             );
             checked += 1;
         }
+        world.app.close().await;
     }
     assert_eq!(checked, server_functions().len() * CALLERS.len());
 }
@@ -868,6 +882,20 @@ async fn the_audit_export_allows_owners_and_managers_only() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_access_review_export_allows_owners_with_sub_accounts_only() {
+    let world = World::new(None).await;
+    let path = crate::server::export::ACCESS_REVIEW_EXPORT;
+    for (caller, session) in &world.sessions {
+        let (got, status) = get_outcome(&world, session.as_ref(), path).await;
+        assert_eq!(
+            got,
+            Rule::SubAccounts.expected(*caller),
+            "GET {path} as {caller:?}: {status}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_contacts_file_upload_allows_exactly_its_callers() {
     let permission = Permission::UseDatabase;
     let world = World::new(Some(permission)).await;
@@ -926,6 +954,7 @@ async fn every_export_allows_exactly_its_callers() {
                 "GET {path} as {caller:?}: {status}"
             );
         }
+        world.app.close().await;
     }
 }
 

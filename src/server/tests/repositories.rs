@@ -81,9 +81,16 @@ async fn another_accounts_sub_account_is_invisible_and_untouchable() {
         .await
         .unwrap()
         .is_none());
-    let listed = sub_accounts::page(pool, mine.id, SubAccountSort::Login, false, 1, "")
-        .await
-        .unwrap();
+    let listed = sub_accounts::page(
+        pool,
+        mine.id,
+        &Default::default(),
+        (SubAccountSort::Login, false),
+        1,
+        "",
+    )
+    .await
+    .unwrap();
     assert!(listed.items.is_empty() && listed.total == 0);
     assert!(!sub_accounts::set_disabled(pool, mine.id, id, true)
         .await
@@ -169,9 +176,16 @@ async fn sub_accounts_are_sorted_and_paged_on_the_server() {
     let page = |sort, descending, page| {
         let pool = app.pool.clone();
         async move {
-            sub_accounts::page(&pool, account.id, sort, descending, page, "")
-                .await
-                .unwrap()
+            sub_accounts::page(
+                &pool,
+                account.id,
+                &Default::default(),
+                (sort, descending),
+                page,
+                "",
+            )
+            .await
+            .unwrap()
         }
     };
     let first = page(SubAccountSort::Login, false, 1).await;

@@ -24,6 +24,7 @@ pub struct TestApp {
     pub pool: Pool,
     pub passwords: Passwords,
     pub client: reqwest::Client,
+    server: tokio::task::JoinHandle<()>,
     _dir: TempDir,
 }
 
@@ -76,7 +77,7 @@ impl TestApp {
             .expect("port");
         let base = format!("http://{}", listener.local_addr().unwrap());
         let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         // A timeout turns a hung request into a failing test instead of a
         // stalled run. Generous: in the 1,000-write proof on PostgreSQL, beside
         // another test process, a login's hash (at idle priority) once waited
@@ -91,8 +92,18 @@ impl TestApp {
             pool,
             passwords: Passwords::new(),
             client,
+            server,
             _dir: dir,
         }
+    }
+
+    /// Stops the server and closes its connections: a test that starts
+    /// many applications in turn (the matrix, on PostgreSQL) would
+    /// otherwise hold every one's connections until it ends.
+    pub async fn close(self) {
+        self.server.abort();
+        let _ = self.server.await;
+        self.pool.close().await;
     }
 
     pub async fn manager(&self, login: &str) -> String {

@@ -406,3 +406,214 @@ async fn presets_and_copies_propose_ticks_that_only_save_makes_true() {
         ["preset_created", "preset_renamed", "preset_deleted"]
     );
 }
+
+#[tokio::test]
+async fn bulk_actions_change_all_selected_or_nothing_and_audit_each() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    let other = app.account("ophelia", true).await;
+    let mut team = Vec::new();
+    for n in 0..4 {
+        let login = format!("sam{n}");
+        team.push(
+            app.sub_account(&account, &login, PermissionSet::empty())
+                .await,
+        );
+    }
+    let stranger = app
+        .sub_account(&other, "stranger", PermissionSet::empty())
+        .await;
+    let owner = app.login("olivia").await;
+    let sam0 = app.login("sam0").await;
+    let bulk = |action: &str, ids: &[i64], extra: Vec<(&'static str, String)>| {
+        let mut form = vec![("action", action.to_owned())];
+        form.extend(ids.iter().map(|id| ("ids[]", id.to_string())));
+        form.extend(extra);
+        app.call(Some(&owner), "sub-accounts/bulk", form)
+    };
+    let disabled = || async {
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'sub' AND disabled = 1")
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+        count
+    };
+    // One id of another account: refused whole, nothing changes.
+    let mixed = [team[0], team[1], stranger];
+    assert_eq!(
+        bulk("disable", &mixed, vec![]).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(disabled().await, 0);
+    assert_eq!(
+        bulk("disable", &[], vec![]).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // "Select all on this page" takes the page's rows, whatever is ticked.
+    let page_ids = team[..3].iter().map(|id| ("page_ids[]", id.to_string()));
+    let mut extra: Vec<_> = page_ids.collect();
+    extra.push(("all_on_page", "1".into()));
+    assert_eq!(
+        bulk("disable", &[team[0]], extra).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(disabled().await, 3);
+    assert_eq!(
+        app.get(Some(&sam0), "/").await.status(),
+        StatusCode::FOUND,
+        "a disabled sub-user's session ends"
+    );
+    assert_eq!(
+        bulk("enable", &team[..2], vec![]).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(disabled().await, 1);
+
+    // A preset sets exactly its permissions on each.
+    let preset = vec![("preset", "builtin:accountant".to_owned())];
+    assert_eq!(bulk("preset", &team, preset).await.status(), StatusCode::OK);
+    for id in &team {
+        assert_eq!(
+            crate::server::sub_accounts::permissions_of(&app.pool, *id)
+                .await
+                .unwrap(),
+            crate::domain::BuiltInPreset::Accountant.permissions()
+        );
+    }
+    // Deleting asks first: without the confirmation nothing goes.
+    let unconfirmed = bulk("delete", &team[2..], vec![]).await;
+    assert_eq!(unconfirmed.status(), StatusCode::OK);
+    let remaining = || async {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'sub'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        count
+    };
+    assert_eq!(remaining().await, 5);
+    let confirmed = vec![("confirmed", "1".to_owned())];
+    assert_eq!(
+        bulk("delete", &team[2..], confirmed).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(remaining().await, 3);
+    let audited: Vec<(String, String)> = sqlx::query_as(
+        "SELECT action, subject FROM audit_log WHERE detail LIKE 'bulk%' ORDER BY id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let count = |action: &str| audited.iter().filter(|(a, _)| a == action).count();
+    assert_eq!(count("sub_account_disabled"), 3);
+    assert_eq!(count("sub_account_enabled"), 2);
+    assert_eq!(count("permissions_changed"), 4);
+    assert_eq!(count("sub_account_deleted"), 2);
+    assert!(audited.contains(&("sub_account_deleted".into(), "sam3".into())));
+}
+
+#[tokio::test]
+async fn the_list_searches_filters_by_status_and_permission_and_exports_the_review() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    let exporter = PermissionSet::empty().with_granted(Permission::IncomingSmsExport);
+    for n in 0..12 {
+        let grants = if n % 3 == 0 {
+            exporter
+        } else {
+            PermissionSet::empty()
+        };
+        let id = app
+            .sub_account(&account, &format!("team{n:02}"), grants)
+            .await;
+        if n % 4 == 0 {
+            crate::server::sub_accounts::set_disabled(&app.pool, account.id, id, true)
+                .await
+                .unwrap();
+        }
+    }
+    app.sub_account(&account, "under_score", PermissionSet::empty())
+        .await;
+    let owner = app.login("olivia").await;
+    let total = |q: &str, status: &str, permission: &str| {
+        let form = vec![
+            ("q", q.to_owned()),
+            ("status", status.to_owned()),
+            ("permission", permission.to_owned()),
+        ];
+        let app = &app;
+        let owner = &owner;
+        async move { app.json(owner, "sub-accounts/list", form).await["total"].clone() }
+    };
+    assert_eq!(total("", "", "").await, 13);
+    assert_eq!(total("TEAM0", "", "").await, 10, "case-insensitive");
+    assert_eq!(total("_", "", "").await, 1, "wildcards are literal");
+    assert_eq!(total("", "disabled", "").await, 3);
+    assert_eq!(total("", "active", "").await, 10);
+    // Who can export incoming SMS? 0, 3, 6, 9 — of whom 0 is disabled.
+    assert_eq!(total("", "", "incoming_sms_export").await, 4);
+    assert_eq!(total("", "active", "incoming_sms_export").await, 3);
+    assert_eq!(total("", "", "see_incoming_sms").await, 4, "as required");
+
+    let export = app
+        .get(
+            Some(&owner),
+            "/export/access-review.csv?q=&status=active&permission=incoming_sms_export",
+        )
+        .await;
+    assert_eq!(export.status(), StatusCode::OK);
+    let csv = export.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "login");
+    assert_eq!(&headers[6], "permissions");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let logins: Vec<&str> = rows.iter().map(|row| &row[0]).collect();
+    assert_eq!(logins, ["team03", "team06", "team09"]);
+    assert_eq!(
+        &rows[0][6],
+        "Can See Incoming Sms, Can See Incoming Sms Export"
+    );
+    assert_eq!(&rows[0][5], "active");
+}
+
+#[tokio::test]
+async fn the_preview_menu_agrees_with_the_pages_a_sub_user_can_open() {
+    use crate::components::menu::{visible_menu, MENU};
+    use crate::domain::preview::sub_user_with;
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    let sam = app
+        .sub_account(&account, "sam", PermissionSet::empty())
+        .await;
+    let session = app.login("sam").await;
+    // A fixed xorshift sequence: many grant sets, the same on every run.
+    let mut seed: u32 = 0x2545_f491;
+    for _ in 0..30 {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        let granted = Permission::ALL
+            .into_iter()
+            .enumerate()
+            .filter(|(bit, _)| seed >> bit & 1 == 1)
+            .fold(PermissionSet::empty(), |set, (_, p)| set.with_granted(p));
+        crate::server::sub_accounts::save_permissions(&app.pool, account.id, sam, granted)
+            .await
+            .unwrap();
+        let previewed: Vec<&str> = visible_menu(&sub_user_with(granted))
+            .into_iter()
+            .flat_map(|(_, items)| items)
+            .map(|item| item.href)
+            .collect();
+        for item in MENU.iter().flat_map(|group| group.items) {
+            let status = app.get(Some(&session), item.href).await.status();
+            assert_eq!(
+                status == StatusCode::OK,
+                previewed.contains(&item.href),
+                "{} with {granted:?}: {status}",
+                item.href
+            );
+        }
+    }
+}

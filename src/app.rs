@@ -29,6 +29,7 @@ use crate::{
             AccessPage, CreateSubAccountPage, DeleteSelectedPage, DeleteSubAccountPage,
             EditSubAccountPage, PresetsPage, ResetPasswordPage, SubAccountsPage,
         },
+        two_factor::{TwoFactorPage, VerifyLoginPage},
     },
 };
 
@@ -75,9 +76,11 @@ pub fn App() -> impl IntoView {
             <ViewerProvider>
                 <Routes fallback=NotFound>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/login/verify") view=VerifyLoginPage ssr=SsrMode::Async />
                     <ParentRoute path=path!("") view=Layout ssr=SsrMode::Async>
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/account/password") view=ChangePasswordPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/two-factor") view=TwoFactorPage ssr=SsrMode::Async />
                         <Route path=path!("/sending/bulk") view=BulkSmsPage ssr=SsrMode::Async />
                         <Route path=path!("/sending/database") view=DatabasePage ssr=SsrMode::Async />
                         <Route path=path!("/sending/database/:id") view=ContactListPage ssr=SsrMode::Async />

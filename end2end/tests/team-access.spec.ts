@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import {
-  chooseOwnPassword, createOwner, createSubAccount, fillSubAccountForm, jsEnabled, logIn, newPage, open, rowAction,
-  subAccountFields, topUp,
+  chooseOwnPassword, createOwner, createSubAccount, fillSubAccountForm, jsEnabled, logIn, logOut, newPage, open,
+  rowAction, subAccountFields, topUp,
 } from './support';
 
 test('a generated password is shown once, and the sub-user replaces it at the first login before anything else opens @nojs', async ({ page, browser }) => {
@@ -235,4 +236,48 @@ test('the Access page previews the sub-user’s menu and limits, following the t
     await expect(menu).toContainText('Bulk SMS');
     await expect(preview).toContainText('Can spend up to €200.00 a month.');
   }
+});
+
+/** The code oathtool (RFC 6238, not ours) gives for a base32 secret, `ahead` seconds from now. */
+function oathtool(secret: string, ahead = 0): string {
+  const at = Math.floor(Date.now() / 1000) + ahead;
+  return execFileSync('oathtool', ['--totp', '-b', secret, '-N', `@${at}`]).toString().trim();
+}
+
+test('an owner turns on two-factor authentication, logs in with a code, and requires it of the team @nojs', async ({ page, browser }) => {
+  const owner = createOwner({ canAddSubaccount: true });
+  await logIn(page, owner);
+  const sub = await createSubAccount(page, subAccountFields('tfa'));
+  const subPage = await newPage(browser);
+  await logIn(subPage, sub);
+  await logOut(subPage);
+
+  await page.getByRole('link', { name: 'Two-factor' }).click();
+  await page.getByRole('button', { name: 'Enable two-factor authentication' }).click();
+  await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
+  const secret = (await page.getByLabel('Secret key').textContent())!.replace(/\s/g, '');
+  await page.getByLabel('Authentication code').fill(oathtool(secret));
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')).toHaveCount(10);
+
+  await logOut(page);
+  await open(page, '/login');
+  await page.getByLabel('Login').fill(owner.login);
+  await page.getByLabel('Password').fill(owner.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByLabel('Authentication code').fill('000000');
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.getByText('This code is not valid')).toBeVisible();
+  await page.getByLabel('Authentication code').fill(oathtool(secret, 30));
+  await page.getByRole('button', { name: 'Verify' }).click();
+  await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+
+  await open(page, '/settings/sub-accounts');
+  await page.getByLabel('Require two-factor authentication for sub-accounts').check();
+  await page.getByRole('button', { name: 'Save setting' }).click();
+  await expect(page.getByLabel('Require two-factor authentication for sub-accounts')).toBeChecked();
+  await logIn(subPage, sub);
+  await expect(subPage).toHaveURL(/\/account\/two-factor$/);
+  await expect(subPage.getByText('Your account requires two-factor authentication')).toBeVisible();
+  await expect(subPage.getByRole('button', { name: 'Enable two-factor authentication' })).toBeVisible();
 });

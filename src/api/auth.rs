@@ -58,21 +58,117 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
         .await;
         return Err(AppError::InvalidCredentials);
     };
-    throttle::clear(&state.pool, &key).await?;
     // A fresh session id at every login defeats session fixation (ASVS 3.2.1).
     auth.session
         .cycle_id()
         .await
         .map_err(|_| AppError::Internal)?;
-    auth.login(&user).await.map_err(|_| AppError::Internal)?;
+    let next = local_path(next.as_deref());
+    if crate::server::two_factor::enabled(&state.pool, user.viewer.user_id).await? {
+        // The password was right; the code completes the login. The
+        // attempt stays counted until then, so a known password does not
+        // reset the count of guessed codes.
+        let pending = PendingLogin {
+            user_id: user.viewer.user_id,
+            at: time::OffsetDateTime::now_utc().unix_timestamp(),
+            next,
+        };
+        auth.session
+            .insert(PENDING_LOGIN, pending)
+            .await
+            .map_err(|_| AppError::Internal)?;
+        leptos_axum::redirect(crate::server::security::LOGIN_CODE);
+        return Ok(());
+    }
+    throttle::clear(&state.pool, &key).await?;
+    complete_login(&mut auth, &user, "login").await?;
+    leptos_axum::redirect(&next);
+    Ok(())
+}
+
+/// A login whose password was right, waiting for its authentication code.
+#[cfg(feature = "ssr")]
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PendingLogin {
+    user_id: i64,
+    /// Unix time of the password: the code must follow within five minutes.
+    at: i64,
+    next: String,
+}
+
+#[cfg(feature = "ssr")]
+const PENDING_LOGIN: &str = "pending_login";
+
+/// Logs `user` in on this session, which already has a fresh id.
+#[cfg(feature = "ssr")]
+async fn complete_login(
+    auth: &mut crate::server::auth::AuthSession,
+    user: &crate::server::auth::SessionUser,
+    audited: &'static str,
+) -> Result<(), AppError> {
+    use crate::server::{audit, guard, users};
+    auth.login(user).await.map_err(|_| AppError::Internal)?;
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     auth.session
         .insert(crate::server::security::LOGGED_IN_AT, now)
         .await
         .map_err(|_| AppError::Internal)?;
-    users::record_login(&state.pool, user.viewer.user_id).await?;
-    audit::note(&state.pool, Entry::by(&user.viewer, "login")).await;
-    leptos_axum::redirect(&local_path(next.as_deref()));
+    let pool = &guard::state()?.pool;
+    users::record_login(pool, user.viewer.user_id).await?;
+    audit::note(pool, audit::Entry::by(&user.viewer, audited)).await;
+    Ok(())
+}
+
+/// The login's second step: a code from the authenticator app, or one of
+/// the recovery codes. Throttled with the password's failures; a code is
+/// never accepted twice.
+#[server(endpoint = "session/verify")]
+pub async fn verify_login(code: String) -> Result<(), AppError> {
+    use crate::server::{
+        audit::{self, Entry},
+        guard, throttle, two_factor,
+    };
+    use axum_login::AuthnBackend;
+    let state = guard::state()?;
+    let mut auth = guard::auth_session().await?;
+    let expired = || AppError::Rejected("Your login has expired. Log in again.".into());
+    let pending: PendingLogin = auth
+        .session
+        .get(PENDING_LOGIN)
+        .await
+        .ok()
+        .flatten()
+        .ok_or_else(expired)?;
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    if now - pending.at > 5 * 60 {
+        let _ = auth.session.remove::<PendingLogin>(PENDING_LOGIN).await;
+        return Err(expired());
+    }
+    let user = auth
+        .backend
+        .get_user(&pending.user_id)
+        .await?
+        .ok_or_else(expired)?;
+    let key = throttle::key(&user.viewer.login);
+    throttle::reserve(&state.pool, &key)
+        .await?
+        .map_err(too_many_failures)?;
+    if !two_factor::verify(&state.pool, pending.user_id, &code).await? {
+        let entry = Entry::by(&user.viewer, "login_failed").detail("wrong authentication code");
+        audit::note(&state.pool, entry).await;
+        return Err(AppError::invalid(
+            "code",
+            "This code is not valid. Enter the current code from your app, or a recovery code.",
+        ));
+    }
+    throttle::clear(&state.pool, &key).await?;
+    let _ = auth.session.remove::<PendingLogin>(PENDING_LOGIN).await;
+    auth.session
+        .cycle_id()
+        .await
+        .map_err(|_| AppError::Internal)?;
+    complete_login(&mut auth, &user, "login").await?;
+    leptos_axum::redirect(&pending.next);
     Ok(())
 }
 

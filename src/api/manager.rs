@@ -54,25 +54,32 @@ pub async fn create_account(
     Ok(())
 }
 
-/// Switches an account's "Can Add Subaccount" option.
+/// Sets an account's options: "Can Add Subaccount", and whether its owner
+/// must use two-factor authentication.
 #[server(endpoint = "manager/accounts/option")]
 pub async fn set_can_add_subaccount(
     account_id: i64,
     #[server(default)] can_add_subaccount: bool,
+    #[server(default)] require_two_factor: bool,
 ) -> Result<bool, AppError> {
     use crate::{
         domain::Access,
-        server::{audit, guard, users},
+        server::{audit, guard, two_factor, users},
     };
     let viewer = guard::require(Access::Manager).await?;
     let state = guard::state()?;
     if !users::set_can_add_subaccount(&state.pool, account_id, can_add_subaccount).await? {
         return Err(AppError::NotFound);
     }
-    let switched = if can_add_subaccount { "on" } else { "off" };
+    two_factor::require_for_owner(&state.pool, account_id, require_two_factor).await?;
+    let switched = |on: bool| if on { "on" } else { "off" };
     let entry = audit::Entry::by(&viewer, "option_switched")
         .in_account(Some(account_id))
-        .detail(format!("Can Add Subaccount {switched}"));
+        .detail(format!(
+            "Can Add Subaccount {}, two-factor required of the owner {}",
+            switched(can_add_subaccount),
+            switched(require_two_factor)
+        ));
     audit::note(&state.pool, entry).await;
     leptos_axum::redirect(&format!("/manager/accounts?saved={account_id}"));
     Ok(can_add_subaccount)

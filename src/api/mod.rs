@@ -18,6 +18,7 @@ pub mod profile;
 pub mod sending;
 pub mod stop_list;
 pub mod sub_accounts;
+pub mod two_factor;
 pub mod webhooks;
 
 pub use crate::domain::{

@@ -71,7 +71,7 @@ fn requirement(access: Access) -> String {
             "Sub-accounts are managed by the account owner, while the provider has switched the feature on for the account.".to_owned()
         }
         Access::Owner | Access::AuditLog => "This page is for the account owner only.".to_owned(),
-        Access::Authenticated | Access::PasswordChange => {
+        Access::Authenticated | Access::PasswordChange | Access::TwoFactorSetup => {
             "Your login cannot open this page.".to_owned()
         }
     }

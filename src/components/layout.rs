@@ -72,6 +72,7 @@ fn TopBar(viewer: Viewer) -> impl IntoView {
                     </a>
                 })}
                 <A href="/account/password" attr:class="link-quiet">"Change password"</A>
+                <A href="/account/two-factor" attr:class="link-quiet">"Two-factor"</A>
                 <ActionForm action=logout attr:class="inline-form">
                     <button type="submit" class="btn ghost">"Log out"</button>
                 </ActionForm>

@@ -9,6 +9,9 @@ pub enum Access {
     /// Any logged-in user, even one whose password is temporary: changing
     /// it is the one thing such a user may do.
     PasswordChange,
+    /// Any logged-in user whose password is their own, even one who must
+    /// set up two-factor authentication before anything else.
+    TwoFactorSetup,
     /// The provider's staff.
     Manager,
     /// An account owner whose account has "Can Add Subaccount" on.
@@ -26,8 +29,11 @@ impl Access {
         if viewer.must_change_password {
             return self == Access::PasswordChange;
         }
+        if viewer.must_enrol_two_factor {
+            return matches!(self, Access::PasswordChange | Access::TwoFactorSetup);
+        }
         match self {
-            Access::Authenticated | Access::PasswordChange => true,
+            Access::Authenticated | Access::PasswordChange | Access::TwoFactorSetup => true,
             Access::Manager => viewer.role == Role::Manager,
             Access::SubAccounts => viewer.may_manage_sub_accounts(),
             Access::Owner => viewer.role == Role::Owner,

@@ -20,6 +20,10 @@ pub enum AppError {
     /// The password was set by the account owner and must be changed first.
     #[error("Choose your own password first: the one you logged in with was temporary.")]
     PasswordChangeRequired,
+    /// The account requires two-factor authentication of this user, who
+    /// has not set it up yet.
+    #[error("Set up two-factor authentication first: your account requires it.")]
+    TwoFactorRequired,
     #[error("Not found")]
     NotFound,
     #[error("Please correct the highlighted fields.")]
@@ -41,7 +45,9 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthenticated | AppError::InvalidCredentials => 401,
-            AppError::Forbidden | AppError::PasswordChangeRequired => 403,
+            AppError::Forbidden
+            | AppError::PasswordChangeRequired
+            | AppError::TwoFactorRequired => 403,
             AppError::NotFound => 404,
             AppError::Invalid(_) | AppError::Rejected(_) => 422,
             AppError::TooManyRequests(_) => 429,

@@ -19,6 +19,7 @@ pub fn sub_user_with(permissions: PermissionSet) -> Viewer {
         balance: None,
         zone: Zone::utc(),
         must_change_password: false,
+        must_enrol_two_factor: false,
     }
 }
 

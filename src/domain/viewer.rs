@@ -56,6 +56,9 @@ pub struct Viewer {
     /// The password was set by the account owner: until the user chooses
     /// their own, nothing but changing it is allowed.
     pub must_change_password: bool,
+    /// Two-factor authentication is required of them and not yet set up:
+    /// until it is, nothing but setting it up (and their password) is allowed.
+    pub must_enrol_two_factor: bool,
 }
 
 impl Viewer {

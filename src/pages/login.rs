@@ -17,13 +17,7 @@ pub fn LoginPage() -> impl IntoView {
     };
     view! {
         <Title text="Log in" />
-        <main class="login-page">
-            <section class="card login-card" aria-labelledby="login-title">
-                <div class="brand large">
-                    <span class="brand-mark" aria-hidden="true">"✉"</span>
-                    <span>"SMS Portal"</span>
-                </div>
-                <h1 id="login-title">"Log in"</h1>
+        <LoginCard title="Log in">
                 <ActionForm action>
                     <input type="hidden" name="next" value=next />
                     {move || message().map(|text| view! { <p class="form-error" role="alert">{text}</p> })}
@@ -39,6 +33,22 @@ pub fn LoginPage() -> impl IntoView {
                     </div>
                     <SubmitButton label="Log in" class="btn primary wide" />
                 </ActionForm>
+        </LoginCard>
+    }
+}
+
+/// The card the login's steps are shown in, alone on the page.
+#[component]
+pub fn LoginCard(title: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <main class="login-page">
+            <section class="card login-card" aria-labelledby="login-title">
+                <div class="brand large">
+                    <span class="brand-mark" aria-hidden="true">"✉"</span>
+                    <span>"SMS Portal"</span>
+                </div>
+                <h1 id="login-title">{title}</h1>
+                {children()}
             </section>
         </main>
     }

@@ -102,6 +102,10 @@ fn AccountRow(
                         <input id=checkbox_id.clone() type="checkbox" name="can_add_subaccount" value="true" checked=account.can_add_subaccount />
                         "Can Add Subaccount"
                     </label>
+                    <label class="checkbox" for=format!("two-factor-{account_id}")>
+                        <input id=format!("two-factor-{account_id}") type="checkbox" name="require_two_factor" value="true" checked=account.require_two_factor_owner />
+                        "Require two-factor authentication for the owner"
+                    </label>
                     <SubmitButton label="Save" class="btn small" />
                 </ActionForm>
                 {(account.can_add_subaccount && account.sub_accounts > 0).then(|| view! {

@@ -15,3 +15,4 @@ pub mod profile;
 pub mod sending;
 pub mod stop_list;
 pub mod sub_accounts;
+pub mod two_factor;

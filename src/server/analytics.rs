@@ -366,6 +366,7 @@ mod tests {
             balance: None,
             zone: Default::default(),
             must_change_password: false,
+            must_enrol_two_factor: false,
         }
     }
 

@@ -68,6 +68,11 @@ struct UserRow {
     timezone: Option<String>,
     #[sqlx(try_from = "IntFlag")]
     password_temporary: bool,
+    #[sqlx(try_from = "IntFlag")]
+    totp_enabled: bool,
+    /// The account requires two-factor authentication of this user's role.
+    #[sqlx(try_from = "IntFlag")]
+    two_factor_required: bool,
 }
 
 /// The user with their account's name and option, selected by `$condition`.
@@ -76,7 +81,9 @@ macro_rules! select_user {
         concat!(
             "SELECT u.id, u.login, u.name, u.role, u.account_id, a.name AS account_name, ",
             "COALESCE(a.can_add_subaccount, 0) AS can_add_subaccount, a.balance, ",
-            "u.disabled, u.password_hash, u.session_epoch, a.timezone, u.password_temporary ",
+            "u.disabled, u.password_hash, u.session_epoch, a.timezone, u.password_temporary, u.totp_enabled, ",
+            "CASE u.role WHEN 'sub' THEN COALESCE(a.require_two_factor_subs, 0) ",
+            "WHEN 'owner' THEN COALESCE(a.require_two_factor_owner, 0) ELSE 0 END AS two_factor_required ",
             "FROM users u LEFT JOIN accounts a ON a.id = u.account_id WHERE ",
             $condition
         )
@@ -126,6 +133,7 @@ async fn session_user(pool: &Pool, row: UserRow) -> Result<SessionUser, sqlx::Er
             balance,
             zone: super::zone::zone(row.timezone.as_deref().unwrap_or("UTC")),
             must_change_password: row.password_temporary,
+            must_enrol_two_factor: row.two_factor_required && !row.totp_enabled,
         },
     })
 }

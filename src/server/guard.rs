@@ -36,8 +36,8 @@ pub async fn require(access: Access) -> Result<Viewer, AppError> {
     let viewer = viewer().await?.ok_or(AppError::Unauthenticated)?;
     if access.allows(&viewer) {
         Ok(viewer)
-    } else if viewer.must_change_password {
-        Err(AppError::PasswordChangeRequired)
+    } else if let Some(first) = first_things_first(&viewer) {
+        Err(first)
     } else {
         tracing::warn!(user = viewer.user_id, ?access, "authorization refused");
         let path = use_context::<http::request::Parts>()
@@ -67,14 +67,26 @@ pub async fn route_viewer(
     if access.allows(&viewer) {
         return Ok(viewer);
     }
-    if viewer.must_change_password {
-        return Err(AppError::PasswordChangeRequired);
+    if let Some(first) = first_things_first(&viewer) {
+        return Err(first);
     }
     tracing::warn!(user = viewer.user_id, ?access, "authorization refused");
     let entry = super::audit::Entry::by(&viewer, "access_refused")
         .detail(format!("{access:?} at {}", parts.uri.path()));
     super::audit::record(&state.pool, &super::audit::Origin::of(parts), entry).await;
     Err(AppError::Forbidden)
+}
+
+/// What a user must do before anything else, if anything: such a refusal is
+/// no attempt at what they may not do, so it is not audited as one.
+fn first_things_first(viewer: &Viewer) -> Option<AppError> {
+    if viewer.must_change_password {
+        Some(AppError::PasswordChangeRequired)
+    } else if viewer.must_enrol_two_factor {
+        Some(AppError::TwoFactorRequired)
+    } else {
+        None
+    }
 }
 
 /// The account of an owner or sub-user (managers have none).

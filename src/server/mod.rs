@@ -33,6 +33,7 @@ pub mod state;
 pub mod stop_list;
 pub mod sub_accounts;
 pub mod throttle;
+pub mod two_factor;
 pub mod upload;
 pub mod users;
 pub mod v1;

@@ -12,6 +12,10 @@ use crate::domain::login_then;
 
 /// The page where users change their own password.
 pub const CHANGE_PASSWORD: &str = "/account/password";
+/// The page where users set up two-factor authentication.
+pub const TWO_FACTOR: &str = "/account/two-factor";
+/// The login's second step: the authentication code.
+pub const LOGIN_CODE: &str = "/login/verify";
 
 /// The session key holding the Unix time of the login.
 pub const LOGGED_IN_AT: &str = "logged_in_at";
@@ -81,18 +85,29 @@ pub async fn login_first(auth: AuthSession, request: Request<Body>, next: Next) 
     let path = request.uri().path();
     let page = matches!(*request.method(), Method::GET | Method::HEAD)
         && path != "/login"
+        && path != LOGIN_CODE
         && !path.starts_with("/api/");
-    match &auth.user {
+    let first = auth.user.as_ref().and_then(|user| {
+        let viewer = &user.viewer;
+        match () {
+            _ if viewer.must_change_password && path != CHANGE_PASSWORD => Some(CHANGE_PASSWORD),
+            _ if viewer.must_enrol_two_factor && !matches!(path, CHANGE_PASSWORD | TWO_FACTOR) => {
+                Some(TWO_FACTOR)
+            }
+            _ => None,
+        }
+    });
+    match (&auth.user, first) {
         _ if !page => return next.run(request).await,
-        Some(user) if user.viewer.must_change_password && path != CHANGE_PASSWORD => {
+        (Some(_), Some(first)) => {
             return (
                 StatusCode::FOUND,
-                [(header::LOCATION, HeaderValue::from_static(CHANGE_PASSWORD))],
+                [(header::LOCATION, HeaderValue::from_static(first))],
             )
                 .into_response();
         }
-        Some(_) => return next.run(request).await,
-        None => {}
+        (Some(_), None) => return next.run(request).await,
+        (None, _) => {}
     }
     let here = request
         .uri()

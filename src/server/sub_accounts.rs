@@ -15,7 +15,7 @@ use crate::{
     domain::{ContactDetails, NewUser, Permission, PermissionSet, SpendingCap},
 };
 
-const COLUMNS: &str = "id, login, name, phone, email, company, disabled, last_login_at, created_at, monthly_cap, \
+const COLUMNS: &str = "id, login, name, phone, email, company, disabled, last_login_at, created_at, monthly_cap, totp_enabled AS two_factor, \
     (SELECT COALESCE(string_agg(permission, ','), '') FROM user_permissions p WHERE p.user_id = users.id) AS granted";
 const FROM: &str = "users WHERE role = 'sub' AND account_id = $1";
 

@@ -158,7 +158,7 @@ pub async fn list_accounts(pool: &Pool) -> Result<Vec<AccountSummary>, sqlx::Err
     sqlx::query_as(
         "SELECT a.id, a.name, o.login AS owner_login, o.email AS owner_email, \
          (SELECT COUNT(*) FROM users s WHERE s.account_id = a.id AND s.role = 'sub') AS sub_accounts, \
-         a.can_add_subaccount, a.created_at \
+         a.can_add_subaccount, a.require_two_factor_owner, a.created_at \
          FROM accounts a JOIN users o ON o.account_id = a.id AND o.role = 'owner' \
          ORDER BY lower(a.name), a.id",
     )

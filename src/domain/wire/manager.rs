@@ -13,5 +13,8 @@ pub struct AccountSummary {
     pub sub_accounts: i64,
     #[cfg_attr(feature = "ssr", sqlx(try_from = "super::IntFlag"))]
     pub can_add_subaccount: bool,
+    /// The owner must use two-factor authentication.
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "super::IntFlag"))]
+    pub require_two_factor_owner: bool,
     pub created_at: String,
 }

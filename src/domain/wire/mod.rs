@@ -16,6 +16,7 @@ pub mod profile;
 pub mod sending;
 pub mod stop_list;
 pub mod sub_accounts;
+pub mod two_factor;
 pub mod webhooks;
 
 /// The error every server function answers with travels beside the rows.

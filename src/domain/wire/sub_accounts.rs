@@ -21,6 +21,9 @@ pub struct SubAccount {
     pub granted: String,
     /// The monthly spending cap, in units of 0.0001 EUR; `None`: no cap.
     pub monthly_cap: Option<i64>,
+    /// They log in with a code after the password.
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "super::IntFlag"))]
+    pub two_factor: bool,
     /// What they spent this calendar month (in the account's zone), net of
     /// refunds; filled in for the list's rows.
     #[cfg_attr(feature = "ssr", sqlx(default))]

@@ -8,7 +8,12 @@ use crate::{
         list_sub_accounts, take_generated_password, BulkSubAccounts, GeneratedPassword, ListNotice,
         SetSubAccountEnabled, SignOutSubAccount, SubAccount, SubAccountFilter, SubAccountSort,
     },
-    components::{form::FormError, guard::Guarded, table::short_time},
+    api::two_factor::{two_factor_required_for_subs, RequireTwoFactorForSubs},
+    components::{
+        form::{FormError, SubmitButton},
+        guard::Guarded,
+        table::short_time,
+    },
     domain::{group_thousands, Access, Category, Login, Money, Permission},
 };
 
@@ -75,6 +80,7 @@ fn SubAccountsList() -> impl IntoView {
         <Notice />
         <ShownOnce />
         <FilterBar filter=filter.get_untracked() />
+        <TwoFactorRequirement />
         <section class="card table-card has-menus">
             <Transition fallback=|| view! { <p class="loading">"Loading sub-accounts…"</p> }>
                 {move || Suspend::new(async move {
@@ -173,6 +179,31 @@ fn Notice() -> impl IntoView {
             }
             .into_any(),
         )
+    }
+}
+
+/// The owner's setting: every sub-account sets up two-factor
+/// authentication before anything else.
+#[component]
+fn TwoFactorRequirement() -> impl IntoView {
+    let action = ServerAction::<RequireTwoFactorForSubs>::new();
+    let required = Resource::new(|| (), |_| two_factor_required_for_subs());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                required.await.ok().map(|required| view! {
+                    <ActionForm action attr:class="card setting-bar">
+                        <FormError action />
+                        <label class="checkbox" for="require-two-factor">
+                            <input id="require-two-factor" type="checkbox" name="required" value="true" checked=required />
+                            "Require two-factor authentication for sub-accounts"
+                        </label>
+                        <span class="help">"They set it up at their next login or page, before anything else."</span>
+                        <SubmitButton label="Save setting" class="btn small" />
+                    </ActionForm>
+                })
+            })}
+        </Suspense>
     }
 }
 
@@ -344,7 +375,10 @@ fn SubAccountRow(
     view! {
         <tr class:disabled-row=row.disabled>
             <td class="select"><RowCheckbox id=row.id login=row.login.clone() /></td>
-            <td class="mono" data-label="Login">{row.login.clone()}</td>
+            <td class="mono" data-label="Login">
+                {row.login.clone()}
+                {row.two_factor.then(|| view! { <span class="badge ok small" title="Two-factor authentication on">"2FA"</span> })}
+            </td>
             <td data-label="Name">{row.name}</td>
             <td class="mono" data-label="Phone">{row.phone}</td>
             // A very long address is cut short; the whole of it is its title.

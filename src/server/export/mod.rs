@@ -399,6 +399,7 @@ async fn access_review(
         "company",
         "status",
         "permissions",
+        "two_factor",
         "monthly_cap_eur",
         "spent_this_month_eur",
         "last_login_utc",
@@ -414,6 +415,7 @@ async fn access_review(
             row.company.as_deref().unwrap_or(""),
             if row.disabled { "disabled" } else { "active" },
             &permissions.join(", "),
+            if row.two_factor { "on" } else { "off" },
             &row.monthly_cap
                 .map(|cap| Money(cap).plain())
                 .unwrap_or_default(),

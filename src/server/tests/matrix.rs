@@ -19,6 +19,8 @@ pub(super) enum Rule {
     Authenticated,
     /// Any logged-in user, even one whose password is temporary.
     PasswordChange,
+    /// Any logged-in user whose password is their own.
+    TwoFactorSetup,
     Manager,
     /// Owners whose account has "Can Add Subaccount" on, on their own account.
     SubAccounts,
@@ -86,6 +88,8 @@ impl Rule {
             (Rule::Public, _) => Outcome::Allowed,
             (_, Anonymous | DisabledSubUser) => refused(StatusCode::UNAUTHORIZED),
             (Rule::PasswordChange, _) => Outcome::Allowed,
+            (Rule::TwoFactorSetup, SubUserWithTemporaryPassword) => refused(StatusCode::FORBIDDEN),
+            (Rule::TwoFactorSetup, _) => Outcome::Allowed,
             (_, SubUserWithTemporaryPassword) => refused(StatusCode::FORBIDDEN),
             (Rule::Authenticated, _) => Outcome::Allowed,
             (Rule::Manager, Manager) => Outcome::Allowed,
@@ -376,6 +380,22 @@ pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
             vec![("ids", world.target.to_string())]
         }),
         ("presets/list", Rule::SubAccounts, none),
+        ("two-factor/required-for-subs", Rule::SubAccounts, none),
+        ("two-factor/require-for-subs", Rule::SubAccounts, |_, _| {
+            vec![("required", "false".into())]
+        }),
+        ("two-factor/status", Rule::TwoFactorSetup, none),
+        ("two-factor/begin", Rule::TwoFactorSetup, none),
+        ("two-factor/confirm", Rule::TwoFactorSetup, |_, _| {
+            vec![("code", "000000".into())]
+        }),
+        ("two-factor/disable", Rule::TwoFactorSetup, |_, _| {
+            vec![("password", "not it".into()), ("code", "000000".into())]
+        }),
+        // Without a password step first, there is nothing to verify.
+        ("session/verify", Rule::Public, |_, _| {
+            vec![("code", "000000".into())]
+        }),
         ("presets/create", Rule::SubAccounts, |_, n| {
             vec![
                 ("name", format!("Preset {n}")),
@@ -705,6 +725,7 @@ fn pages(world: &World) -> Vec<(String, Rule)> {
     vec![
         ("/".into(), Rule::Authenticated),
         ("/account/password".into(), Rule::PasswordChange),
+        ("/account/two-factor".into(), Rule::TwoFactorSetup),
         ("/manager/accounts".into(), Rule::Manager),
         ("/manager/accounts/new".into(), Rule::Manager),
         ("/settings/sub-accounts".into(), Rule::SubAccounts),

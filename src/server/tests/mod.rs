@@ -18,4 +18,5 @@ mod sections;
 mod support;
 mod team_access;
 mod trust;
+mod two_factor;
 mod webhooks;

@@ -296,6 +296,7 @@ async fn details_pages_from_either_end_list_every_message_once_in_order() {
         balance: None,
         zone: Default::default(),
         must_change_password: false,
+        must_enrol_two_factor: false,
     };
     for (status, recipient) in [("", ""), ("failed", ""), ("", "7")] {
         let filter = analytics::DetailsFilter::parse(&owner, "", "", status, recipient).unwrap();

@@ -575,6 +575,8 @@ async fn the_list_searches_filters_by_status_and_permission_and_exports_the_revi
         "Can See Incoming Sms, Can See Incoming Sms Export"
     );
     assert_eq!(&rows[0][5], "active");
+    assert_eq!(&headers[7], "two_factor");
+    assert_eq!(&rows[0][7], "off");
 }
 
 #[tokio::test]

@@ -1,0 +1,229 @@
+//! Two-factor authentication over HTTP, its codes checked against Debian's
+//! oathtool, an implementation of RFC 6238 that is not ours.
+
+use reqwest::StatusCode;
+
+use super::support::{session_cookie, Session, TestApp, PASSWORD};
+use crate::{
+    domain::{Permission, PermissionSet},
+    server::two_factor::{base32, code_at, step_of},
+};
+
+/// The code oathtool computes for the base32 `secret` at Unix time `at`.
+fn oathtool(secret: &str, at: u64) -> String {
+    let output = std::process::Command::new("oathtool")
+        .args(["--totp", "-b", secret, "-N", &format!("@{at}")])
+        .output()
+        .expect("oathtool (scripts/setup --checkers installs it)");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+#[test]
+fn our_codes_are_oathtools() {
+    let mut secret = [0_u8; 20];
+    for round in 0..20_u64 {
+        for (i, byte) in secret.iter_mut().enumerate() {
+            *byte = (round * 31 + i as u64 * 17 + 7) as u8;
+        }
+        let at = 1_700_000_000 + round * 7_919;
+        assert_eq!(
+            format!("{:06}", code_at(&secret, step_of(at))),
+            oathtool(&base32(&secret), at),
+            "round {round}"
+        );
+    }
+}
+
+/// Logs in with the password: the session waits for its code.
+async fn password_step(app: &TestApp, login: &str) -> Session {
+    let response = app
+        .call(
+            None,
+            "session/login",
+            vec![("login", login.into()), ("password", PASSWORD.into())],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    Session {
+        cookie: session_cookie(&response).expect("a session for the second step"),
+    }
+}
+
+async fn verify(app: &TestApp, session: &Session, code: &str) -> reqwest::Response {
+    app.call(Some(session), "session/verify", vec![("code", code.into())])
+        .await
+}
+
+async fn logged_in(app: &TestApp, session: &Session) -> bool {
+    let viewer: serde_json::Value = app
+        .call(Some(session), "session/viewer", vec![])
+        .await
+        .json()
+        .await
+        .unwrap();
+    !viewer.is_null()
+}
+
+/// Enrols `session`'s user; answers the base32 secret and the recovery codes.
+async fn enrol(app: &TestApp, session: &Session) -> (String, Vec<String>) {
+    let begun = app.call(Some(session), "two-factor/begin", vec![]).await;
+    assert_eq!(begun.status(), StatusCode::OK);
+    let status = app.json(session, "two-factor/status", vec![]).await;
+    let secret = status["enrolment"]["secret"]
+        .as_str()
+        .unwrap()
+        .replace(' ', "");
+    let wrong = app
+        .call(
+            Some(session),
+            "two-factor/confirm",
+            vec![("code", "000000".into())],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let code = oathtool(&secret, now());
+    let confirmed = app
+        .call(Some(session), "two-factor/confirm", vec![("code", code)])
+        .await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    let status = app.json(session, "two-factor/status", vec![]).await;
+    assert_eq!(status["enabled"], true);
+    let codes: Vec<String> = serde_json::from_value(status["new_recovery_codes"].clone()).unwrap();
+    assert_eq!(codes.len(), 10);
+    let again = app.json(session, "two-factor/status", vec![]).await;
+    assert!(again["new_recovery_codes"].is_null(), "shown once");
+    (secret, codes)
+}
+
+#[tokio::test]
+async fn a_login_with_two_factor_needs_a_fresh_code_or_an_unused_recovery_code() {
+    let app = TestApp::spawn().await;
+    app.account("olivia", true).await;
+    let owner = app.login("olivia").await;
+    let (secret, recovery) = enrol(&app, &owner).await;
+    let stored: Vec<String> = sqlx::query_scalar("SELECT code_hash FROM recovery_codes")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert!(stored
+        .iter()
+        .all(|hash| !recovery.iter().any(|c| hash.contains(c.as_str()))));
+
+    // The password alone logs nobody in.
+    let pending = password_step(&app, "olivia").await;
+    assert!(!logged_in(&app, &pending).await);
+    assert_eq!(
+        verify(&app, &pending, "123").await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // The next step's code (the enrolment used this one's): in.
+    let code = oathtool(&secret, now() + 30);
+    let verified = verify(&app, &pending, &code).await;
+    assert_eq!(verified.status(), StatusCode::OK);
+    let session = Session {
+        cookie: session_cookie(&verified).expect("a new session id"),
+    };
+    assert!(logged_in(&app, &session).await);
+    assert!(!logged_in(&app, &pending).await, "the old id is worthless");
+    // The same code never passes twice.
+    let again = password_step(&app, "olivia").await;
+    assert_eq!(
+        verify(&app, &again, &code).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // A recovery code works once, typed in any case, with or without dashes.
+    let typed = recovery[0].to_lowercase().replace('-', " ");
+    assert_eq!(verify(&app, &again, &typed).await.status(), StatusCode::OK);
+    let third = password_step(&app, "olivia").await;
+    assert_eq!(
+        verify(&app, &third, &recovery[0]).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // Switching it off takes the password and a code.
+    let off = |password: &str, code: &str| {
+        app.call(
+            Some(&session),
+            "two-factor/disable",
+            vec![("password", password.into()), ("code", code.into())],
+        )
+    };
+    assert_eq!(
+        off("wrong password", &recovery[1]).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(off(PASSWORD, &recovery[1]).await.status(), StatusCode::OK);
+    let plain = app.login("olivia").await;
+    assert!(logged_in(&app, &plain).await);
+}
+
+#[tokio::test]
+async fn wrong_codes_are_throttled_like_passwords() {
+    let app = TestApp::spawn().await;
+    app.account("olivia", true).await;
+    let owner = app.login("olivia").await;
+    enrol(&app, &owner).await;
+    let pending = password_step(&app, "olivia").await;
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(verify(&app, &pending, "000000").await.status());
+    }
+    assert_eq!(statuses[0], StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        statuses.last(),
+        Some(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_required_setup_comes_before_anything_else() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    app.sub_account(
+        &account,
+        "sam",
+        PermissionSet::empty().with_granted(Permission::SeePrices),
+    )
+    .await;
+    let owner = app.login("olivia").await;
+    let sam = app.login("sam").await;
+    assert_eq!(
+        app.get(Some(&sam), "/prices").await.status(),
+        StatusCode::OK
+    );
+    let required = app
+        .call(
+            Some(&owner),
+            "two-factor/require-for-subs",
+            vec![("required", "true".into())],
+        )
+        .await;
+    assert_eq!(required.status(), StatusCode::OK);
+    // On the very next request: every page leads to the setup, every
+    // server function refuses.
+    let page = app.get(Some(&sam), "/prices").await;
+    assert_eq!(page.status(), StatusCode::FOUND);
+    assert_eq!(page.headers()["location"], "/account/two-factor");
+    let prices = app.call(Some(&sam), "prices/list", vec![]).await;
+    assert_eq!(prices.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get(Some(&sam), "/account/two-factor").await.status(),
+        StatusCode::OK
+    );
+    enrol(&app, &sam).await;
+    assert_eq!(
+        app.get(Some(&sam), "/prices").await.status(),
+        StatusCode::OK
+    );
+    // The owner is not a sub-account: not required of them.
+    assert_eq!(app.get(Some(&owner), "/").await.status(), StatusCode::OK);
+}

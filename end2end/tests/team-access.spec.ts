@@ -93,6 +93,15 @@ test('an owner caps a sub-user’s monthly sending: a campaign past the cap is r
   await open(page, '/settings/sub-accounts');
   await expect(page.getByRole('row').filter({ hasText: fields.login })).not.toContainText('€0.00 of €200.00');
   await expect(page.getByRole('row').filter({ hasText: fields.login })).toContainText('of €200.00');
+
+  // The owner's report, filtered by who sent.
+  await open(page, '/analytics/details');
+  await page.getByLabel('Sent by').selectOption({ label: fields.login });
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByText('1 message', { exact: true })).toBeVisible();
+  await page.getByLabel('Sent by').selectOption({ label: 'The HTTP API' });
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByText('No messages match these filters.')).toBeVisible();
 });
 
 test('an owner makes a preset, applies it and copies a teammate’s access; nothing changes until Save @nojs', async ({ page }) => {

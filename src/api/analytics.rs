@@ -24,13 +24,25 @@ pub async fn analytics_details(
     #[server(default)] status: String,
     #[server(default)] recipient: String,
     #[server(default)] page: Option<i64>,
+    #[server(default)] sent_by: String,
 ) -> Result<Details, AppError> {
     use crate::{
-        domain::{Access, Permission},
-        server::{analytics, guard},
+        domain::{Access, Permission, Role},
+        server::{analytics, guard, users},
     };
     let caller = guard::caller(Access::Permission(Permission::UseAnalyticsDetails)).await?;
-    let filter = analytics::DetailsFilter::parse(&caller.viewer, &from, &to, &status, &recipient)?;
+    let filter = analytics::DetailsFilter::parse_with_sender(
+        &caller.viewer,
+        &from,
+        &to,
+        &status,
+        &recipient,
+        &sent_by,
+    )?;
+    let senders = match caller.viewer.role {
+        Role::Owner => Some(users::logins_of_account(caller.pool(), caller.account_id).await?),
+        _ => None,
+    };
     let messages = analytics::details(
         caller.pool(),
         caller.account_id,
@@ -44,5 +56,6 @@ pub async fn analytics_details(
         messages,
         unmasked: filter.unmasked,
         can_export: caller.viewer.has(Permission::AnalyticsDetailsExport),
+        senders,
     })
 }

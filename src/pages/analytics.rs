@@ -199,17 +199,20 @@ pub fn AnalyticsDetailsPage() -> impl IntoView {
 
 #[component]
 fn DetailsView() -> impl IntoView {
-    let (from, to, status, recipient) = (
+    let (from, to, status, recipient, sent_by) = (
         param("from"),
         param("to"),
         param("status"),
         param("recipient"),
+        param("sent_by"),
     );
     let query = use_query_map();
     let page = move || query.read().get("page").and_then(|p| p.parse().ok());
     let details = Resource::new(
-        move || (from(), to(), status(), recipient(), page()),
-        |(from, to, status, recipient, page)| analytics_details(from, to, status, recipient, page),
+        move || (from(), to(), status(), recipient(), page(), sent_by()),
+        |(from, to, status, recipient, page, sent_by)| {
+            analytics_details(from, to, status, recipient, page, sent_by)
+        },
     );
     view! {
         <header class="page-header">
@@ -221,7 +224,7 @@ fn DetailsView() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading messages…"</p> }>
             {move || Suspend::new(async move {
                 match details.await {
-                    Ok(details) => view! { <DetailsBody details status=status() recipient=recipient() /> }.into_any(),
+                    Ok(details) => view! { <DetailsBody details status=status() recipient=recipient() sent_by=sent_by() /> }.into_any(),
                     Err(error) => view! { <p class="form-error" role="alert">{error.to_string()}</p> }.into_any(),
                 }
             })}
@@ -230,12 +233,18 @@ fn DetailsView() -> impl IntoView {
 }
 
 #[component]
-fn DetailsBody(details: Details, status: String, recipient: String) -> impl IntoView {
+fn DetailsBody(
+    details: Details,
+    status: String,
+    recipient: String,
+    sent_by: String,
+) -> impl IntoView {
     let filter = query_string(&[
         ("from", &details.from),
         ("to", &details.to),
         ("status", &status),
         ("recipient", &recipient),
+        ("sent_by", &sent_by),
     ]);
     let export = format!("/export/analytics-details.csv?{filter}");
     let messages = details.messages;
@@ -252,6 +261,19 @@ fn DetailsBody(details: Details, status: String, recipient: String) -> impl Into
                         }).collect_view()}
                     </select>
                 </div>
+                {details.senders.map(|senders| view! {
+                    <div class="field">
+                        <label for="sent_by">"Sent by"</label>
+                        <select id="sent_by" name="sent_by">
+                            <option value="">"Anyone"</option>
+                            <option value="api" selected=sent_by == "api">"The HTTP API"</option>
+                            {senders.into_iter().map(|(id, login)| {
+                                let selected = id.to_string() == sent_by;
+                                view! { <option value=id selected=selected>{login}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                })}
                 {details.unmasked.then(|| view! {
                     <div class="field">
                         <label for="recipient">"Recipient"</label>
@@ -262,7 +284,7 @@ fn DetailsBody(details: Details, status: String, recipient: String) -> impl Into
         </section>
         <section class="card table-card">
             <div class="card-toolbar">
-                <p class="muted">{format!("{} messages", group_thousands(total))}
+                <p class="muted">{format!("{} {}", group_thousands(total), if total == 1 { "message" } else { "messages" })}
                     {(!details.unmasked).then_some(" · numbers masked, texts hidden (your login does not include “Can See Analytics Details”)")}</p>
                 {details.can_export.then(|| view! { <a class="btn" href=export download>"Export"</a> })}
             </div>

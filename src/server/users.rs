@@ -216,6 +216,19 @@ pub async fn mark_password_own(pool: &Pool, user_id: i64) -> Result<(), sqlx::Er
     Ok(())
 }
 
+/// The account's logins, (id, login): the owner first, then by login.
+pub async fn logins_of_account(
+    pool: &Pool,
+    account_id: i64,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, login FROM users WHERE account_id = $1 ORDER BY role, lower(login), id",
+    )
+    .bind(account_id)
+    .fetch_all(pool)
+    .await
+}
+
 pub async fn is_empty(pool: &Pool) -> Result<bool, sqlx::Error> {
     let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(pool)

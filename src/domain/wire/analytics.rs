@@ -59,4 +59,6 @@ pub struct Details {
     pub messages: Page<MessageRow>,
     pub unmasked: bool,
     pub can_export: bool,
+    /// For the owner: the account's logins (id, login), to filter by who sent.
+    pub senders: Option<Vec<(i64, String)>>,
 }

@@ -115,6 +115,8 @@ struct DetailsQuery {
     status: String,
     #[serde(default)]
     recipient: String,
+    #[serde(default)]
+    sent_by: String,
 }
 
 async fn analytics_details(
@@ -125,12 +127,13 @@ async fn analytics_details(
 ) -> Result<Response, AppError> {
     let access = Access::Permission(EXPORTS[0].1);
     let (viewer, permit) = require(&auth, &state, &parts, access, "analytics details").await?;
-    let filter = analytics::DetailsFilter::parse(
+    let filter = analytics::DetailsFilter::parse_with_sender(
         &viewer,
         &query.from,
         &query.to,
         &query.status,
         &query.recipient,
+        &query.sent_by,
     )?;
     let query = ExportQuery {
         select: format!(

@@ -619,3 +619,65 @@ async fn the_preview_menu_agrees_with_the_pages_a_sub_user_can_open() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_owner_filters_the_message_report_by_who_sent() {
+    use crate::{
+        domain::Money,
+        server::{finance, sending},
+    };
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    let owner_id = app.user_id("olivia").await;
+    let grants = PermissionSet::empty()
+        .with_granted(Permission::SendBulk)
+        .with_granted(Permission::UseAnalyticsDetails);
+    let sam = app.sub_account(&account, "sam", grants).await;
+    finance::top_up(&app.pool, account.id, owner_id, Money::euros(20))
+        .await
+        .unwrap();
+    for (user, numbers) in [
+        (owner_id, "+447430900001"),
+        (sam, "+447430900002, +447430900003"),
+    ] {
+        let plan = sending::plan(&app.pool, account.id, "INFO", None, numbers, "Hi")
+            .await
+            .unwrap();
+        sending::send(&app.pool, account.id, user, &plan)
+            .await
+            .unwrap();
+    }
+    let total = |session: Session, sent_by: String| {
+        let app = &app;
+        async move {
+            let response = app
+                .call(
+                    Some(&session),
+                    "analytics/details",
+                    vec![("sent_by", sent_by)],
+                )
+                .await;
+            (
+                response.status(),
+                response.json::<serde_json::Value>().await.unwrap(),
+            )
+        }
+    };
+    let owner = app.login("olivia").await;
+    let (_, all) = total(owner.clone(), String::new()).await;
+    assert_eq!(all["messages"]["total"], 3);
+    let senders: Vec<(i64, String)> = serde_json::from_value(all["senders"].clone()).unwrap();
+    assert_eq!(senders, [(owner_id, "olivia".into()), (sam, "sam".into())]);
+    assert_eq!(
+        total(owner.clone(), sam.to_string()).await.1["messages"]["total"],
+        2
+    );
+    assert_eq!(
+        total(owner.clone(), owner_id.to_string()).await.1["messages"]["total"],
+        1
+    );
+    assert_eq!(total(owner, "api".into()).await.1["messages"]["total"], 0);
+    // A sub-user's report has no such filter.
+    let (status, _) = total(app.login("sam").await, owner_id.to_string()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -266,6 +266,7 @@ test('an owner turns on two-factor authentication, logs in with a code, and requ
   await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
   const secret = (await page.getByLabel('Secret key').textContent())!.replace(/\s/g, '');
   await page.getByLabel('Authentication code').fill(oathtool(secret));
+  await page.getByLabel('Password', { exact: true }).fill(owner.password);
   await page.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')).toHaveCount(10);
 

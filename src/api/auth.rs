@@ -70,7 +70,9 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
         // reset the count of guessed codes.
         let pending = PendingLogin {
             user_id: user.viewer.user_id,
+            auth_hash: axum_login::AuthUser::session_auth_hash(&user).to_vec(),
             at: time::OffsetDateTime::now_utc().unix_timestamp(),
+            wrong_codes: 0,
             next,
         };
         auth.session
@@ -91,8 +93,13 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
 #[derive(serde::Serialize, serde::Deserialize)]
 struct PendingLogin {
     user_id: i64,
+    /// The user's password and session epoch as they were: a reset or a
+    /// "sign out everywhere" meanwhile ends the pending login too.
+    auth_hash: Vec<u8>,
     /// Unix time of the password: the code must follow within five minutes.
     at: i64,
+    /// After five wrong codes the password is asked for again.
+    wrong_codes: u8,
     next: String,
 }
 
@@ -128,11 +135,19 @@ pub async fn verify_login(code: String) -> Result<(), AppError> {
         audit::{self, Entry},
         guard, throttle, two_factor,
     };
-    use axum_login::AuthnBackend;
+    use axum_login::{AuthUser, AuthnBackend};
     let state = guard::state()?;
+    if let Some(ip) = audit::Origin::current().ip {
+        if let Err(wait) = state.login_rate_limit.check(ip) {
+            return Err(AppError::TooManyRequests(format!(
+                "Too many login attempts from your network. Try again in {}.",
+                throttle::in_words(wait.as_secs_f64().ceil() as i64)
+            )));
+        }
+    }
     let mut auth = guard::auth_session().await?;
     let expired = || AppError::Rejected("Your login has expired. Log in again.".into());
-    let pending: PendingLogin = auth
+    let mut pending: PendingLogin = auth
         .session
         .get(PENDING_LOGIN)
         .await
@@ -148,6 +163,7 @@ pub async fn verify_login(code: String) -> Result<(), AppError> {
         .backend
         .get_user(&pending.user_id)
         .await?
+        .filter(|user| user.session_auth_hash() == pending.auth_hash.as_slice())
         .ok_or_else(expired)?;
     let key = throttle::key(&user.viewer.login);
     throttle::reserve(&state.pool, &key)
@@ -156,6 +172,17 @@ pub async fn verify_login(code: String) -> Result<(), AppError> {
     if !two_factor::verify(&state.pool, pending.user_id, &code).await? {
         let entry = Entry::by(&user.viewer, "login_failed").detail("wrong authentication code");
         audit::note(&state.pool, entry).await;
+        pending.wrong_codes += 1;
+        if pending.wrong_codes >= 5 {
+            let _ = auth.session.remove::<PendingLogin>(PENDING_LOGIN).await;
+            return Err(AppError::Rejected(
+                "Too many wrong codes. Log in again with your password.".into(),
+            ));
+        }
+        auth.session
+            .insert(PENDING_LOGIN, &pending)
+            .await
+            .map_err(|_| AppError::Internal)?;
         return Err(AppError::invalid(
             "code",
             "This code is not valid. Enter the current code from your app, or a recovery code.",
@@ -199,7 +226,6 @@ pub async fn change_password(
         domain::{Access, FormErrors, Password},
         server::{guard, throttle, users},
     };
-    use axum_login::AuthnBackend;
 
     let viewer = guard::require(Access::PasswordChange).await?;
     let state = guard::state()?;
@@ -223,6 +249,15 @@ pub async fn change_password(
     let new_password = errors.check("new_password", Password::parse(&new_password));
     if new_password
         .as_ref()
+        .is_some_and(|p| p.expose() == current_password)
+    {
+        // Above all for a temporary password, which the owner knows.
+        errors.add(
+            "new_password",
+            "Choose a password other than the current one.",
+        );
+    } else if new_password
+        .as_ref()
         .is_some_and(|p| p.expose() != confirm_password)
     {
         errors.add("confirm_password", "The two new passwords differ.");
@@ -232,19 +267,7 @@ pub async fn change_password(
     };
     let hash = state.passwords.hash(&new_password).await;
     users::set_password_hash(&state.pool, viewer.user_id, &hash).await?;
-    // The epoch moved on, so re-bind this session to the new hash; others
-    // end. A new session id, too: a copied cookie must not survive the change.
-    let mut auth = guard::auth_session().await?;
-    auth.session
-        .cycle_id()
-        .await
-        .map_err(|_| AppError::Internal)?;
-    let user = auth
-        .backend
-        .get_user(&viewer.user_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    auth.login(&user).await.map_err(|_| AppError::Internal)?;
+    renew_session(viewer.user_id).await?;
     crate::server::audit::note(
         &state.pool,
         crate::server::audit::Entry::by(&viewer, "password_changed"),
@@ -257,6 +280,24 @@ pub async fn change_password(
         "/account/password?changed=1"
     });
     Ok(())
+}
+
+/// After a change that ended every session of the user (their epoch moved
+/// on): this one goes on, under a new id, so a copied cookie does not.
+#[cfg(feature = "ssr")]
+pub async fn renew_session(user_id: i64) -> Result<(), AppError> {
+    use axum_login::AuthnBackend;
+    let mut auth = crate::server::guard::auth_session().await?;
+    auth.session
+        .cycle_id()
+        .await
+        .map_err(|_| AppError::Internal)?;
+    let user = auth
+        .backend
+        .get_user(&user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    auth.login(&user).await.map_err(|_| AppError::Internal)
 }
 
 #[cfg(feature = "ssr")]

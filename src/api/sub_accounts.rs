@@ -276,9 +276,11 @@ fn selected(ids: Vec<i64>, page_ids: Vec<i64>, all_on_page: bool) -> Result<Vec<
             "Select at least one sub-account first.".into(),
         ));
     }
-    if chosen.len() > 5_000 {
+    // A deletion's confirmation carries the ids in its address: 1,000
+    // stay within what proxies accept (about 7 KB).
+    if chosen.len() > 1_000 {
         return Err(AppError::Rejected(
-            "Select at most 5,000 sub-accounts at once.".into(),
+            "Select at most 1,000 sub-accounts at once.".into(),
         ));
     }
     Ok(chosen)

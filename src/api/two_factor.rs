@@ -20,6 +20,33 @@ mod ssr {
     pub async fn session() -> Result<tower_sessions::Session, super::AppError> {
         Ok(guard::auth_session().await?.session)
     }
+
+    /// Checks the user's password, counted like a login's: the setting
+    /// changes only for whoever knows it, not for a stolen session.
+    pub async fn check_password(
+        state: &crate::server::AppState,
+        viewer: &crate::domain::Viewer,
+        password: &str,
+        errors: &mut crate::domain::FormErrors,
+    ) -> Result<(), super::AppError> {
+        use crate::server::{throttle, users};
+        let key = throttle::key(&viewer.login);
+        throttle::reserve(&state.pool, &key)
+            .await?
+            .map_err(|wait| {
+                super::AppError::TooManyRequests(format!(
+                    "Too many failed attempts. Try again in {}.",
+                    throttle::in_words(wait)
+                ))
+            })?;
+        let stored = users::password_hash(&state.pool, viewer.user_id).await?;
+        if state.passwords.verify(password, stored.as_deref()).await {
+            throttle::clear(&state.pool, &key).await?;
+        } else {
+            errors.add("password", "This is not your password.");
+        }
+        Ok(())
+    }
 }
 
 #[server(endpoint = "two-factor/status")]
@@ -66,19 +93,26 @@ pub async fn begin_two_factor() -> Result<(), AppError> {
     Ok(())
 }
 
-/// Confirms the enrolment with a code from the app; the recovery codes are
-/// shown once, on the page this lands on.
+/// Confirms the enrolment with the password and a code from the app; the
+/// recovery codes are shown once, on the page this lands on.
 #[server(endpoint = "two-factor/confirm")]
-pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
+pub async fn confirm_two_factor(password: String, code: String) -> Result<(), AppError> {
     use ssr::*;
     let viewer = guard::require(Access::TwoFactorSetup).await?;
-    let pool = &guard::state()?.pool;
+    let state = guard::state()?;
+    let pool = &state.pool;
+    let mut errors = crate::domain::FormErrors::default();
+    check_password(&state, &viewer, &password, &mut errors).await?;
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
     let Some(codes) = two_factor::confirm(pool, viewer.user_id, &code).await? else {
         return Err(AppError::invalid(
             "code",
             "That code is not right. Enter the code your app shows now.",
         ));
     };
+    super::auth::renew_session(viewer.user_id).await?;
     session()
         .await?
         .insert(NEW_CODES, codes)
@@ -92,32 +126,19 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
 /// Switches it off, with the password and a code (or a recovery code).
 #[server(endpoint = "two-factor/disable")]
 pub async fn disable_two_factor(password: String, code: String) -> Result<(), AppError> {
-    use crate::domain::FormErrors;
-    use crate::server::{throttle, users};
     use ssr::*;
     let viewer = guard::require(Access::TwoFactorSetup).await?;
     let state = guard::state()?;
-    let key = throttle::key(&viewer.login);
-    throttle::reserve(&state.pool, &key)
-        .await?
-        .map_err(|wait| {
-            AppError::TooManyRequests(format!(
-                "Too many failed attempts. Try again in {}.",
-                throttle::in_words(wait)
-            ))
-        })?;
-    let mut errors = FormErrors::default();
-    let stored = users::password_hash(&state.pool, viewer.user_id).await?;
-    if !state.passwords.verify(&password, stored.as_deref()).await {
-        errors.add("password", "This is not your password.");
-    } else if !two_factor::verify(&state.pool, viewer.user_id, &code).await? {
+    let mut errors = crate::domain::FormErrors::default();
+    check_password(&state, &viewer, &password, &mut errors).await?;
+    if errors.is_empty() && !two_factor::verify(&state.pool, viewer.user_id, &code).await? {
         errors.add("code", "That code is not right.");
     }
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    throttle::clear(&state.pool, &key).await?;
     two_factor::disable(&state.pool, viewer.user_id).await?;
+    super::auth::renew_session(viewer.user_id).await?;
     audit::note(
         &state.pool,
         audit::Entry::by(&viewer, "two_factor_disabled"),

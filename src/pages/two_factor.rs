@@ -118,6 +118,8 @@ fn EnrolForm(enrolment: crate::api::two_factor::Enrolment) -> impl IntoView {
                 <FormError action=confirm />
                 <Field label="Authentication code" name="code" errors required=true autocomplete="one-time-code"
                     help="The six digits the app shows now, to prove it is set up." />
+                <Field label="Password" name="password" kind="password" errors required=true autocomplete="current-password"
+                    help="Your login's password: only you turn this on." />
                 <SubmitButton label="Confirm" />
             </ActionForm>
         </section>

@@ -167,11 +167,17 @@ pub enum SentBy {
 }
 
 impl SentBy {
-    /// `api`, or a user id; anything else is no filter.
-    pub fn parse(raw: &str) -> Option<Self> {
+    /// Empty for no filter, `api`, or a user id; anything else is refused.
+    pub fn parse(raw: &str) -> Result<Option<Self>, AppError> {
         match raw.trim() {
-            "api" => Some(SentBy::Api),
-            id => id.parse().ok().filter(|id| *id > 0).map(SentBy::User),
+            "" => Ok(None),
+            "api" => Ok(Some(SentBy::Api)),
+            id => id
+                .parse()
+                .ok()
+                .filter(|id| *id > 0)
+                .map(|id| Some(SentBy::User(id)))
+                .ok_or_else(|| AppError::invalid("sent_by", "Choose who sent from the list.")),
         }
     }
 }
@@ -196,7 +202,7 @@ impl DetailsFilter {
         recipient: &str,
         sent_by: &str,
     ) -> Result<Self, AppError> {
-        let sent_by = match (SentBy::parse(sent_by), viewer.role) {
+        let sent_by = match (SentBy::parse(sent_by)?, viewer.role) {
             (None, _) => None,
             (Some(who), crate::domain::Role::Owner) => Some(who),
             (Some(_), _) => {

@@ -195,8 +195,9 @@ async fn take_code(
 }
 
 /// Confirms an enrolment with a code from the app: two-factor
-/// authentication is on, and the ten recovery codes (shown once) replace
-/// any earlier ones. `None` when the code is wrong.
+/// authentication is on, the user's other sessions end, and the ten
+/// recovery codes (shown once) replace any earlier ones. `None` when the
+/// code is wrong or the setting is on already.
 pub async fn confirm(
     pool: &Pool,
     user_id: i64,
@@ -205,7 +206,7 @@ pub async fn confirm(
     let Some(secret) = secret(pool, user_id).await? else {
         return Ok(None);
     };
-    if !take_code(pool, user_id, &secret, typed).await? {
+    if enabled(pool, user_id).await? || !take_code(pool, user_id, &secret, typed).await? {
         return Ok(None);
     }
     let codes: Vec<String> = (0..RECOVERY_CODES)
@@ -216,10 +217,13 @@ pub async fn confirm(
         })
         .collect();
     let mut tx = begin_write(pool).await?;
-    sqlx::query("UPDATE users SET totp_enabled = 1 WHERE id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    // Other sessions end: whoever else holds one logs in with a code now.
+    sqlx::query(
+        "UPDATE users SET totp_enabled = 1, session_epoch = session_epoch + 1 WHERE id = $1",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
@@ -281,11 +285,13 @@ pub async fn verify(pool: &Pool, user_id: i64, typed: &str) -> Result<bool, sqlx
     Ok(used.rows_affected() == 1)
 }
 
-/// Switches two-factor authentication off: secret and recovery codes go.
+/// Switches two-factor authentication off: secret and recovery codes go,
+/// and the user's other sessions end.
 pub async fn disable(pool: &Pool, user_id: i64) -> Result<(), sqlx::Error> {
     let mut tx = begin_write(pool).await?;
     sqlx::query(
-        "UPDATE users SET totp_enabled = 0, totp_secret = NULL, totp_last_step = NULL WHERE id = $1",
+        "UPDATE users SET totp_enabled = 0, totp_secret = NULL, totp_last_step = NULL, \
+         session_epoch = session_epoch + 1 WHERE id = $1",
     )
     .bind(user_id)
     .execute(&mut *tx)

@@ -9,7 +9,10 @@ use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
 use crate::{
-    api::sub_accounts::{get_access_templates, selected_sub_accounts, BulkSubAccounts},
+    api::{
+        presets::list_presets,
+        sub_accounts::{selected_sub_accounts, BulkSubAccounts},
+    },
     components::{
         form::{FormError, SubmitButton},
         guard::{set_status, Guarded},
@@ -37,7 +40,7 @@ pub fn SelectAllBox() -> impl IntoView {
 /// The toolbar: what to do with the ticked rows.
 #[component]
 pub fn BulkBar(action: ServerAction<BulkSubAccounts>, page_ids: Vec<i64>) -> impl IntoView {
-    let templates = Resource::new(|| (), |_| get_access_templates());
+    let presets = Resource::new(|| (), |_| list_presets());
     view! {
         <ActionForm action attr:id=FORM attr:class="bulk-bar" attr:aria-label="With the selected sub-accounts">
             {page_ids.into_iter().map(|id| view! { <input type="hidden" name="page_ids[]" value=id /> }).collect_view()}
@@ -50,7 +53,7 @@ pub fn BulkBar(action: ServerAction<BulkSubAccounts>, page_ids: Vec<i64>) -> imp
                 <select id="bulk-preset" name="preset">
                     <Suspense>
                         {move || Suspend::new(async move {
-                            templates.await.ok().map(|templates| templates.presets.into_iter().map(|preset| {
+                            presets.await.ok().map(|presets| presets.into_iter().map(|preset| {
                                 let key = preset.reference().key();
                                 view! { <option value=key>{preset.name}</option> }
                             }).collect_view())

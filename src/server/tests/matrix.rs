@@ -387,7 +387,7 @@ pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
         ("two-factor/status", Rule::TwoFactorSetup, none),
         ("two-factor/begin", Rule::TwoFactorSetup, none),
         ("two-factor/confirm", Rule::TwoFactorSetup, |_, _| {
-            vec![("code", "000000".into())]
+            vec![("password", "not it".into()), ("code", "000000".into())]
         }),
         ("two-factor/disable", Rule::TwoFactorSetup, |_, _| {
             vec![("password", "not it".into()), ("code", "000000".into())]

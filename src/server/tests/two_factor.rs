@@ -72,8 +72,9 @@ async fn logged_in(app: &TestApp, session: &Session) -> bool {
     !viewer.is_null()
 }
 
-/// Enrols `session`'s user; answers the base32 secret and the recovery codes.
-async fn enrol(app: &TestApp, session: &Session) -> (String, Vec<String>) {
+/// Enrols `session`'s user; answers the base32 secret, the recovery codes
+/// and the session renewed by the confirmation (the old id ends with it).
+async fn enrol(app: &TestApp, session: &Session) -> (String, Vec<String>, Session) {
     let begun = app.call(Some(session), "two-factor/begin", vec![]).await;
     assert_eq!(begun.status(), StatusCode::OK);
     let status = app.json(session, "two-factor/status", vec![]).await;
@@ -81,26 +82,33 @@ async fn enrol(app: &TestApp, session: &Session) -> (String, Vec<String>) {
         .as_str()
         .unwrap()
         .replace(' ', "");
-    let wrong = app
-        .call(
+    let confirm = |password: &str, code: String| {
+        app.call(
             Some(session),
             "two-factor/confirm",
-            vec![("code", "000000".into())],
+            vec![("password", password.into()), ("code", code)],
         )
-        .await;
+    };
+    let wrong = confirm(PASSWORD, "000000".into()).await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A stolen session alone cannot turn it on: the password is asked.
     let code = oathtool(&secret, now());
-    let confirmed = app
-        .call(Some(session), "two-factor/confirm", vec![("code", code)])
-        .await;
+    let no_password = confirm("not the password", code.clone()).await;
+    assert_eq!(no_password.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let confirmed = confirm(PASSWORD, code).await;
     assert_eq!(confirmed.status(), StatusCode::OK);
+    let renewed = Session {
+        cookie: session_cookie(&confirmed).expect("a renewed session"),
+    };
+    assert!(!logged_in(app, session).await, "other sessions end");
+    let session = &renewed;
     let status = app.json(session, "two-factor/status", vec![]).await;
     assert_eq!(status["enabled"], true);
     let codes: Vec<String> = serde_json::from_value(status["new_recovery_codes"].clone()).unwrap();
     assert_eq!(codes.len(), 10);
     let again = app.json(session, "two-factor/status", vec![]).await;
     assert!(again["new_recovery_codes"].is_null(), "shown once");
-    (secret, codes)
+    (secret, codes, renewed)
 }
 
 #[tokio::test]
@@ -108,7 +116,7 @@ async fn a_login_with_two_factor_needs_a_fresh_code_or_an_unused_recovery_code()
     let app = TestApp::spawn().await;
     app.account("olivia", true).await;
     let owner = app.login("olivia").await;
-    let (secret, recovery) = enrol(&app, &owner).await;
+    let (secret, recovery, _) = enrol(&app, &owner).await;
     let stored: Vec<String> = sqlx::query_scalar("SELECT code_hash FROM recovery_codes")
         .fetch_all(&app.pool)
         .await
@@ -170,17 +178,42 @@ async fn wrong_codes_are_throttled_like_passwords() {
     let app = TestApp::spawn().await;
     app.account("olivia", true).await;
     let owner = app.login("olivia").await;
-    enrol(&app, &owner).await;
+    let (secret, _, _) = enrol(&app, &owner).await;
     let pending = password_step(&app, "olivia").await;
     let mut statuses = Vec::new();
     for _ in 0..6 {
         statuses.push(verify(&app, &pending, "000000").await.status());
     }
     assert_eq!(statuses[0], StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        statuses.last(),
-        Some(&StatusCode::TOO_MANY_REQUESTS),
+    assert!(
+        statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
         "{statuses:?}"
+    );
+    // However the count stands, five wrong codes end the pending login:
+    // even the right code needs the password again.
+    let right = oathtool(&secret, now() + 30);
+    let status = verify(&app, &pending, &right).await.status();
+    assert_ne!(status, StatusCode::OK);
+    assert!(!logged_in(&app, &pending).await);
+}
+
+#[tokio::test]
+async fn a_password_reset_meanwhile_ends_a_login_waiting_for_its_code() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    let sam = app
+        .sub_account(&account, "sam", PermissionSet::empty())
+        .await;
+    let session = app.login("sam").await;
+    let (secret, _, _) = enrol(&app, &session).await;
+    let pending = password_step(&app, "sam").await;
+    crate::server::sub_accounts::end_sessions(&app.pool, account.id, sam)
+        .await
+        .unwrap();
+    let code = oathtool(&secret, now() + 30);
+    assert_eq!(
+        verify(&app, &pending, &code).await.status(),
+        StatusCode::UNPROCESSABLE_ENTITY
     );
 }
 
@@ -219,7 +252,7 @@ async fn a_required_setup_comes_before_anything_else() {
         app.get(Some(&sam), "/account/two-factor").await.status(),
         StatusCode::OK
     );
-    enrol(&app, &sam).await;
+    let (_, _, sam) = enrol(&app, &sam).await;
     assert_eq!(
         app.get(Some(&sam), "/prices").await.status(),
         StatusCode::OK

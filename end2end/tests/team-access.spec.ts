@@ -290,4 +290,14 @@ test('an owner turns on two-factor authentication, logs in with a code, and requ
   await expect(subPage).toHaveURL(/\/account\/two-factor$/);
   await expect(subPage.getByText('Your account requires two-factor authentication')).toBeVisible();
   await expect(subPage.getByRole('button', { name: 'Enable two-factor authentication' })).toBeVisible();
+
+  // The sub-user sets it up; a lost phone later, the owner resets it.
+  await subPage.getByRole('button', { name: 'Enable two-factor authentication' }).click();
+  const subSecret = (await subPage.getByLabel('Secret key').textContent())!.replace(/\s/g, '');
+  await subPage.getByLabel('Authentication code').fill(oathtool(subSecret));
+  await subPage.getByLabel('Password', { exact: true }).fill(sub.password);
+  await subPage.getByRole('button', { name: 'Confirm' }).click();
+  await expect(subPage.getByRole('list', { name: 'Recovery codes' })).toBeVisible();
+  await rowAction(page, sub.login, 'Reset two-factor');
+  await expect(page.getByRole('status')).toContainText('has two-factor authentication off');
 });

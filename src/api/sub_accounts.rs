@@ -580,6 +580,26 @@ pub async fn sign_out_sub_account(id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Turns a sub-user's two-factor authentication off, for one who lost
+/// their phone and their recovery codes; their sessions end.
+#[server(endpoint = "sub-accounts/reset-two-factor")]
+pub async fn reset_sub_account_two_factor(id: i64) -> Result<(), AppError> {
+    use ssr::*;
+    let (viewer, account_id, state) = owner_account().await?;
+    let target = sub_account(&state, account_id, id).await?;
+    crate::server::two_factor::disable(&state.pool, target.id).await?;
+    audit(
+        &state,
+        &viewer,
+        "two_factor_reset",
+        &target.login,
+        String::new(),
+    )
+    .await;
+    back_to_list(ListNotice::TwoFactorReset, &target.login, id);
+    Ok(())
+}
+
 #[server(endpoint = "sub-accounts/delete")]
 pub async fn delete_sub_account(id: i64) -> Result<(), AppError> {
     use ssr::*;

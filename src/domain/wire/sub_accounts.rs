@@ -47,10 +47,11 @@ pub enum ListNotice {
     Enabled,
     SignedOut,
     Deleted,
+    TwoFactorReset,
 }
 
 impl ListNotice {
-    pub const ALL: [ListNotice; 7] = [
+    pub const ALL: [ListNotice; 8] = [
         ListNotice::Created,
         ListNotice::Edited,
         ListNotice::PasswordReset,
@@ -58,6 +59,7 @@ impl ListNotice {
         ListNotice::Enabled,
         ListNotice::SignedOut,
         ListNotice::Deleted,
+        ListNotice::TwoFactorReset,
     ];
 
     pub fn key(self) -> &'static str {
@@ -69,6 +71,7 @@ impl ListNotice {
             ListNotice::Enabled => "enabled",
             ListNotice::SignedOut => "signed-out",
             ListNotice::Deleted => "deleted",
+            ListNotice::TwoFactorReset => "two-factor",
         }
     }
 
@@ -86,6 +89,9 @@ impl ListNotice {
             ListNotice::Enabled => "enabled. They can log in again, with the access they had.",
             ListNotice::SignedOut => "signed out everywhere. They must log in again.",
             ListNotice::Deleted => "deleted.",
+            ListNotice::TwoFactorReset => {
+                "has two-factor authentication off and is signed out; they set it up again at their next login if it is required."
+            }
         }
     }
 }

@@ -6,7 +6,8 @@ use super::bulk::{BulkBar, RowCheckbox, SelectAllBox, Selection};
 use crate::{
     api::sub_accounts::{
         list_sub_accounts, take_generated_password, BulkSubAccounts, GeneratedPassword, ListNotice,
-        SetSubAccountEnabled, SignOutSubAccount, SubAccount, SubAccountFilter, SubAccountSort,
+        ResetSubAccountTwoFactor, SetSubAccountEnabled, SignOutSubAccount, SubAccount,
+        SubAccountFilter, SubAccountSort,
     },
     api::two_factor::{two_factor_required_for_subs, RequireTwoFactorForSubs},
     components::{
@@ -407,6 +408,15 @@ fn SubAccountRow(
                             <input type="hidden" name="id" value=row.id />
                             <button type="submit">"Sign out everywhere"</button>
                         </ActionForm>
+                        {row.two_factor.then(|| {
+                            let reset = ServerAction::<ResetSubAccountTwoFactor>::new();
+                            view! {
+                                <ActionForm action=reset>
+                                    <input type="hidden" name="id" value=row.id />
+                                    <button type="submit">"Reset two-factor"</button>
+                                </ActionForm>
+                            }
+                        })}
                         <a class="danger" href=format!("{base}/delete")>"Delete"</a>
                     </div>
                 </details>

@@ -370,6 +370,11 @@ pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
         ("sub-accounts/list", Rule::SubAccounts, none),
         ("sub-accounts/generated-password", Rule::SubAccounts, none),
         ("sub-accounts/templates", Rule::SubAccounts, none),
+        (
+            "sub-accounts/reset-two-factor",
+            Rule::SubAccountById,
+            target,
+        ),
         ("sub-accounts/bulk", Rule::SubAccountById, |world, _| {
             vec![
                 ("action", "enable".into()),

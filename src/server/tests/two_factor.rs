@@ -198,6 +198,46 @@ async fn wrong_codes_are_throttled_like_passwords() {
 }
 
 #[tokio::test]
+async fn the_owner_resets_a_sub_users_lost_two_factor_and_no_one_elses() {
+    let app = TestApp::spawn().await;
+    let account = app.account("olivia", true).await;
+    app.account("ophelia", true).await;
+    let sam = app
+        .sub_account(&account, "sam", PermissionSet::empty())
+        .await;
+    let session = app.login("sam").await;
+    let (_, _, session) = enrol(&app, &session).await;
+    let reset = |who: Session| {
+        let app = &app;
+        async move {
+            app.call(
+                Some(&who),
+                "sub-accounts/reset-two-factor",
+                vec![("id", sam.to_string())],
+            )
+            .await
+            .status()
+        }
+    };
+    assert_eq!(
+        reset(app.login("ophelia").await).await,
+        StatusCode::NOT_FOUND
+    );
+    assert!(crate::server::two_factor::enabled(&app.pool, sam)
+        .await
+        .unwrap());
+    assert_eq!(reset(app.login("olivia").await).await, StatusCode::OK);
+    assert!(!crate::server::two_factor::enabled(&app.pool, sam)
+        .await
+        .unwrap());
+    assert!(!logged_in(&app, &session).await, "their sessions end");
+    assert!(
+        logged_in(&app, &app.login("sam").await).await,
+        "the password alone again"
+    );
+}
+
+#[tokio::test]
 async fn a_password_reset_meanwhile_ends_a_login_waiting_for_its_code() {
     let app = TestApp::spawn().await;
     let account = app.account("olivia", true).await;

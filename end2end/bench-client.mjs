@@ -48,13 +48,34 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 
-/** Opens `url` in `context` and waits until its islands are hydrated. */
+/**
+ * Opens `url` in `context` and waits until its islands are hydrated. A page
+ * that does not hydrate says why (its errors, what it loaded) and is loaded
+ * once more: one CI run saw the very first page of a fresh browser never
+ * hydrate, which no run before or since has shown.
+ */
 async function visit(context, url) {
   const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()}`); });
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
   await page.addInitScript(probe);
-  await page.goto(url);
-  await page.waitForSelector('body[data-hydrated]', { timeout: 60_000 });
-  return page;
+  for (let attempt = 1; ; attempt++) {
+    await page.goto(url);
+    try {
+      await page.waitForSelector('body[data-hydrated]', { timeout: 30_000 });
+      return page;
+    } catch (error) {
+      const state = await page.evaluate(() => ({
+        readyState: document.readyState,
+        islands: document.querySelectorAll('leptos-island').length,
+        resources: performance.getEntriesByType('resource').map((r) => `${r.name} ${r.responseStatus} ${Math.round(r.duration)} ms`),
+      })).catch((e) => `unreadable: ${e}`);
+      console.error(`${url} not hydrated (attempt ${attempt}): ${JSON.stringify(state)}\n${problems.join('\n')}`);
+      if (attempt === 2) throw error;
+    }
+  }
 }
 
 try {

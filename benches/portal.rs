@@ -163,17 +163,20 @@ fn team_budgets(data: &Value) -> Vec<Value> {
     ]
 }
 
+/// Where `cargo leptos build` wrote the site: `LEPTOS_SITE_ROOT`, as for the
+/// server and the tests (scripts/env.sh sets it), else `target/site`.
+fn site_root() -> PathBuf {
+    std::env::var_os("LEPTOS_SITE_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/site"))
+}
+
 /// The child: the portal's router on the given database and port.
 async fn serve(database_url: &str, port: &str) {
     let pool = db::connect(database_url).await.expect("database");
     let options = LeptosOptions::builder()
         .output_name("sms-portal")
-        .site_root(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("target/site")
-                .to_string_lossy()
-                .to_string(),
-        )
+        .site_root(site_root().to_string_lossy().to_string())
         .site_addr(
             format!("127.0.0.1:{port}")
                 .parse::<std::net::SocketAddr>()
@@ -384,7 +387,6 @@ fn own_binary(tiny: bool) -> PathBuf {
 }
 
 async fn start_binary(binary: &Path, url: &str) -> Server {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -393,7 +395,7 @@ async fn start_binary(binary: &Path, url: &str) -> Server {
     let child = Command::new(binary)
         .env("DATABASE_URL", url)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LEPTOS_SITE_ROOT", root.join("target/site"))
+        .env("LEPTOS_SITE_ROOT", site_root())
         .env("LEPTOS_OUTPUT_NAME", "sms-portal")
         .env("SMS_PORTAL_LOGIN_PER_MINUTE", "0")
         .env("RUST_LOG", "error")
@@ -1216,7 +1218,7 @@ async fn server_rendering(bench: &Bench, compare: Option<&Path>) -> Value {
 /// visit of the measured page fetched, and all of them (the lazy chunks of
 /// a split build included).
 fn wasm_sizes(first_visit: &[&str]) -> Value {
-    let pkg = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/site/pkg");
+    let pkg = site_root().join("pkg");
     let files: Vec<PathBuf> = std::fs::read_dir(&pkg)
         .into_iter()
         .flatten()

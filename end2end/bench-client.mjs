@@ -50,9 +50,8 @@ const browser = await chromium.launch({
 
 /**
  * Opens `url` in `context` and waits until its islands are hydrated. A page
- * that does not hydrate says why (its errors, what it loaded) and is loaded
- * once more: one CI run saw the very first page of a fresh browser never
- * hydrate, which no run before or since has shown.
+ * that does not hydrate says why (its errors, what it loaded), and is
+ * loaded once more before the measurement gives up.
  */
 async function visit(context, url) {
   const page = await context.newPage();

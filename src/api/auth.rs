@@ -19,14 +19,7 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
     };
 
     let state = guard::state()?;
-    if let Some(ip) = audit::Origin::current().ip {
-        if let Err(wait) = state.login_rate_limit.check(ip) {
-            return Err(AppError::TooManyRequests(format!(
-                "Too many login attempts from your network. Try again in {}.",
-                throttle::in_words(wait.as_secs_f64().ceil() as i64)
-            )));
-        }
-    }
+    within_address_limit(&state)?;
     let key = throttle::key(&login);
     throttle::reserve(&state.pool, &key)
         .await?
@@ -137,14 +130,7 @@ pub async fn verify_login(code: String) -> Result<(), AppError> {
     };
     use axum_login::{AuthUser, AuthnBackend};
     let state = guard::state()?;
-    if let Some(ip) = audit::Origin::current().ip {
-        if let Err(wait) = state.login_rate_limit.check(ip) {
-            return Err(AppError::TooManyRequests(format!(
-                "Too many login attempts from your network. Try again in {}.",
-                throttle::in_words(wait.as_secs_f64().ceil() as i64)
-            )));
-        }
-    }
+    within_address_limit(&state)?;
     let mut auth = guard::auth_session().await?;
     let expired = || AppError::Rejected("Your login has expired. Log in again.".into());
     let mut pending: PendingLogin = auth
@@ -300,8 +286,22 @@ pub async fn renew_session(user_id: i64) -> Result<(), AppError> {
     auth.login(&user).await.map_err(|_| AppError::Internal)
 }
 
+/// Refuses a login step beyond the client address's allowance.
 #[cfg(feature = "ssr")]
-fn too_many_failures(wait: i64) -> AppError {
+fn within_address_limit(state: &crate::server::AppState) -> Result<(), AppError> {
+    let Some(ip) = crate::server::audit::Origin::current().ip else {
+        return Ok(());
+    };
+    state.login_rate_limit.check(ip).map_err(|wait| {
+        AppError::TooManyRequests(format!(
+            "Too many login attempts from your network. Try again in {}.",
+            crate::server::throttle::in_words(wait.as_secs_f64().ceil() as i64)
+        ))
+    })
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn too_many_failures(wait: i64) -> AppError {
     AppError::TooManyRequests(format!(
         "Too many failed attempts. Try again in {}.",
         crate::server::throttle::in_words(wait)

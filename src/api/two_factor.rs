@@ -33,12 +33,7 @@ mod ssr {
         let key = throttle::key(&viewer.login);
         throttle::reserve(&state.pool, &key)
             .await?
-            .map_err(|wait| {
-                super::AppError::TooManyRequests(format!(
-                    "Too many failed attempts. Try again in {}.",
-                    throttle::in_words(wait)
-                ))
-            })?;
+            .map_err(crate::api::auth::too_many_failures)?;
         let stored = users::password_hash(&state.pool, viewer.user_id).await?;
         if state.passwords.verify(password, stored.as_deref()).await {
             throttle::clear(&state.pool, &key).await?;

@@ -24,6 +24,7 @@ use crate::{
         prices::PricesPage,
         profile::ProfilePage,
         sending::{BulkSmsPage, ContactListPage, DatabasePage, SenderNamesPage},
+        smpp::SmppPage,
         stop_list::StopListPage,
         sub_accounts::{
             AccessPage, CreateSubAccountPage, DeleteSelectedPage, DeleteSubAccountPage,
@@ -97,6 +98,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/profile") view=ProfilePage ssr=SsrMode::Async />
                         <Route path=path!("/settings/audit-log") view=AuditLogPage ssr=SsrMode::Async />
                         <Route path=path!("/settings/api-keys") view=ApiKeysPage ssr=SsrMode::Async />
+                        <Route path=path!("/settings/smpp") view=SmppPage ssr=SsrMode::Async />
                         <Route path=path!("/manager/accounts") view=AccountsPage ssr=SsrMode::Async />
                         <Route path=path!("/manager/accounts/new") view=CreateAccountPage ssr=SsrMode::Async />
                         <Route path=path!("/settings/sub-accounts") view=SubAccountsPage ssr=SsrMode::Async />

@@ -3,7 +3,10 @@ use leptos::config::get_configuration;
 use sms_portal::server::{
     app::{router, secure_cookies, HttpConfig},
     cli::{self, Cli, Command},
-    db, gateway, webhooks,
+    db, gateway,
+    password::Passwords,
+    smpp::{SmppConfig, SmppServer},
+    webhooks,
 };
 use std::{sync::Arc, time::Duration};
 use tracing_subscriber::EnvFilter;
@@ -65,6 +68,20 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
         webhook_urls: webhooks::UrlPolicy {
             allow_private: setting("SMS_PORTAL_WEBHOOK_ALLOW_PRIVATE", 0) == 1,
         },
+        smpp_address: None,
+    };
+    // SMPP is off unless an address is given.
+    let smpp_listener = match std::env::var("SMS_PORTAL_SMPP_ADDR") {
+        Ok(address) if !address.trim().is_empty() => {
+            Some(tokio::net::TcpListener::bind(address.trim()).await?)
+        }
+        _ => None,
+    };
+    let config = HttpConfig {
+        smpp_address: smpp_listener
+            .as_ref()
+            .and_then(|listener| listener.local_addr().ok()),
+        ..config
     };
     let (app, sessions) = router(pool.clone(), options, &config).await?;
     let carrier = match std::env::var_os("SMS_PORTAL_GATEWAY_LOG") {
@@ -82,8 +99,18 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
         lease,
     );
     let poster = webhooks::sender::Poster::new(config.webhook_urls);
-    let webhook_sender = webhooks::sender::spawn(pool, poster, Duration::from_secs(1));
+    let webhook_sender = webhooks::sender::spawn(pool.clone(), poster, Duration::from_secs(1));
     let cleanup = sessions.spawn_cleanup(Duration::from_secs(60));
+    let smpp = smpp_listener.map(|listener| {
+        let defaults = SmppConfig::default();
+        let smpp_config = SmppConfig {
+            submits_per_second: setting("SMS_PORTAL_SMPP_RATE", defaults.submits_per_second),
+            ..defaults
+        };
+        let server = SmppServer::spawn(listener, pool.clone(), Passwords::new(), smpp_config);
+        tracing::info!("SMPP listening on {}", server.address);
+        server
+    });
     let listener = tokio::net::TcpListener::bind(address).await?;
     tracing::info!("sms-portal listening on http://{address}");
     axum::serve(
@@ -93,6 +120,9 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     // Requests in flight have been answered; let the delivery round finish too.
+    if let Some(smpp) = smpp {
+        smpp.shutdown().await;
+    }
     tracing::info!("shutting down: finishing the delivery round in progress");
     dispatcher.shutdown().await;
     webhook_sender.shutdown().await;

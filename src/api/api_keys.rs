@@ -6,7 +6,7 @@ use super::AppError;
 pub use crate::domain::wire::api_keys::*;
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(super) mod ssr {
     pub use crate::{
         domain::Access,
         server::{api_keys, audit, guard},

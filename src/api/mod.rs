@@ -16,6 +16,7 @@ pub mod presets;
 pub mod prices;
 pub mod profile;
 pub mod sending;
+pub mod smpp;
 pub mod stop_list;
 pub mod sub_accounts;
 pub mod two_factor;

@@ -79,6 +79,11 @@ pub const MENU: &[MenuGroup] = &[
                 access: Access::Owner,
             },
             MenuItem {
+                label: "SMPP",
+                href: "/settings/smpp",
+                access: Access::Owner,
+            },
+            MenuItem {
                 label: "Audit log",
                 href: "/settings/audit-log",
                 access: Access::AuditLog,

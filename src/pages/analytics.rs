@@ -267,6 +267,7 @@ fn DetailsBody(
                         <select id="sent_by" name="sent_by">
                             <option value="">"Anyone"</option>
                             <option value="api" selected=sent_by == "api">"The HTTP API"</option>
+                            <option value="smpp" selected=sent_by == "smpp">"SMPP"</option>
                             {senders.into_iter().map(|(id, login)| {
                                 let selected = id.to_string() == sent_by;
                                 view! { <option value=id selected=selected>{login}</option> }

@@ -13,6 +13,7 @@ pub mod not_found;
 pub mod prices;
 pub mod profile;
 pub mod sending;
+pub mod smpp;
 pub mod stop_list;
 pub mod sub_accounts;
 pub mod two_factor;

@@ -159,19 +159,21 @@ pub struct DetailsFilter {
     pub sent_by: Option<SentBy>,
 }
 
-/// Who sent a message: a login of the account, or its HTTP API.
+/// Who sent a message: a login of the account, its HTTP API or SMPP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SentBy {
     User(i64),
     Api,
+    Smpp,
 }
 
 impl SentBy {
-    /// Empty for no filter, `api`, or a user id; anything else is refused.
+    /// Empty for no filter, `api`, `smpp`, or a user id; anything else is refused.
     pub fn parse(raw: &str) -> Result<Option<Self>, AppError> {
         match raw.trim() {
             "" => Ok(None),
             "api" => Ok(Some(SentBy::Api)),
+            "smpp" => Ok(Some(SentBy::Smpp)),
             id => id
                 .parse()
                 .ok()
@@ -254,6 +256,7 @@ impl DetailsFilter {
         match self.sent_by {
             None => String::new(),
             Some(SentBy::Api) => " AND m.source = 'api'".to_owned(),
+            Some(SentBy::Smpp) => " AND m.source = 'smpp'".to_owned(),
             Some(SentBy::User(id)) => format!(" AND m.source = 'portal' AND m.user_id = {id}"),
         }
     }
@@ -335,9 +338,10 @@ fn reversed_digits(expr: &str) -> String {
     format!("({})", terms.join(" || "))
 }
 
-/// A message sent through the HTTP API is sent by "API", not by a login.
+/// A message sent through the HTTP API is sent by "API", one sent over
+/// SMPP by "SMPP", not by a login.
 pub const DETAILS_COLUMNS: &str = "m.id, m.created_at, m.sender, m.recipient, m.country_code, m.text, m.parts, m.price, m.status, \
-     CASE WHEN m.source = 'api' THEN 'API' ELSE u.login END AS sent_by";
+     CASE WHEN m.source = 'api' THEN 'API' WHEN m.source = 'smpp' THEN 'SMPP' ELSE u.login END AS sent_by";
 
 pub async fn details(
     pool: &Pool,

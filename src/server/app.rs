@@ -40,6 +40,8 @@ pub struct HttpConfig {
     pub api_burst: u32,
     /// Where webhook endpoints may point (see [`UrlPolicy`]).
     pub webhook_urls: UrlPolicy,
+    /// The SMPP listener's address, shown to owners on Setting → SMPP.
+    pub smpp_address: Option<std::net::SocketAddr>,
 }
 
 impl Default for HttpConfig {
@@ -53,6 +55,7 @@ impl Default for HttpConfig {
             api_rate_per_second: 50,
             api_burst: 100,
             webhook_urls: UrlPolicy::default(),
+            smpp_address: None,
         }
     }
 }
@@ -98,6 +101,7 @@ fn with_sessions<S: SessionStore + Clone>(
         export_limits: ExportLimits::new(EXPORTS_AT_ONCE, EXPORTS_PER_USER, config.export_stall),
         api_rate_limit: super::v1::ApiRateLimit::new(config.api_rate_per_second, config.api_burst),
         webhook_urls: config.webhook_urls,
+        smpp_address: config.smpp_address,
     };
 
     let session_layer = SessionManagerLayer::new(session_store)

@@ -42,6 +42,23 @@ pub enum Command {
     /// Act as the carrier.
     #[command(subcommand)]
     Carrier(CarrierCommand),
+    /// SMPP credentials of customer accounts.
+    #[command(subcommand)]
+    Smpp(SmppCommand),
+}
+
+#[derive(Subcommand)]
+pub enum SmppCommand {
+    /// Make an SMPP credential for an account, named by its owner's login;
+    /// prints `system_id=…` and `password=…`, the password this once.
+    Create {
+        #[arg(long)]
+        account: String,
+        /// A client network (CIDR) or address allowed to bind; repeat for
+        /// more. Without it, any address may bind.
+        #[arg(long)]
+        allow: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -183,6 +200,33 @@ pub async fn run(command: Command, database_url: &str) -> Result<(), String> {
                     ""
                 }
             );
+        }
+        Command::Smpp(SmppCommand::Create { account, allow }) => {
+            use super::smpp::credentials::{self, AllowedNetworks, CreateError};
+            let networks = AllowedNetworks::parse(&allow.join(" "))?;
+            let account_id = users::account_of_owner(&pool, &account)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no account has an owner with the login {account}"))?;
+            let created = credentials::create(&pool, &passwords, account_id, None, &networks)
+                .await
+                .map_err(|error| match error {
+                    CreateError::TooMany => format!(
+                        "the account has {} SMPP credentials already: revoke one first",
+                        credentials::MAX_CREDENTIALS
+                    ),
+                    CreateError::Database(error) => error.to_string(),
+                })?;
+            let entry = super::audit::Entry {
+                account_id: Some(account_id),
+                actor: None,
+                subject: created.system_id.clone(),
+                action: "smpp_credential_created",
+                detail: "by the command line".to_owned(),
+            };
+            super::audit::record(&pool, &super::audit::Origin::default(), entry).await;
+            println!("system_id={}", created.system_id);
+            println!("password={}", created.password);
         }
         Command::CopyTo { target } => {
             let copied = copy::copy_to(&pool, &target).await?;

@@ -35,6 +35,8 @@ const TABLES: &[&str] = &[
     "idempotent_requests",
     "webhook_endpoints",
     "webhook_deliveries",
+    "smpp_credentials",
+    "smpp_outbox",
 ];
 
 /// Rows per INSERT statement.

@@ -15,7 +15,7 @@
 use super::{
     db::{self, begin_write, id_list, Backend, Pool, Tx},
     rounds::Rounds,
-    webhooks,
+    smpp, webhooks,
 };
 use std::{
     io::Write,
@@ -366,7 +366,11 @@ async fn report_deliveries(pool: &Pool) -> Result<usize, sqlx::Error> {
     }
     let moved: Vec<i64> = moved.into_iter().map(|(id, ..)| id).collect();
     webhooks::outbox::messages_done(&mut tx, &moved).await?;
+    let receipts = smpp::outbox::receipts_due(&mut tx, &moved).await?;
     let moved = moved.len();
     tx.commit().await?;
+    if receipts > 0 {
+        smpp::outbox::ring();
+    }
     Ok(moved)
 }

@@ -9,7 +9,7 @@
 use super::{
     db::{self, Pool},
     resources::Inbound,
-    webhooks,
+    smpp, webhooks,
 };
 use crate::domain::Phone;
 
@@ -100,6 +100,7 @@ pub async fn receive(
         received_at,
     };
     webhooks::outbox::inbound_received(&mut tx, account_id, &inbound).await?;
+    let for_smpp = smpp::outbox::inbound_due(&mut tx, account_id, id).await?;
     let stopped = is_stop(text);
     if stopped {
         sqlx::query(
@@ -112,6 +113,9 @@ pub async fn receive(
         .await?;
     }
     tx.commit().await?;
+    if for_smpp > 0 {
+        smpp::outbox::ring();
+    }
     Ok(Received {
         id,
         account_id,

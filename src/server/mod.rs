@@ -28,6 +28,7 @@ pub mod search;
 pub mod security;
 pub mod sending;
 pub mod sessions;
+pub mod smpp;
 pub mod spending;
 pub mod state;
 pub mod stop_list;

@@ -68,6 +68,13 @@ impl Passwords {
         self.run(move || hash_now(&password)).await
     }
 
+    /// Hashes a secret the server made itself: an SMPP password, whose 8
+    /// characters (SMPP 3.4's limit) are too few for a [`Password`].
+    pub async fn hash_generated(&self, secret: &str) -> String {
+        let secret = secret.to_owned();
+        self.run(move || hash_now(&secret)).await
+    }
+
     /// Checks `password` against `stored`, or against the dummy hash when
     /// there is no stored hash, taking the same time either way.
     pub async fn verify(&self, password: &str, stored: Option<&str>) -> bool {

@@ -39,7 +39,7 @@ pub struct Message {
     pub created_at: String,
     pub sent_at: Option<String>,
     pub done_at: Option<String>,
-    /// `api` or `portal`.
+    /// `portal`, `api` or `smpp`.
     pub source: String,
 }
 

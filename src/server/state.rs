@@ -17,4 +17,6 @@ pub struct AppState {
     pub export_limits: ExportLimits,
     pub api_rate_limit: ApiRateLimit,
     pub webhook_urls: UrlPolicy,
+    /// Where SMPP clients connect, when this process listens for them.
+    pub smpp_address: Option<std::net::SocketAddr>,
 }

@@ -14,6 +14,7 @@ pub mod manager;
 pub mod prices;
 pub mod profile;
 pub mod sending;
+pub mod smpp;
 pub mod stop_list;
 pub mod sub_accounts;
 pub mod two_factor;

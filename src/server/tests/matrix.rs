@@ -149,6 +149,8 @@ pub(super) struct World {
     api_key: i64,
     /// A webhook delivery of account A.
     webhook_delivery: i64,
+    /// Live SMPP credentials of account A.
+    smpp_credential: i64,
     reviews: Vec<i64>,
     /// A top-up awaiting confirmation per caller, their own.
     intents: Vec<i64>,
@@ -234,6 +236,14 @@ impl World {
             Err(_) => panic!("an API key"),
         };
         let webhook_delivery = webhook_delivery_of(&app, a.id).await;
+        let smpp_credential = {
+            use crate::server::smpp::credentials::{create, AllowedNetworks};
+            let networks = AllowedNetworks::default();
+            match create(&app.pool, &app.passwords, a.id, None, &networks).await {
+                Ok(credential) => credential.id,
+                Err(_) => panic!("SMPP credentials"),
+            }
+        };
         let receipt = finance::top_up(&app.pool, a.id, 1, Money::euros(20))
             .await
             .unwrap();
@@ -317,6 +327,7 @@ impl World {
             receipt,
             api_key,
             webhook_delivery,
+            smpp_credential,
             reviews,
             intents,
             presets,
@@ -667,6 +678,13 @@ pub(super) fn server_functions() -> Vec<(&'static str, Rule, FormFor)> {
         ("api-keys/revoke", Rule::OwnerById, |world, _| {
             vec![("id", world.api_key.to_string())]
         }),
+        ("smpp/settings", Rule::Owner, none),
+        ("smpp/create", Rule::Owner, |_, _| {
+            vec![("allowed_networks", "192.0.2.0/24".to_owned())]
+        }),
+        ("smpp/revoke", Rule::OwnerById, |world, _| {
+            vec![("id", world.smpp_credential.to_string())]
+        }),
         ("webhooks/list", Rule::Owner, none),
         ("webhooks/redeliver", Rule::OwnerById, |world, _| {
             vec![("id", world.webhook_delivery.to_string())]
@@ -805,6 +823,7 @@ fn pages(world: &World) -> Vec<(String, Rule)> {
         ("/profile".into(), Rule::Permission(Permission::ProfileEdit)),
         ("/settings/audit-log".into(), Rule::AuditLog),
         ("/settings/api-keys".into(), Rule::Owner),
+        ("/settings/smpp".into(), Rule::Owner),
     ]
 }
 

@@ -15,6 +15,7 @@ mod matrix;
 mod new_customer;
 mod repositories;
 mod sections;
+mod smpp;
 mod support;
 mod team_access;
 mod trust;

@@ -1,0 +1,133 @@
+//! The SMPP 3.4 server: high-volume clients bind, stream `submit_sm` into
+//! the same sending pipeline as Bulk SMS and the HTTP API, and get delivery
+//! receipts and inbound messages back as `deliver_sm`. Like the API, it
+//! acts for the whole account, whatever its sub-accounts may do.
+
+pub mod binds;
+pub mod credentials;
+pub mod outbox;
+pub mod pdu;
+pub mod session;
+pub mod submit;
+pub mod text;
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+use tokio::{net::TcpListener, sync::watch, task::JoinSet};
+
+use super::{db::Pool, password::Passwords, rate_limit::LoginRateLimit};
+
+/// Limits of every bind.
+#[derive(Clone, Debug)]
+pub struct SmppConfig {
+    /// Requests a client may have outstanding, and `deliver_sm` we send
+    /// before waiting for answers.
+    pub window: usize,
+    /// `submit_sm` per second one bind may make (`SMS_PORTAL_SMPP_RATE`).
+    pub submits_per_second: u32,
+    /// Binds open at once per credential.
+    pub binds_per_credential: i64,
+    /// Every refused bind is answered this long after it arrived.
+    pub failed_bind_delay: Duration,
+    /// Bind attempts per client address and minute; 0 for no limit.
+    pub bind_attempts_per_minute: u32,
+    /// A bind that sends nothing (not even `enquire_link`) this long is ended.
+    pub idle_timeout: Duration,
+}
+
+impl Default for SmppConfig {
+    fn default() -> Self {
+        Self {
+            window: 10,
+            submits_per_second: 2_000,
+            binds_per_credential: 8,
+            failed_bind_delay: Duration::from_secs(1),
+            bind_attempts_per_minute: 20,
+            idle_timeout: Duration::from_secs(120),
+        }
+    }
+}
+
+/// What every session of a process shares.
+pub struct Shared {
+    pub pool: Pool,
+    pub passwords: Passwords,
+    pub config: SmppConfig,
+    pub submitter: submit::Submitter,
+    pub bind_attempts: LoginRateLimit,
+}
+
+/// A running SMPP listener.
+pub struct SmppServer {
+    pub address: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl SmppServer {
+    /// Serves SMPP on `listener` until [`SmppServer::shutdown`].
+    pub fn spawn(
+        listener: TcpListener,
+        pool: Pool,
+        passwords: Passwords,
+        config: SmppConfig,
+    ) -> Self {
+        let address = listener
+            .local_addr()
+            .expect("a bound listener has an address");
+        let (shutdown, stop) = watch::channel(false);
+        let shared = Arc::new(Shared {
+            submitter: submit::Submitter::spawn(pool.clone()),
+            bind_attempts: LoginRateLimit::per_minute(config.bind_attempts_per_minute),
+            pool,
+            passwords,
+            config,
+        });
+        let task = tokio::spawn(accept(listener, shared, stop));
+        Self {
+            address,
+            shutdown,
+            task,
+        }
+    }
+
+    /// Unbinds every session and stops listening.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.task.await;
+    }
+}
+
+async fn accept(listener: TcpListener, shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    let mut sessions = JoinSet::new();
+    let mut housekeeping = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    sessions.spawn(session::run(stream, peer, shared.clone(), stop.clone()));
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "SMPP connection not accepted");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            },
+            // A session that panicked is gone; the others and the listener go on.
+            Some(ended) = sessions.join_next(), if !sessions.is_empty() => {
+                if let Err(error) = ended {
+                    tracing::error!(%error, "SMPP session ended abnormally");
+                }
+            }
+            _ = housekeeping.tick() => {
+                if let Err(error) = outbox::clean(&shared.pool).await {
+                    tracing::warn!(%error, "SMPP outbox not cleaned");
+                }
+                if let Err(error) = binds::clean(&shared.pool).await {
+                    tracing::warn!(%error, "SMPP binds not cleaned");
+                }
+            }
+            _ = stop.changed() => break,
+        }
+    }
+    drop(listener);
+    while sessions.join_next().await.is_some() {}
+}

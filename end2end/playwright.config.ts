@@ -11,6 +11,7 @@ if (!process.env.E2E_DATABASE_URL) {
   process.env.E2E_DATABASE_URL = `sqlite://${dir}/e2e.db`;
 }
 process.env.E2E_PORT ??= String(20000 + (process.pid % 20000));
+process.env.E2E_SMPP_PORT ??= String(Number(process.env.E2E_PORT) + 1);
 process.env.E2E_BINARY ??= path.resolve(__dirname, '../target/debug/sms-portal');
 
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
@@ -55,6 +56,7 @@ export default defineConfig({
       SMS_PORTAL_LOGIN_PER_MINUTE: '1000',
       // The webhook test's receiver listens on 127.0.0.1.
       SMS_PORTAL_WEBHOOK_ALLOW_PRIVATE: '1',
+      SMS_PORTAL_SMPP_ADDR: `127.0.0.1:${process.env.E2E_SMPP_PORT}`,
     },
   },
 });

@@ -3,9 +3,11 @@
 //! intact; stopped with SIGTERM, it finishes the requests in flight and the
 //! campaign it was sending, and after a restart it hands no message to the
 //! carrier twice; webhook deliveries outlive the process that was to send
-//! them, and two processes post each event once.
+//! them, and two processes post each event once; SMPP receipts wait in the
+//! database through a restart for the next receiver bind.
 
 use reqwest::{header, redirect, StatusCode};
+use rusmpp::Pdu;
 use sms_portal::server::db::Pool;
 use sms_portal::{
     domain::{ContactForm, Money, NewUser},
@@ -115,13 +117,22 @@ struct Server {
     client: reqwest::Client,
 }
 
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 impl Server {
     async fn start(fixture: &Fixture) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        Self::start_with(fixture, None).await
+    }
+
+    /// The server, also listening for SMPP on `smpp_port` when given.
+    async fn start_with(fixture: &Fixture, smpp_port: Option<u16>) -> Self {
+        let port = free_port();
         let site = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/site");
         let child = Command::new(env!("CARGO_BIN_EXE_sms-portal"))
             .env("DATABASE_URL", fixture.url())
@@ -134,6 +145,10 @@ impl Server {
             // Webhook receivers of these tests listen on 127.0.0.1.
             .env("SMS_PORTAL_WEBHOOK_ALLOW_PRIVATE", "1")
             .env("RUST_LOG", "warn")
+            .env(
+                "SMS_PORTAL_SMPP_ADDR",
+                smpp_port.map_or(String::new(), |port| format!("127.0.0.1:{port}")),
+            )
             .stdout(Stdio::null())
             .spawn()
             .expect("the server binary starts");
@@ -723,4 +738,185 @@ async fn webhook_deliveries_outlive_a_killed_process_and_two_processes_post_each
         .unwrap();
     assert_eq!(distinct, stored.iter().collect::<HashSet<_>>());
     drop((a, b));
+}
+
+mod smpp {
+    //! A client made of `rusmpp`'s codec, enough to bind and submit.
+
+    use futures::{SinkExt, StreamExt};
+    use rusmpp::{
+        pdus::{BindReceiver, BindTransmitter, DeliverSmResp, SubmitSm},
+        tokio_codec::CommandCodec,
+        types::{COctetString, EmptyOrFullCOctetString, OctetString},
+        values::{
+            DataCoding, EsmClass, InterfaceVersion, Npi, PriorityFlag, RegisteredDelivery,
+            ReplaceIfPresentFlag, ServiceType, Ton,
+        },
+        Command, CommandStatus, Pdu,
+    };
+    use std::time::Duration;
+    use tokio::net::TcpStream;
+    use tokio_util::codec::Framed;
+
+    pub struct Client {
+        framed: Framed<TcpStream, CommandCodec>,
+        sequence: u32,
+    }
+
+    fn text<const MIN: usize, const MAX: usize>(value: &str) -> COctetString<MIN, MAX> {
+        COctetString::from_string(value.to_owned()).unwrap()
+    }
+
+    impl Client {
+        pub async fn bind(port: u16, receiver: bool, system_id: &str, password: &str) -> Self {
+            let stream = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+            let mut client = Self {
+                framed: Framed::new(stream, CommandCodec::new()),
+                sequence: 0,
+            };
+            let fields = (text(system_id), text(password), text("test"));
+            let (version, ton, npi) = (InterfaceVersion::Smpp3_4, Ton::Unknown, Npi::Unknown);
+            let range = COctetString::empty();
+            let pdu: Pdu = if receiver {
+                BindReceiver::new(fields.0, fields.1, fields.2, version, ton, npi, range).into()
+            } else {
+                BindTransmitter::new(fields.0, fields.1, fields.2, version, ton, npi, range).into()
+            };
+            client.send(pdu).await;
+            assert_eq!(client.next().await.unwrap().status, CommandStatus::EsmeRok);
+            client
+        }
+
+        async fn send(&mut self, pdu: impl Into<Pdu>) {
+            self.sequence += 1;
+            let command = Command::new(CommandStatus::EsmeRok, self.sequence, pdu);
+            self.framed.send(command).await.unwrap();
+        }
+
+        /// The next PDU within `wait`, `None` after it.
+        pub async fn next_within(&mut self, wait: Duration) -> Option<Command> {
+            tokio::time::timeout(wait, self.framed.next())
+                .await
+                .ok()
+                .flatten()
+                .map(Result::unwrap)
+        }
+
+        pub async fn next(&mut self) -> Option<Command> {
+            self.next_within(Duration::from_secs(20)).await
+        }
+
+        /// Submits a GSM-7 text to `phone` with a receipt asked for; its id.
+        pub async fn submit(&mut self, phone: &str, message: &str) -> String {
+            self.send(SubmitSm::new(
+                ServiceType::default(),
+                Ton::Alphanumeric,
+                Npi::Unknown,
+                text("INFO"),
+                Ton::International,
+                Npi::Isdn,
+                text(phone),
+                EsmClass::default(),
+                0,
+                PriorityFlag::default(),
+                EmptyOrFullCOctetString::empty(),
+                EmptyOrFullCOctetString::empty(),
+                RegisteredDelivery::from(1),
+                ReplaceIfPresentFlag::default(),
+                DataCoding::default(),
+                0,
+                OctetString::from_slice(message.as_bytes()).unwrap(),
+                Vec::new(),
+            ))
+            .await;
+            let answer = self.next().await.unwrap();
+            assert_eq!(answer.status, CommandStatus::EsmeRok);
+            match answer.pdu() {
+                Some(Pdu::SubmitSmResp(resp)) => resp.message_id().to_string(),
+                other => panic!("not a submit_sm_resp: {other:?}"),
+            }
+        }
+
+        pub async fn acknowledge(&mut self, sequence: u32) {
+            let command = Command::new(CommandStatus::EsmeRok, sequence, DeliverSmResp::default());
+            self.framed.send(command).await.unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn smpp_receipts_wait_in_the_database_through_a_restart_for_the_next_receiver() {
+    const MESSAGES: usize = 20;
+    let fixture = Fixture::new().await;
+    {
+        let pool = fixture.pool().await;
+        fixture.top_up(&pool).await;
+        pool.close().await;
+    }
+    // The operator's command prints exactly the two lines a script reads.
+    let made = Command::new(env!("CARGO_BIN_EXE_sms-portal"))
+        .args([
+            "smpp",
+            "create",
+            "--account",
+            "olivia",
+            "--allow",
+            "127.0.0.1/32",
+        ])
+        .env("DATABASE_URL", fixture.url())
+        .output()
+        .unwrap();
+    assert!(made.status.success());
+    let printed = String::from_utf8(made.stdout).unwrap();
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines.len(), 2, "{printed}");
+    let system_id = lines[0].strip_prefix("system_id=").unwrap().to_owned();
+    let password = lines[1].strip_prefix("password=").unwrap().to_owned();
+    assert_eq!(password.len(), 8);
+
+    let smpp_port = free_port();
+    let server = Server::start_with(&fixture, Some(smpp_port)).await;
+    let mut transmitter = smpp::Client::bind(smpp_port, false, &system_id, &password).await;
+    let mut sent = HashSet::new();
+    for n in 0..MESSAGES {
+        sent.insert(
+            transmitter
+                .submit(&format!("4474309{n:05}"), "Parcel shipped")
+                .await,
+        );
+    }
+    drop(transmitter);
+    // Stopped while its messages are on their way; their receipts fall due
+    // with no receiver bound, and then the process stops again.
+    assert!(server.terminate().success());
+    let server = Server::start_with(&fixture, Some(smpp_port)).await;
+    let pool = fixture.pool().await;
+    wait_for(
+        &pool,
+        "SELECT COUNT(*) FROM smpp_outbox WHERE sent_at_ms IS NULL",
+        MESSAGES as i64,
+        Duration::from_secs(30),
+    )
+    .await;
+    assert!(server.terminate().success());
+
+    let _server = Server::start_with(&fixture, Some(smpp_port)).await;
+    let mut receiver = smpp::Client::bind(smpp_port, true, &system_id, &password).await;
+    let mut receipted = HashSet::new();
+    while receipted.len() < MESSAGES {
+        let command = receiver.next().await.expect("every receipt arrives");
+        let Some(Pdu::DeliverSm(deliver)) = command.pdu() else {
+            panic!("not a deliver_sm: {command:?}");
+        };
+        let body = String::from_utf8(deliver.short_message().as_ref().to_vec()).unwrap();
+        let id = body["id:".len()..].split(' ').next().unwrap().to_owned();
+        assert!(receipted.insert(id), "a receipt came twice: {body}");
+        receiver.acknowledge(command.sequence_number).await;
+    }
+    assert_eq!(receipted, sent);
+    assert!(
+        receiver.next_within(Duration::from_secs(2)).await.is_none(),
+        "nothing more"
+    );
+    pool.close().await;
 }

@@ -128,9 +128,21 @@ pub async fn seed(pool: &Pool, passwords: &Passwords) -> Result<(), String> {
         printed.push(("sub-account", login, password));
     }
 
+    let networks = super::smpp::credentials::AllowedNetworks::parse("127.0.0.0/8")?;
+    let Ok(smpp) =
+        super::smpp::credentials::create(pool, passwords, account_id, Some(owner_id), &networks)
+            .await
+    else {
+        return Err("the demo's SMPP credentials were not made".into());
+    };
+
     println!("Demo data created. These passwords are shown only now:");
     for (role, login, password) in printed {
         println!("  {role:<12} login: {login:<16} password: {password}");
     }
+    println!(
+        "  {:<12} system_id: {:<12} password: {} (binds from this machine)",
+        "SMPP", smpp.system_id, smpp.password
+    );
     Ok(())
 }

@@ -7,7 +7,8 @@
 //! database through a restart for the next receiver bind.
 
 use reqwest::{header, redirect, StatusCode};
-use rusmpp::Pdu;
+use rusmpp::{CommandId, CommandStatus, Pdu};
+use smpp_client::{submit_sm, SmppClient};
 use sms_portal::server::db::Pool;
 use sms_portal::{
     domain::{ContactForm, Money, NewUser},
@@ -29,6 +30,8 @@ use tempfile::TempDir;
 mod database;
 #[path = "common/form.rs"]
 mod form;
+#[path = "common/smpp_client.rs"]
+mod smpp_client;
 #[path = "common/write_mix.rs"]
 mod write_mix;
 
@@ -740,110 +743,6 @@ async fn webhook_deliveries_outlive_a_killed_process_and_two_processes_post_each
     drop((a, b));
 }
 
-mod smpp {
-    //! A client made of `rusmpp`'s codec, enough to bind and submit.
-
-    use futures::{SinkExt, StreamExt};
-    use rusmpp::{
-        pdus::{BindReceiver, BindTransmitter, DeliverSmResp, SubmitSm},
-        tokio_codec::CommandCodec,
-        types::{COctetString, EmptyOrFullCOctetString, OctetString},
-        values::{
-            DataCoding, EsmClass, InterfaceVersion, Npi, PriorityFlag, RegisteredDelivery,
-            ReplaceIfPresentFlag, ServiceType, Ton,
-        },
-        Command, CommandStatus, Pdu,
-    };
-    use std::time::Duration;
-    use tokio::net::TcpStream;
-    use tokio_util::codec::Framed;
-
-    pub struct Client {
-        framed: Framed<TcpStream, CommandCodec>,
-        sequence: u32,
-    }
-
-    fn text<const MIN: usize, const MAX: usize>(value: &str) -> COctetString<MIN, MAX> {
-        COctetString::from_string(value.to_owned()).unwrap()
-    }
-
-    impl Client {
-        pub async fn bind(port: u16, receiver: bool, system_id: &str, password: &str) -> Self {
-            let stream = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-            let mut client = Self {
-                framed: Framed::new(stream, CommandCodec::new()),
-                sequence: 0,
-            };
-            let fields = (text(system_id), text(password), text("test"));
-            let (version, ton, npi) = (InterfaceVersion::Smpp3_4, Ton::Unknown, Npi::Unknown);
-            let range = COctetString::empty();
-            let pdu: Pdu = if receiver {
-                BindReceiver::new(fields.0, fields.1, fields.2, version, ton, npi, range).into()
-            } else {
-                BindTransmitter::new(fields.0, fields.1, fields.2, version, ton, npi, range).into()
-            };
-            client.send(pdu).await;
-            assert_eq!(client.next().await.unwrap().status, CommandStatus::EsmeRok);
-            client
-        }
-
-        async fn send(&mut self, pdu: impl Into<Pdu>) {
-            self.sequence += 1;
-            let command = Command::new(CommandStatus::EsmeRok, self.sequence, pdu);
-            self.framed.send(command).await.unwrap();
-        }
-
-        /// The next PDU within `wait`, `None` after it.
-        pub async fn next_within(&mut self, wait: Duration) -> Option<Command> {
-            tokio::time::timeout(wait, self.framed.next())
-                .await
-                .ok()
-                .flatten()
-                .map(Result::unwrap)
-        }
-
-        pub async fn next(&mut self) -> Option<Command> {
-            self.next_within(Duration::from_secs(20)).await
-        }
-
-        /// Submits a GSM-7 text to `phone` with a receipt asked for; its id.
-        pub async fn submit(&mut self, phone: &str, message: &str) -> String {
-            self.send(SubmitSm::new(
-                ServiceType::default(),
-                Ton::Alphanumeric,
-                Npi::Unknown,
-                text("INFO"),
-                Ton::International,
-                Npi::Isdn,
-                text(phone),
-                EsmClass::default(),
-                0,
-                PriorityFlag::default(),
-                EmptyOrFullCOctetString::empty(),
-                EmptyOrFullCOctetString::empty(),
-                RegisteredDelivery::from(1),
-                ReplaceIfPresentFlag::default(),
-                DataCoding::default(),
-                0,
-                OctetString::from_slice(message.as_bytes()).unwrap(),
-                Vec::new(),
-            ))
-            .await;
-            let answer = self.next().await.unwrap();
-            assert_eq!(answer.status, CommandStatus::EsmeRok);
-            match answer.pdu() {
-                Some(Pdu::SubmitSmResp(resp)) => resp.message_id().to_string(),
-                other => panic!("not a submit_sm_resp: {other:?}"),
-            }
-        }
-
-        pub async fn acknowledge(&mut self, sequence: u32) {
-            let command = Command::new(CommandStatus::EsmeRok, sequence, DeliverSmResp::default());
-            self.framed.send(command).await.unwrap();
-        }
-    }
-}
-
 #[tokio::test]
 async fn smpp_receipts_wait_in_the_database_through_a_restart_for_the_next_receiver() {
     const MESSAGES: usize = 20;
@@ -876,14 +775,16 @@ async fn smpp_receipts_wait_in_the_database_through_a_restart_for_the_next_recei
 
     let smpp_port = free_port();
     let server = Server::start_with(&fixture, Some(smpp_port)).await;
-    let mut transmitter = smpp::Client::bind(smpp_port, false, &system_id, &password).await;
+    let smpp = std::net::SocketAddr::from(([127, 0, 0, 1], smpp_port));
+    let mut transmitter =
+        SmppClient::bound(smpp, CommandId::BindTransmitter, &system_id, &password).await;
     let mut sent = HashSet::new();
     for n in 0..MESSAGES {
-        sent.insert(
-            transmitter
-                .submit(&format!("4474309{n:05}"), "Parcel shipped")
-                .await,
-        );
+        let to = format!("4474309{n:05}");
+        let submit = submit_sm("INFO", &to, 0, 0, b"Parcel shipped", 1);
+        let (status, id) = transmitter.submit(submit).await;
+        assert_eq!(status, CommandStatus::EsmeRok);
+        sent.insert(id);
     }
     drop(transmitter);
     // Stopped while its messages are on their way; their receipts fall due
@@ -901,7 +802,8 @@ async fn smpp_receipts_wait_in_the_database_through_a_restart_for_the_next_recei
     assert!(server.terminate().success());
 
     let _server = Server::start_with(&fixture, Some(smpp_port)).await;
-    let mut receiver = smpp::Client::bind(smpp_port, true, &system_id, &password).await;
+    let mut receiver =
+        SmppClient::bound(smpp, CommandId::BindReceiver, &system_id, &password).await;
     let mut receipted = HashSet::new();
     while receipted.len() < MESSAGES {
         let command = receiver.next().await.expect("every receipt arrives");

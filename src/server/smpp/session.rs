@@ -13,7 +13,7 @@ use rusmpp::{
     Command, CommandId, CommandStatus, Pdu,
 };
 use std::{
-    collections::HashMap,
+    collections::{HashMap, VecDeque},
     net::SocketAddr,
     num::NonZeroU32,
     sync::Arc,
@@ -44,6 +44,8 @@ const HEARTBEAT: Duration = Duration::from_secs(5);
 /// A `deliver_sm` not answered in this long is given up on; it is offered
 /// again when its claim expires.
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(30);
+/// Rows a receiver claims at once: a backlog goes out in few queries.
+const PREFETCH: usize = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -114,11 +116,13 @@ struct Session {
     limiter: DefaultDirectRateLimiter,
     /// Submissions written to the database, not yet answered.
     pending: FuturesUnordered<BoxFuture<'static, Answer>>,
+    /// Claimed, not yet sent: the window is full.
+    queue: VecDeque<Due>,
     /// `deliver_sm` sent and not yet answered: outbox row, when sent.
     deliveries: HashMap<u32, (i64, Instant)>,
     /// Rows the client acknowledged, to mark sent.
     acknowledged: Vec<i64>,
-    /// The last claim filled the window: more may wait.
+    /// The last claim got all it asked for: more may wait.
     more_waiting: bool,
     next_sequence: u32,
     last_heard: Instant,
@@ -143,6 +147,7 @@ pub async fn run(
         writer: FramedWrite::new(write, CommandCodec::new()),
         bound: None,
         pending: FuturesUnordered::new(),
+        queue: VecDeque::new(),
         deliveries: HashMap::new(),
         acknowledged: Vec::new(),
         more_waiting: false,
@@ -470,31 +475,33 @@ impl Session {
     }
 
     /// Sends what is owed to this bind's credential, as far as the window
-    /// allows.
+    /// allows, claiming more when few are left.
     async fn deliver(&mut self) -> Flow {
         let Some(bound) = self.bound.as_ref().filter(|b| b.mode.receives()) else {
             return Flow::Continue;
         };
         let (credential_id, bind_id) = (bound.credential.id, bound.bind_id);
-        let room = self
-            .shared
-            .config
-            .window
-            .saturating_sub(self.deliveries.len());
-        if room == 0 {
-            self.more_waiting = true;
-            return Flow::Continue;
-        }
-        self.flush_acknowledged().await;
-        let due = match outbox::claim(&self.shared.pool, credential_id, bind_id, room).await {
-            Ok(due) => due,
-            Err(error) => {
-                tracing::error!(%error, "SMPP deliveries not claimed");
-                return Flow::Continue;
+        if self.queue.len() < self.shared.config.window {
+            self.flush_acknowledged().await;
+            let wanted = PREFETCH - self.queue.len();
+            match outbox::claim(&self.shared.pool, credential_id, bind_id, wanted).await {
+                Ok(due) => {
+                    self.more_waiting = due.len() == wanted;
+                    self.queue.extend(due);
+                }
+                Err(error) => tracing::error!(%error, "SMPP deliveries not claimed"),
             }
-        };
-        self.more_waiting = due.len() == room;
-        for item in due {
+        }
+        self.send_queued().await
+    }
+
+    /// Sends claimed rows while the window has room.
+    async fn send_queued(&mut self) -> Flow {
+        let mut sent = false;
+        while self.deliveries.len() < self.shared.config.window {
+            let Some(item) = self.queue.pop_front() else {
+                break;
+            };
             let sequence = self.sequence();
             let pdu = match &item {
                 Due::Receipt(_, receipt) => pdu::receipt_pdu(receipt),
@@ -502,16 +509,13 @@ impl Session {
             };
             self.deliveries
                 .insert(sequence, (item.outbox_id(), Instant::now()));
-            if self
-                .writer
-                .feed(Command::new(CommandStatus::EsmeRok, sequence, pdu))
-                .await
-                .is_err()
-            {
+            let command = Command::new(CommandStatus::EsmeRok, sequence, pdu);
+            if self.writer.feed(command).await.is_err() {
                 return Flow::Close;
             }
+            sent = true;
         }
-        if SinkExt::<Command>::flush(&mut self.writer).await.is_err() {
+        if sent && SinkExt::<Command>::flush(&mut self.writer).await.is_err() {
             return Flow::Close;
         }
         Flow::Continue
@@ -530,11 +534,13 @@ impl Session {
         } else if let Err(error) = outbox::retry_later(&self.shared.pool, outbox_id).await {
             tracing::error!(%error, "SMPP delivery not put back");
         }
+        if self.queue.is_empty() && self.more_waiting {
+            self.deliver().await;
+        } else {
+            self.send_queued().await;
+        }
         if self.deliveries.is_empty() {
             self.flush_acknowledged().await;
-        }
-        if self.more_waiting && self.deliveries.len() <= self.shared.config.window / 2 {
-            self.deliver().await;
         }
     }
 

@@ -16,6 +16,8 @@ mod new_customer;
 mod repositories;
 mod sections;
 mod smpp;
+#[path = "../../../tests/common/smpp_client.rs"]
+mod smpp_client;
 mod support;
 mod team_access;
 mod trust;

@@ -2,23 +2,20 @@
 //! did not write): refusals, limits, malformed PDUs, durability. The whole
 //! story with an independent client library is `end2end/tests/smpp.spec.ts`.
 
-use futures::{SinkExt, StreamExt};
 use rusmpp::{
-    pdus::{BindReceiver, BindTransceiver, BindTransmitter, DeliverSmResp, SubmitSm},
+    pdus::SubmitSm,
     tlvs::{MessageSubmissionRequestTlvValue, TlvValue},
-    tokio_codec::CommandCodec,
-    types::{AnyOctetString, COctetString, EmptyOrFullCOctetString, OctetString},
-    values::{
-        DataCoding, EsmClass, InterfaceVersion, MessagePayload, MessageState, Npi, PriorityFlag,
-        RegisteredDelivery, ReplaceIfPresentFlag, ServiceType, Ton,
-    },
-    Command, CommandId, CommandStatus, Pdu,
+    types::AnyOctetString,
+    values::{MessagePayload, MessageState},
+    CommandId, CommandStatus, Pdu,
 };
 use std::time::{Duration, Instant};
 use tokio::{io::AsyncWriteExt, net::TcpStream};
-use tokio_util::codec::Framed;
 
-use super::support::{Account, TestApp};
+use super::{
+    smpp_client::{c_octets, submit_sm, SmppClient},
+    support::{Account, TestApp},
+};
 use crate::{
     domain::Money,
     server::{
@@ -79,15 +76,12 @@ impl Harness {
         self.server.as_ref().unwrap().address
     }
 
-    async fn client(&self) -> Client {
-        Client::connect(self.address()).await
+    async fn client(&self) -> SmppClient {
+        SmppClient::connect(self.address()).await
     }
 
-    async fn bound(&self, mode: CommandId) -> Client {
-        let mut client = self.client().await;
-        let status = client.bind(mode, &self.system_id, &self.password).await;
-        assert_eq!(status, CommandStatus::EsmeRok);
-        client
+    async fn bound(&self, mode: CommandId) -> SmppClient {
+        SmppClient::bound(self.address(), mode, &self.system_id, &self.password).await
     }
 
     async fn balance(&self) -> i64 {
@@ -117,114 +111,10 @@ async fn spawn_server(app: &TestApp, config: SmppConfig) -> SmppServer {
     SmppServer::spawn(listener, app.pool.clone(), app.passwords.clone(), config)
 }
 
-struct Client {
-    framed: Framed<TcpStream, CommandCodec>,
-    sequence: u32,
-}
-
-fn c_octets<const MIN: usize, const MAX: usize>(text: &str) -> COctetString<MIN, MAX> {
-    COctetString::from_string(text.to_owned()).unwrap()
-}
-
 /// A `submit_sm` from INFO to [`PHONE`].
 fn submit(data_coding: u8, esm_class: u8, short_message: &[u8], receipt: u8) -> SubmitSm {
-    SubmitSm::new(
-        ServiceType::default(),
-        Ton::Alphanumeric,
-        Npi::Unknown,
-        c_octets("INFO"),
-        Ton::International,
-        Npi::Isdn,
-        c_octets(PHONE.trim_start_matches('+')),
-        EsmClass::from(esm_class),
-        0,
-        PriorityFlag::default(),
-        EmptyOrFullCOctetString::empty(),
-        EmptyOrFullCOctetString::empty(),
-        RegisteredDelivery::from(receipt),
-        ReplaceIfPresentFlag::default(),
-        DataCoding::from(data_coding),
-        0,
-        OctetString::from_slice(short_message).unwrap(),
-        Vec::new(),
-    )
-}
-
-impl Client {
-    async fn connect(address: std::net::SocketAddr) -> Self {
-        let stream = TcpStream::connect(address).await.unwrap();
-        Self {
-            framed: Framed::new(stream, CommandCodec::new()),
-            sequence: 0,
-        }
-    }
-
-    async fn send(&mut self, pdu: impl Into<Pdu>) -> u32 {
-        self.sequence += 1;
-        let command = Command::new(CommandStatus::EsmeRok, self.sequence, pdu);
-        self.framed.send(command).await.unwrap();
-        self.sequence
-    }
-
-    /// Answers the server's request `sequence` with OK.
-    async fn answer(&mut self, sequence: u32, pdu: impl Into<Pdu>) {
-        let command = Command::new(CommandStatus::EsmeRok, sequence, pdu);
-        self.framed.send(command).await.unwrap();
-    }
-
-    async fn raw(&mut self, bytes: &[u8]) {
-        self.framed.get_mut().write_all(bytes).await.unwrap();
-    }
-
-    /// The next PDU, or `None` when the server closed the connection.
-    async fn next(&mut self) -> Option<Command> {
-        tokio::time::timeout(Duration::from_secs(10), self.framed.next())
-            .await
-            .expect("an answer within 10 s")
-            .map(|decoded| decoded.expect("a PDU the codec reads"))
-    }
-
-    async fn expect(&mut self) -> Command {
-        self.next().await.expect("the connection stays open")
-    }
-
-    async fn bind(&mut self, mode: CommandId, system_id: &str, password: &str) -> CommandStatus {
-        let (system_id, password) = (c_octets(system_id), c_octets(password));
-        let (kind, version) = (c_octets("test"), InterfaceVersion::Smpp3_4);
-        let (ton, npi, range) = (Ton::Unknown, Npi::Unknown, COctetString::empty());
-        match mode {
-            CommandId::BindTransmitter => {
-                self.send(BindTransmitter::new(
-                    system_id, password, kind, version, ton, npi, range,
-                ))
-                .await
-            }
-            CommandId::BindReceiver => {
-                self.send(BindReceiver::new(
-                    system_id, password, kind, version, ton, npi, range,
-                ))
-                .await
-            }
-            _ => {
-                self.send(BindTransceiver::new(
-                    system_id, password, kind, version, ton, npi, range,
-                ))
-                .await
-            }
-        };
-        self.expect().await.status
-    }
-
-    /// Submits and waits for the answer: its status and message id.
-    async fn submit(&mut self, pdu: SubmitSm) -> (CommandStatus, String) {
-        let sequence = self.send(pdu).await;
-        let answer = self.expect().await;
-        assert_eq!(answer.sequence_number, sequence);
-        match answer.pdu() {
-            Some(Pdu::SubmitSmResp(resp)) => (answer.status, resp.message_id().to_string()),
-            other => panic!("not a submit_sm_resp: {other:?}"),
-        }
-    }
+    let to = PHONE.trim_start_matches('+');
+    submit_sm("INFO", to, data_coding, esm_class, short_message, receipt)
 }
 
 /// Runs the carrier until no message is in flight.
@@ -303,9 +193,7 @@ async fn a_submission_is_priced_charged_and_its_receipt_delivered() {
         .collect();
     assert!(tlvs.contains(&TlvValue::ReceiptedMessageId(c_octets(&id.to_string()))));
     assert!(tlvs.contains(&TlvValue::MessageState(MessageState::Delivered)));
-    client
-        .answer(receipt.sequence_number, DeliverSmResp::default())
-        .await;
+    client.acknowledge(receipt.sequence_number).await;
     // The answer marks it sent; nothing is delivered twice.
     let deadline = Instant::now() + Duration::from_secs(5);
     while smpp
@@ -371,7 +259,7 @@ async fn wrong_credentials_and_addresses_are_refused_alike() {
     let attempt = |system_id: String, password: String| {
         let address = smpp.address();
         async move {
-            let mut client = Client::connect(address).await;
+            let mut client = SmppClient::connect(address).await;
             let started = Instant::now();
             let status = client
                 .bind(CommandId::BindTransceiver, &system_id, &password)
@@ -682,9 +570,7 @@ async fn receipts_and_replies_wait_for_a_receiver_across_a_restart() {
             .decode(body)
             .unwrap();
         got.push((u8::from(deliver.esm_class), text));
-        receiver
-            .answer(command.sequence_number, DeliverSmResp::default())
-            .await;
+        receiver.acknowledge(command.sequence_number).await;
     }
     assert_eq!(got[0].0, 0x04);
     assert!(got[0].1.starts_with(&format!("id:{id} ")), "{:?}", got[0]);

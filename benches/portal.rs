@@ -7,7 +7,7 @@
 //! the guard-overhead row compares against; the `sms-portal` binary has no
 //! such route. `--tiny` runs every measurement briefly on little data: the
 //! test suite does so to prove the benchmark still works. `--only login,data`
-//! runs just the named sections (guard, login, data, api, ssr, client, mix).
+//! runs just the named sections (guard, login, data, api, smpp, ssr, client, mix).
 //! `--compare PATH` adds another server binary (an older build) to the
 //! `ssr` section, measured alternately with this one. `--backend postgres` (or `both`) runs them on PostgreSQL, on a database
 //! of its own on the server `SMS_PORTAL_TEST_POSTGRES` names (`scripts/bench`
@@ -34,6 +34,10 @@ const PASSWORD: &str = "correct horse battery staple";
 mod database;
 #[path = "../tests/common/form.rs"]
 mod form;
+#[path = "../tests/common/smpp_client.rs"]
+mod smpp_client;
+#[path = "portal/smpp.rs"]
+mod smpp_section;
 #[path = "../tests/common/write_mix.rs"]
 mod write_mix;
 
@@ -58,7 +62,7 @@ async fn main() {
         return serve(&args[2], &args[3]).await;
     }
     let tiny = args.iter().any(|a| a == "--tiny");
-    // `--only login,client`: just those sections (guard, login, data, api, ssr, client, mix).
+    // `--only login,client`: just those sections (guard, login, data, api, smpp, ssr, client, mix).
     let only: Vec<String> = args
         .iter()
         .skip_while(|a| *a != "--only")
@@ -131,6 +135,7 @@ fn broken_budgets(report: &Value) -> Vec<String> {
                 .cloned()
                 .unwrap_or_default();
             budgets.extend(team_budgets(&section["data"]));
+            budgets.extend(smpp_section::budgets(&section["smpp"]));
             budgets
         })
         .filter(|budget| budget["ok"] != json!(true))
@@ -374,7 +379,7 @@ async fn start(url: &str) -> Server {
 /// The `sms-portal` binary built by `cargo leptos build` (`--release` for
 /// the full run), on the seeded database.
 async fn start_portal(url: &str, tiny: bool) -> Server {
-    start_binary(&own_binary(tiny), url).await
+    start_binary(&own_binary(tiny), url, &[]).await
 }
 
 /// The `sms-portal` binary `cargo leptos build` made (release unless tiny).
@@ -386,7 +391,8 @@ fn own_binary(tiny: bool) -> PathBuf {
         .join("sms-portal")
 }
 
-async fn start_binary(binary: &Path, url: &str) -> Server {
+/// `binary` on `url`, with `settings` in its environment.
+async fn start_binary(binary: &Path, url: &str, settings: &[(&str, String)]) -> Server {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -399,6 +405,7 @@ async fn start_binary(binary: &Path, url: &str) -> Server {
         .env("LEPTOS_OUTPUT_NAME", "sms-portal")
         .env("SMS_PORTAL_LOGIN_PER_MINUTE", "0")
         .env("RUST_LOG", "error")
+        .envs(settings.iter().map(|(name, value)| (*name, value.as_str())))
         .stdout(Stdio::null())
         .spawn()
         .unwrap_or_else(|_| {
@@ -591,6 +598,9 @@ async fn run(
     }
     if wanted("mix") {
         report["mix"] = write_mix_throughput(backend, tiny).await;
+    }
+    if wanted("smpp") {
+        report["smpp"] = smpp_section::measure(&bench).await;
     }
     if wanted("ssr") {
         report["ssr"] = server_rendering(&bench, compare).await;
@@ -1192,7 +1202,7 @@ async fn server_rendering(bench: &Bench, compare: Option<&Path>) -> Value {
     let mut rates = vec![[0.0f64; 2]; binaries.len()];
     for _round in 0..2 {
         for (binary, rate) in binaries.iter().zip(&mut rates) {
-            let portal = start_binary(binary, &bench.seeded.url).await;
+            let portal = start_binary(binary, &bench.seeded.url, &[]).await;
             let owner = login(&client(), &portal.base, "olivia").await;
             for ((_, path), rate) in pages.iter().zip(rate.iter_mut()) {
                 let stats = load(&portal.base, &Call::get(path, &owner), 8, bench.window).await;
@@ -1338,6 +1348,9 @@ fn print_table(report: &Value) {
             "portal p99 ratio {:.2} (budget ≤ 2)",
             f(&a["portal_p99_ratio"])
         );
+    }
+    if let Some(smpp) = report.get("smpp") {
+        smpp_section::print(smpp);
     }
     if let Some(m) = report.get("mix") {
         println!("\n## The 1,000-write mix (8 sessions, all at once)");

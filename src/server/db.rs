@@ -132,6 +132,26 @@ pub async fn open(url: &str) -> Result<Pool, sqlx::Error> {
     Ok(pool)
 }
 
+/// A pool of its own, of `connections` connections opened now and kept,
+/// for a part of the server that runs apart (SMPP), on a database [`open`]
+/// has migrated. SQLite runs each connection on a thread it starts from
+/// the caller's: opened here, they have the caller's CPU priority for good.
+pub async fn side_pool(url: &str, connections: u32) -> Result<Pool, sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    let options = match Backend::of_url(url)? {
+        Backend::Sqlite => sqlite_options(),
+        Backend::Postgres => AnyPoolOptions::new(),
+    }
+    .max_connections(connections)
+    .min_connections(connections)
+    .idle_timeout(None)
+    .max_lifetime(None);
+    match Backend::of_url(url)? {
+        Backend::Sqlite => options.connect(&sqlite_url(url)?).await,
+        Backend::Postgres => options.connect(url).await,
+    }
+}
+
 /// A SQLite URL that creates the file, with its folder made beforehand.
 fn sqlite_url(url: &str) -> Result<String, sqlx::Error> {
     let path = url

@@ -20,6 +20,7 @@ pub mod password;
 pub mod phone;
 pub mod presets;
 pub mod prices;
+pub mod priority;
 pub mod profile;
 pub mod rate_limit;
 pub mod resources;

@@ -45,7 +45,7 @@ impl Passwords {
             std::thread::Builder::new()
                 .name(format!("argon2-{n}"))
                 .spawn(move || {
-                    lowest_priority();
+                    super::priority::lowest();
                     loop {
                         // The lock is held only while waiting for the next job.
                         let job = queue.lock().unwrap_or_else(|p| p.into_inner()).recv();
@@ -108,27 +108,6 @@ impl Passwords {
 impl Default for Passwords {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-/// The lowest CPU priority for the calling thread (Linux sets it per thread).
-/// SCHED_IDLE matters most: the kernel preempts such a thread the moment any
-/// other thread wakes, whereas a merely nice thread may finish its time slice
-/// (about 1.5 ms) first, which showed as a 4x p99 for cheap pages during
-/// logins. Nice 19 is the fallback where SCHED_IDLE is unavailable.
-fn lowest_priority() {
-    #[cfg(target_os = "linux")]
-    {
-        let param = libc::sched_param { sched_priority: 0 };
-        // SAFETY: sched_setscheduler reads `param` only; pid 0 is the caller.
-        if unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) } == 0 {
-            return;
-        }
-    }
-    // SAFETY: setpriority only reads its integer arguments; who = 0 is the caller.
-    let result = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 19) };
-    if result != 0 {
-        tracing::warn!("could not lower the priority of a hashing thread");
     }
 }
 

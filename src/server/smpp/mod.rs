@@ -14,7 +14,12 @@ pub mod text;
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::{net::TcpListener, sync::watch, task::JoinSet};
 
-use super::{db::Pool, password::Passwords, rate_limit::LoginRateLimit};
+use super::{
+    db::{self, Pool},
+    password::Passwords,
+    priority,
+    rate_limit::LoginRateLimit,
+};
 
 /// Limits of every bind.
 #[derive(Clone, Debug)]
@@ -56,44 +61,75 @@ pub struct Shared {
     pub bind_attempts: LoginRateLimit,
 }
 
+/// Database connections of the SMPP server (beside the portal's).
+const CONNECTIONS: u32 = 4;
+
 /// A running SMPP listener.
 pub struct SmppServer {
     pub address: SocketAddr,
     shutdown: watch::Sender<bool>,
-    task: tokio::task::JoinHandle<()>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl SmppServer {
-    /// Serves SMPP on `listener` until [`SmppServer::shutdown`].
+    /// Serves SMPP on `listener` until [`SmppServer::shutdown`], on threads
+    /// of its own at a low CPU priority: the work of a flood of submissions
+    /// takes the CPU the portal leaves, so pages stay fast. Its database
+    /// connections (of its own too) keep the normal priority, so a
+    /// transaction holding SQLite's write lock is never the one starved.
     pub fn spawn(
         listener: TcpListener,
-        pool: Pool,
+        database_url: &str,
         passwords: Passwords,
         config: SmppConfig,
-    ) -> Self {
-        let address = listener
-            .local_addr()
-            .expect("a bound listener has an address");
+    ) -> std::io::Result<Self> {
+        let address = listener.local_addr()?;
+        let listener = listener.into_std()?;
+        let url = database_url.to_owned();
         let (shutdown, stop) = watch::channel(false);
-        let shared = Arc::new(Shared {
-            submitter: submit::Submitter::spawn(pool.clone()),
-            bind_attempts: LoginRateLimit::per_minute(config.bind_attempts_per_minute),
-            pool,
-            passwords,
-            config,
-        });
-        let task = tokio::spawn(accept(listener, shared, stop));
-        Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("smpp")
+            .on_thread_start(priority::low)
+            .enable_all()
+            .build()?;
+        let thread = std::thread::Builder::new()
+            .name("smpp-listener".to_owned())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    // On this thread, before its priority drops.
+                    let pool = match db::side_pool(&url, CONNECTIONS).await {
+                        Ok(pool) => pool,
+                        Err(error) => return tracing::error!(%error, "SMPP has no database"),
+                    };
+                    priority::low();
+                    let listener = match TcpListener::from_std(listener) {
+                        Ok(listener) => listener,
+                        Err(error) => return tracing::error!(%error, "SMPP listener lost"),
+                    };
+                    let shared = Arc::new(Shared {
+                        submitter: submit::Submitter::spawn(pool.clone()),
+                        bind_attempts: LoginRateLimit::per_minute(config.bind_attempts_per_minute),
+                        pool: pool.clone(),
+                        passwords,
+                        config,
+                    });
+                    accept(listener, shared, stop).await;
+                    pool.close().await;
+                });
+            })?;
+        Ok(Self {
             address,
             shutdown,
-            task,
-        }
+            thread,
+        })
     }
 
     /// Unbinds every session and stops listening.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
-        let _ = self.task.await;
+        let thread = self.thread;
+        let _ = tokio::task::spawn_blocking(move || thread.join()).await;
     }
 }
 

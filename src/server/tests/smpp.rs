@@ -108,7 +108,7 @@ impl Harness {
 
 async fn spawn_server(app: &TestApp, config: SmppConfig) -> SmppServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    SmppServer::spawn(listener, app.pool.clone(), app.passwords.clone(), config)
+    SmppServer::spawn(listener, &app.url, app.passwords.clone(), config).unwrap()
 }
 
 /// A `submit_sm` from INFO to [`PHONE`].

@@ -21,6 +21,8 @@ pub const PASSWORD: &str = "correct horse battery staple";
 
 pub struct TestApp {
     pub base: String,
+    /// The database's URL.
+    pub url: String,
     pub pool: Pool,
     pub passwords: Passwords,
     pub client: reqwest::Client,
@@ -89,6 +91,7 @@ impl TestApp {
             .unwrap();
         Self {
             base,
+            url,
             pool,
             passwords: Passwords::new(),
             client,

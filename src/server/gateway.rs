@@ -369,8 +369,6 @@ async fn report_deliveries(pool: &Pool) -> Result<usize, sqlx::Error> {
     let receipts = smpp::outbox::receipts_due(&mut tx, &moved).await?;
     let moved = moved.len();
     tx.commit().await?;
-    if receipts > 0 {
-        smpp::outbox::ring();
-    }
+    receipts.hand_over();
     Ok(moved)
 }

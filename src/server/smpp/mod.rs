@@ -7,6 +7,7 @@ pub mod binds;
 pub mod credentials;
 pub mod outbox;
 pub mod pdu;
+pub mod receivers;
 pub mod session;
 pub mod submit;
 pub mod text;

@@ -7,8 +7,9 @@ use std::{
     sync::LazyLock,
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
+use super::receivers;
 use crate::server::db::{self, Backend, Pool, Tx};
 
 /// How long a claim lasts: a bind that dies leaves its rows to the next
@@ -39,16 +40,39 @@ pub fn bell() -> watch::Receiver<u64> {
     BELL.subscribe()
 }
 
-/// Queues the receipts `ids` asked for, now that they are final (the
-/// carrier's report, in its transaction). Returns how many.
-pub async fn receipts_due(tx: &mut Tx, ids: &[i64]) -> Result<u64, sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(0);
+/// Receipts claimed for receivers of this process, to hand over once the
+/// transaction that made them due has committed.
+#[derive(Default)]
+pub struct Handoffs {
+    claimed: Vec<(mpsc::UnboundedSender<Due>, Due)>,
+    /// Some wait for a receiver of another process, or for none.
+    unclaimed: bool,
+}
+
+impl Handoffs {
+    /// Hands the receipts to their sessions (one whose session has just
+    /// gone waits for its claim to lapse), and wakes the other binds.
+    pub fn hand_over(self) {
+        for (inbox, due) in self.claimed {
+            let _ = inbox.send(due);
+        }
+        if self.unclaimed {
+            ring();
+        }
     }
-    let queued = sqlx::query(&format!(
-        "INSERT INTO smpp_outbox (credential_id, message_id, queued_at_ms) \
-         SELECT m.smpp_credential_id, m.id, $1 FROM messages m \
-         JOIN smpp_credentials c ON c.id = m.smpp_credential_id AND c.revoked_at IS NULL \
+}
+
+/// Queues the receipts `ids` asked for, now that they are final (the
+/// carrier's report, in its transaction). Those whose credential has a
+/// receiver bound in this process are claimed for it at once.
+pub async fn receipts_due(tx: &mut Tx, ids: &[i64]) -> Result<Handoffs, sqlx::Error> {
+    let mut handoffs = Handoffs::default();
+    if ids.is_empty() {
+        return Ok(handoffs);
+    }
+    let wanted: Vec<(i64, Receipt)> = sqlx::query_as::<_, (i64, i64, String, String, String, String, String, Option<String>)>(&format!(
+        "SELECT m.smpp_credential_id, m.id, m.sender, m.recipient, m.text, m.status, m.created_at, m.done_at \
+         FROM messages m JOIN smpp_credentials c ON c.id = m.smpp_credential_id AND c.revoked_at IS NULL \
          WHERE m.id IN ({}) AND m.receipt_requested > 0 \
            AND (m.receipt_requested = 1 \
                 OR (m.receipt_requested = 2 AND m.status = 'failed') \
@@ -56,10 +80,55 @@ pub async fn receipts_due(tx: &mut Tx, ids: &[i64]) -> Result<u64, sqlx::Error> 
          ORDER BY m.id",
         db::id_list(ids)
     ))
-    .bind(now_ms())
-    .execute(&mut **tx)
-    .await?;
-    Ok(queued.rows_affected())
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .map(|(credential, message_id, sender, recipient, text, status, created_at, done_at)| {
+        let receipt = Receipt { message_id, sender, recipient, text, status, created_at, done_at };
+        (credential, receipt)
+    })
+    .collect();
+    let now = now_ms();
+    let claimed_until = now + CLAIM.as_millis() as i64;
+    // Five parameters a row, well under both backends' limits.
+    for chunk in wanted.chunks(100) {
+        let receivers: Vec<_> = chunk
+            .iter()
+            .map(|(credential, _)| receivers::next(*credential))
+            .collect();
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let n = 3 + 4 * i;
+                format!("(${n}, ${}, $1, ${}, ${})", n + 1, n + 2, n + 3)
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO smpp_outbox (credential_id, message_id, queued_at_ms, claimed_by, claimed_until_ms) \
+             VALUES {} RETURNING id",
+            rows.join(", ")
+        );
+        let mut insert = sqlx::query_scalar(&sql).bind(now).bind(claimed_until);
+        for ((credential, receipt), receiver) in chunk.iter().zip(&receivers) {
+            let bind = receiver.as_ref().map(|(bind, _)| *bind);
+            insert = insert
+                .bind(*credential)
+                .bind(receipt.message_id)
+                .bind(bind)
+                .bind(bind.map(|_| claimed_until));
+        }
+        // A statement's rows take ascending ids in the order listed.
+        let mut outbox_ids: Vec<i64> = insert.fetch_all(&mut **tx).await?;
+        outbox_ids.sort_unstable();
+        for (((_, receipt), receiver), id) in chunk.iter().zip(receivers).zip(outbox_ids) {
+            match receiver {
+                Some((_, inbox)) => handoffs
+                    .claimed
+                    .push((inbox, Due::Receipt(id, receipt.clone()))),
+                None => handoffs.unclaimed = true,
+            }
+        }
+    }
+    Ok(handoffs)
 }
 
 /// Queues an inbound message for every live credential of the account.

@@ -21,7 +21,7 @@ use std::{
 };
 use tokio::{
     net::{tcp::OwnedWriteHalf, TcpStream},
-    sync::watch,
+    sync::{mpsc, watch},
 };
 use tokio_util::codec::{FramedRead, FramedWrite};
 
@@ -30,6 +30,7 @@ use super::{
     credentials::{self, BindRefusal, Credential},
     outbox::{self, Due},
     pdu::{self, Frame, Frames},
+    receivers,
     submit::{Refusal, Submission},
     Shared,
 };
@@ -116,6 +117,8 @@ struct Session {
     limiter: DefaultDirectRateLimiter,
     /// Submissions written to the database, not yet answered.
     pending: FuturesUnordered<BoxFuture<'static, Answer>>,
+    /// Receipts claimed for this bind as they fall due (receivers only).
+    handed: Option<mpsc::UnboundedReceiver<Due>>,
     /// Claimed, not yet sent: the window is full.
     queue: VecDeque<Due>,
     /// `deliver_sm` sent and not yet answered: outbox row, when sent.
@@ -147,6 +150,7 @@ pub async fn run(
         writer: FramedWrite::new(write, CommandCodec::new()),
         bound: None,
         pending: FuturesUnordered::new(),
+        handed: None,
         queue: VecDeque::new(),
         deliveries: HashMap::new(),
         acknowledged: Vec::new(),
@@ -175,6 +179,10 @@ pub async fn run(
             Some((sequence, result)) = session.pending.next(), if !session.pending.is_empty() => {
                 session.answer_submit(sequence, result).await
             }
+            Some(due) = next_handed(&mut session.handed), if session.handed.is_some() => {
+                session.queue.push_back(due);
+                session.send_queued().await
+            }
             _ = bell.changed() => session.deliver().await,
             _ = poll.tick() => {
                 session.expire_deliveries();
@@ -192,6 +200,14 @@ pub async fn run(
         }
     }
     session.close().await;
+}
+
+/// The next receipt handed to a receiver bind.
+async fn next_handed(handed: &mut Option<mpsc::UnboundedReceiver<Due>>) -> Option<Due> {
+    match handed {
+        Some(handed) => handed.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 fn generic_nack(status: CommandStatus, sequence: u32) -> Command {
@@ -385,6 +401,9 @@ impl Session {
                 audit::record(&shared.pool, &origin, entry).await;
                 self.send(mode.response(CommandStatus::EsmeRok, sequence))
                     .await;
+                self.handed = mode
+                    .receives()
+                    .then(|| receivers::register(credential.id, bind_id));
                 self.bound = Some(Bound {
                     credential,
                     mode,
@@ -594,6 +613,7 @@ impl Session {
         }
         self.flush_acknowledged().await;
         if let Some(bound) = self.bound.take() {
+            receivers::unregister(bound.credential.id, bound.bind_id);
             let pool = &self.shared.pool;
             if let Err(error) = outbox::release(pool, bound.bind_id).await {
                 tracing::error!(%error, "SMPP claims not released");

@@ -185,6 +185,20 @@ impl Due {
     }
 }
 
+/// Whether anything owed to `credential_id` is free to claim: a read, so
+/// a receiver that polls never waits for SQLite's write lock for nothing.
+pub async fn waiting(pool: &Pool, credential_id: i64) -> Result<bool, sqlx::Error> {
+    let waiting: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM smpp_outbox WHERE credential_id = $1 AND sent_at_ms IS NULL \
+         AND (claimed_until_ms IS NULL OR claimed_until_ms < $2) LIMIT 1",
+    )
+    .bind(credential_id)
+    .bind(now_ms())
+    .fetch_optional(pool)
+    .await?;
+    Ok(waiting.is_some())
+}
+
 /// Claims up to `limit` rows owed to `credential_id` for the bind
 /// `bind_id`, oldest first, with what they carry.
 pub async fn claim(

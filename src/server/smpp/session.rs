@@ -16,7 +16,10 @@ use std::{
     collections::{HashMap, VecDeque},
     net::SocketAddr,
     num::NonZeroU32,
-    sync::Arc,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc,
+    },
     time::{Duration, Instant},
 };
 use tokio::{
@@ -129,6 +132,8 @@ struct Session {
     more_waiting: bool,
     next_sequence: u32,
     last_heard: Instant,
+    /// Set by a background refresh that found the credential revoked.
+    revoked: Arc<AtomicBool>,
 }
 
 /// Serves one connection until it ends or the server shuts down.
@@ -157,6 +162,7 @@ pub async fn run(
         more_waiting: false,
         next_sequence: 1,
         last_heard: Instant::now(),
+        revoked: Arc::default(),
     };
     let mut bell = outbox::bell();
     let mut poll = tokio::time::interval(POLL);
@@ -500,8 +506,10 @@ impl Session {
             return Flow::Continue;
         };
         let (credential_id, bind_id) = (bound.credential.id, bound.bind_id);
-        if self.queue.len() < self.shared.config.window {
-            self.flush_acknowledged().await;
+        let pool = &self.shared.pool;
+        let short = self.queue.len() < self.shared.config.window;
+        if short && outbox::waiting(pool, credential_id).await.unwrap_or(true) {
+            self.flush_acknowledged();
             let wanted = PREFETCH - self.queue.len();
             match outbox::claim(&self.shared.pool, credential_id, bind_id, wanted).await {
                 Ok(due) => {
@@ -559,18 +567,22 @@ impl Session {
             self.send_queued().await;
         }
         if self.deliveries.is_empty() {
-            self.flush_acknowledged().await;
+            self.flush_acknowledged();
         }
     }
 
-    async fn flush_acknowledged(&mut self) {
+    /// Marks what the client acknowledged as sent, in the background.
+    fn flush_acknowledged(&mut self) {
         if self.acknowledged.is_empty() {
             return;
         }
         let ids = std::mem::take(&mut self.acknowledged);
-        if let Err(error) = outbox::sent(&self.shared.pool, &ids).await {
-            tracing::error!(%error, "SMPP deliveries not marked sent");
-        }
+        let pool = self.shared.pool.clone();
+        tokio::spawn(async move {
+            if let Err(error) = outbox::sent(&pool, &ids).await {
+                tracing::error!(%error, "SMPP deliveries not marked sent");
+            }
+        });
     }
 
     fn expire_deliveries(&mut self) {
@@ -579,28 +591,33 @@ impl Session {
             .retain(|_, (_, sent)| now.duration_since(*sent) < DELIVERY_TIMEOUT);
     }
 
-    /// Refreshes the bind's row; ends the bind when its credential was
-    /// revoked or the client has gone quiet.
+    /// Refreshes the bind's row in the background (a session never waits
+    /// for the database between PDUs); ends the bind when the last refresh
+    /// found its credential revoked, or the client has gone quiet.
     async fn heartbeat(&mut self) -> Flow {
-        self.flush_acknowledged().await;
+        self.flush_acknowledged();
         let quiet = self.last_heard.elapsed() > self.shared.config.idle_timeout;
-        let live = match &self.bound {
-            Some(bound) => binds::refresh(
-                &self.shared.pool,
-                bound.bind_id,
-                bound.credential.id,
-                bound.submitted,
-                bound.delivered,
-            )
-            .await
-            .unwrap_or(true),
-            None => true,
-        };
-        if quiet || !live {
+        if quiet || self.revoked.load(Ordering::Relaxed) {
             let sequence = self.sequence();
             self.send(Command::new(CommandStatus::EsmeRok, sequence, Pdu::Unbind))
                 .await;
             return Flow::Close;
+        }
+        if let Some(bound) = &self.bound {
+            let (pool, revoked) = (self.shared.pool.clone(), self.revoked.clone());
+            let counts = (
+                bound.bind_id,
+                bound.credential.id,
+                bound.submitted,
+                bound.delivered,
+            );
+            tokio::spawn(async move {
+                let (bind_id, credential_id, submitted, delivered) = counts;
+                match binds::refresh(&pool, bind_id, credential_id, submitted, delivered).await {
+                    Ok(live) => revoked.store(!live, Ordering::Relaxed),
+                    Err(error) => tracing::warn!(%error, "SMPP bind not refreshed"),
+                }
+            });
         }
         Flow::Continue
     }
@@ -611,7 +628,10 @@ impl Session {
         while let Some((sequence, result)) = self.pending.next().await {
             self.answer_submit(sequence, result).await;
         }
-        self.flush_acknowledged().await;
+        let acknowledged = std::mem::take(&mut self.acknowledged);
+        if let Err(error) = outbox::sent(&self.shared.pool, &acknowledged).await {
+            tracing::error!(%error, "SMPP deliveries not marked sent");
+        }
         if let Some(bound) = self.bound.take() {
             receivers::unregister(bound.credential.id, bound.bind_id);
             let pool = &self.shared.pool;

@@ -352,6 +352,15 @@ async fn seed(volume: &Volume, backend: db::Backend) -> Seeded {
         .await
         .unwrap();
     }
+    if backend == db::Backend::Sqlite {
+        // Seeding leaves a write-ahead log of gigabytes: checkpointed now, as
+        // SQLite would have done bit by bit had the data come over months,
+        // instead of by whichever page's commit comes first.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
     pool.close().await;
     Seeded {
         _dir: dir,

@@ -101,16 +101,18 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
     let poster = webhooks::sender::Poster::new(config.webhook_urls);
     let webhook_sender = webhooks::sender::spawn(pool.clone(), poster, Duration::from_secs(1));
     let cleanup = sessions.spawn_cleanup(Duration::from_secs(60));
-    let smpp = smpp_listener
-        .map(|listener| {
+    let smpp = match smpp_listener {
+        Some(listener) => {
             let defaults = SmppConfig::default();
             let smpp_config = SmppConfig {
                 submits_per_second: setting("SMS_PORTAL_SMPP_RATE", defaults.submits_per_second),
                 ..defaults
             };
-            SmppServer::spawn(listener, database_url, Passwords::new(), smpp_config)
-        })
-        .transpose()?;
+            let passwords = Passwords::new();
+            Some(SmppServer::spawn(listener, database_url, passwords, smpp_config).await?)
+        }
+        None => None,
+    };
     if let Some(smpp) = &smpp {
         tracing::info!("SMPP listening on {}", smpp.address);
     }

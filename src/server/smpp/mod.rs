@@ -56,6 +56,12 @@ impl Default for SmppConfig {
 /// What every session of a process shares.
 pub struct Shared {
     pub pool: Pool,
+    /// The runtime that drives SMPP's transactions: the caller's, at the
+    /// normal priority. A transaction holds SQLite's write lock (or an
+    /// account's row) from its first statement to its commit; driven by a
+    /// low-priority thread on a busy machine, it would make everyone else
+    /// wait, so only the sessions' own work runs at the low priority.
+    pub transactions: tokio::runtime::Handle,
     pub passwords: Passwords,
     pub config: SmppConfig,
     pub submitter: submit::Submitter,
@@ -73,12 +79,12 @@ pub struct SmppServer {
 }
 
 impl SmppServer {
-    /// Serves SMPP on `listener` until [`SmppServer::shutdown`], on threads
-    /// of its own at a low CPU priority: the work of a flood of submissions
-    /// takes the CPU the portal leaves, so pages stay fast. Its database
-    /// connections (of its own too) keep the normal priority, so a
-    /// transaction holding SQLite's write lock is never the one starved.
-    pub fn spawn(
+    /// Serves SMPP on `listener` until [`SmppServer::shutdown`]. Sessions
+    /// run on two threads of their own at a low CPU priority: the work of a
+    /// flood of submissions takes the CPU the portal leaves. Database
+    /// connections (four, SMPP's own) are opened here and transactions run
+    /// on the caller's runtime, both at the normal priority (see [`Shared`]).
+    pub async fn spawn(
         listener: TcpListener,
         database_url: &str,
         passwords: Passwords,
@@ -86,7 +92,12 @@ impl SmppServer {
     ) -> std::io::Result<Self> {
         let address = listener.local_addr()?;
         let listener = listener.into_std()?;
-        let url = database_url.to_owned();
+        // SQLite runs each connection on a thread started from the opener's,
+        // which inherits its priority: opened here, they keep the normal one.
+        let pool = db::side_pool(database_url, CONNECTIONS)
+            .await
+            .map_err(std::io::Error::other)?;
+        let transactions = tokio::runtime::Handle::current();
         let (shutdown, stop) = watch::channel(false);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -97,21 +108,17 @@ impl SmppServer {
         let thread = std::thread::Builder::new()
             .name("smpp-listener".to_owned())
             .spawn(move || {
+                priority::low();
                 runtime.block_on(async move {
-                    // On this thread, before its priority drops.
-                    let pool = match db::side_pool(&url, CONNECTIONS).await {
-                        Ok(pool) => pool,
-                        Err(error) => return tracing::error!(%error, "SMPP has no database"),
-                    };
-                    priority::low();
                     let listener = match TcpListener::from_std(listener) {
                         Ok(listener) => listener,
                         Err(error) => return tracing::error!(%error, "SMPP listener lost"),
                     };
                     let shared = Arc::new(Shared {
-                        submitter: submit::Submitter::spawn(pool.clone()),
+                        submitter: submit::Submitter::spawn(pool.clone(), &transactions),
                         bind_attempts: LoginRateLimit::per_minute(config.bind_attempts_per_minute),
                         pool: pool.clone(),
+                        transactions,
                         passwords,
                         config,
                     });

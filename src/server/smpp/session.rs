@@ -374,15 +374,21 @@ impl Session {
         };
         let outcome = match outcome {
             Ok(Ok(credential)) => {
-                match binds::open(
-                    &shared.pool,
-                    &credential,
-                    mode,
+                // A transaction: driven at the normal priority (see `Shared`).
+                let (pool, peer, limit) = (
+                    shared.pool.clone(),
                     self.peer,
                     shared.config.binds_per_credential,
-                )
-                .await
-                {
+                );
+                let opened = shared
+                    .transactions
+                    .spawn({
+                        let credential = credential.clone();
+                        async move { binds::open(&pool, &credential, mode, peer, limit).await }
+                    })
+                    .await
+                    .unwrap_or_else(|_| Err(sqlx::Error::PoolClosed));
+                match opened {
                     Ok(Some(bind_id)) => Ok(Ok((credential, bind_id))),
                     Ok(None) => Ok(Err((BindRefusal::TooManyBinds, Some(credential)))),
                     Err(error) => Err(error),

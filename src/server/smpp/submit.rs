@@ -55,9 +55,10 @@ type Reply = oneshot::Sender<Result<i64, Refusal>>;
 pub struct Submitter(mpsc::Sender<(Submission, Reply)>);
 
 impl Submitter {
-    pub fn spawn(pool: Pool) -> Self {
+    /// The writer, on `runtime`.
+    pub fn spawn(pool: Pool, runtime: &tokio::runtime::Handle) -> Self {
         let (queue, mut submissions) = mpsc::channel::<(Submission, Reply)>(4 * BATCH);
-        tokio::spawn(async move {
+        runtime.spawn(async move {
             let mut batch = Vec::with_capacity(BATCH);
             while submissions.recv_many(&mut batch, BATCH).await > 0 {
                 let (items, replies): (Vec<_>, Vec<_>) = batch.drain(..).unzip();

@@ -108,7 +108,9 @@ impl Harness {
 
 async fn spawn_server(app: &TestApp, config: SmppConfig) -> SmppServer {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    SmppServer::spawn(listener, &app.url, app.passwords.clone(), config).unwrap()
+    SmppServer::spawn(listener, &app.url, app.passwords.clone(), config)
+        .await
+        .unwrap()
 }
 
 /// A `submit_sm` from INFO to [`PHONE`].

@@ -44,6 +44,18 @@ pub fn in_words(seconds: i64) -> String {
     format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
+/// The first whole second at which an attempt may come again. Times are
+/// whole seconds, so `now + delay` could be reached a moment after `now`
+/// (at 12.9 s a 1 s wait would end at 13 s): one more second makes the wait
+/// at least `delay`.
+fn blocked_until(now: i64, delay: i64) -> i64 {
+    if delay > 0 {
+        now + delay + 1
+    } else {
+        0
+    }
+}
+
 fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
@@ -89,7 +101,7 @@ pub async fn reserve(pool: &Pool, key: &str) -> Result<Result<(), i64>, sqlx::Er
     .bind(key)
     .bind(failures)
     .bind(window_start)
-    .bind(now + delay(failures, now, window_start))
+    .bind(blocked_until(now, delay(failures, now, window_start)))
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -116,5 +128,14 @@ mod tests {
         assert_eq!(delay(10, 0, 0), 32);
         assert_eq!(delay(40, 0, 0), MAX_DELAY);
         assert_eq!(delay(100, 600, 0), 3000, "blocked until the hour is over");
+    }
+
+    #[test]
+    fn a_wait_lasts_its_whole_seconds_whenever_it_starts() {
+        // Blocked while `until > now`: a 1 s wait that begins late in second
+        // 12 must still refuse an attempt in second 13.
+        assert!(blocked_until(12, 1) > 13);
+        assert_eq!(blocked_until(12, 1), 14);
+        assert_eq!(blocked_until(12, 0), 0, "no wait, no block");
     }
 }

@@ -9,7 +9,7 @@ pub use crate::domain::wire::api_keys::*;
 pub(super) mod ssr {
     pub use crate::{
         domain::Access,
-        server::{api_keys, audit, guard},
+        server::{api_keys, audit, guard, sessions::take_once},
     };
 
     /// Where a new key made by a form posted without JavaScript waits, in
@@ -47,12 +47,7 @@ pub async fn list_api_keys() -> Result<ApiKeys, AppError> {
     use ssr::*;
     let caller = owner().await?;
     let keys = api_keys::list(caller.pool(), caller.account_id).await?;
-    let created = session()
-        .await?
-        .remove::<CreatedKey>(CREATED_KEY)
-        .await
-        .ok()
-        .flatten();
+    let created: Option<CreatedKey> = take_once(&session().await?, CREATED_KEY).await;
     Ok(ApiKeys { keys, created })
 }
 

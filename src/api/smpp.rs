@@ -7,7 +7,7 @@ pub use crate::domain::wire::smpp::*;
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    pub use super::super::api_keys::ssr::{owner, posted_without_javascript, session};
+    pub use super::super::api_keys::ssr::{owner, posted_without_javascript, session, take_once};
     pub use crate::server::{audit, smpp::credentials, AppState};
 
     /// Where a credential made by a form posted without JavaScript waits,
@@ -21,12 +21,8 @@ pub async fn get_smpp_settings() -> Result<SmppSettings, AppError> {
     let caller = owner().await?;
     let credentials = credentials::list(caller.pool(), caller.account_id).await?;
     let binds = credentials::open_binds(caller.pool(), caller.account_id).await?;
-    let created = session()
-        .await?
-        .remove::<CreatedSmppCredential>(CREATED_CREDENTIAL)
-        .await
-        .ok()
-        .flatten();
+    let created: Option<CreatedSmppCredential> =
+        take_once(&session().await?, CREATED_CREDENTIAL).await;
     let address = use_context::<AppState>()
         .and_then(|state| state.smpp_address)
         .map(|address| address.to_string());

@@ -225,7 +225,7 @@ mod ssr {
     /// The generated password waiting for the list, taken out of the session.
     pub async fn take_generated() -> Result<Option<super::GeneratedPassword>, AppError> {
         let session = crate::server::guard::auth_session().await?.session;
-        Ok(session.remove(GENERATED).await.ok().flatten())
+        Ok(crate::server::sessions::take_once(&session, GENERATED).await)
     }
 
     impl From<CreateError> for AppError {

@@ -10,7 +10,7 @@ pub use crate::domain::wire::two_factor::*;
 mod ssr {
     pub use crate::{
         domain::Access,
-        server::{audit, guard, two_factor},
+        server::{audit, guard, sessions::take_once, two_factor},
     };
 
     /// Where new recovery codes wait, in the user's session, for the page
@@ -68,7 +68,7 @@ pub async fn get_two_factor_status() -> Result<TwoFactorStatus, AppError> {
         }
         _ => None,
     };
-    let new_recovery_codes = session().await?.remove(NEW_CODES).await.ok().flatten();
+    let new_recovery_codes = take_once(&session().await?, NEW_CODES).await;
     Ok(TwoFactorStatus {
         enabled: standing.enabled,
         enrolment,

@@ -56,3 +56,16 @@ impl Sessions {
         })
     }
 }
+
+/// Takes a show-once value (a new key or password kept for the next view of
+/// its page) out of `session`. The session changes only when it holds one:
+/// a removal marks a session modified even when nothing was there, and a
+/// modified session is written back, which made every view of those pages a
+/// database write.
+pub async fn take_once<T: serde::de::DeserializeOwned>(
+    session: &tower_sessions::Session,
+    key: &str,
+) -> Option<T> {
+    session.get_value(key).await.ok().flatten()?;
+    session.remove(key).await.ok().flatten()
+}

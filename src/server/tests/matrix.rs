@@ -912,6 +912,40 @@ async fn every_page_allows_exactly_its_viewers() {
     }
 }
 
+/// Every session row as (id, expiry): a session written back gets a new expiry.
+async fn session_rows(app: &TestApp) -> Vec<(String, String)> {
+    let table = match crate::server::db::Backend::of(&app.pool) {
+        crate::server::db::Backend::Sqlite => "tower_sessions",
+        crate::server::db::Backend::Postgres => "tower_sessions.session",
+    };
+    sqlx::query_as(&format!(
+        "SELECT id, CAST(expiry_date AS TEXT) FROM {table} ORDER BY id"
+    ))
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+/// A page view reads; it writes the session only when something in it
+/// changes (the idle expiry moves at most once a minute). A view that
+/// wrote it queued every page behind SQLite's one writer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn viewing_a_page_leaves_the_session_unwritten() {
+    let world = World::new(None).await;
+    // Expiries are whole seconds on SQLite: a write now would show.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let before = session_rows(&world.app).await;
+    for (path, _) in pages(&world) {
+        for (caller, session) in &world.sessions {
+            // A disabled user's session is ended by the view, as it should be.
+            if *caller != Caller::DisabledSubUser {
+                world.app.get(session.as_ref(), &path).await;
+            }
+        }
+    }
+    assert_eq!(before, session_rows(&world.app).await);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_audit_export_allows_owners_and_managers_only() {
     let world = World::new(None).await;

@@ -66,7 +66,7 @@ pub async fn copy_to(source: &Pool, target_url: &str) -> Result<Copied, String> 
             ));
         }
     }
-    let mut tx = target.begin().await.map_err(|e| e.to_string())?;
+    let mut tx = db::begin_write(&target).await.map_err(|e| e.to_string())?;
     for table in TABLES {
         copy_table(source, &mut tx, table).await?;
     }

@@ -5,15 +5,53 @@
 //! bound, so no query needs a dialect's date functions.
 
 use sqlx::{any::AnyPoolOptions, Executor};
-use std::time::Duration;
+use std::{
+    collections::HashMap,
+    sync::{Arc, LazyLock, PoisonError},
+    time::Duration,
+};
+use tokio::sync::OwnedMutexGuard;
 use time::{macros::format_description, OffsetDateTime};
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sms-portal.db";
 
 /// A pool of either backend.
 pub type Pool = sqlx::AnyPool;
-/// A transaction on either backend.
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// How long a writer waits for SQLite's write lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A transaction on either backend; a write transaction on SQLite also
+/// holds this process's turn to write (see [`begin_write`]). Its statements
+/// run on `&mut *tx`, as on a connection.
+pub struct Tx {
+    // Dropped first: the transaction ends before the turn passes on.
+    transaction: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.transaction.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.transaction.rollback().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.transaction
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.transaction
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -185,10 +223,12 @@ fn sqlite_options() -> AnyPoolOptions {
                     "PRAGMA journal_mode = WAL",
                     "PRAGMA synchronous = NORMAL",
                     "PRAGMA foreign_keys = ON",
-                    "PRAGMA busy_timeout = 5000",
                 ] {
                     connection.execute(pragma).await?;
                 }
+                connection
+                    .execute(&*format!("PRAGMA busy_timeout = {}", BUSY_TIMEOUT.as_millis()))
+                    .await?;
                 Ok(())
             })
         })
@@ -204,14 +244,53 @@ fn postgres_connections() -> u32 {
         .unwrap_or(16)
 }
 
-/// Starts a write transaction. On SQLite it takes the write lock at once,
-/// so a concurrent writer waits for the busy timeout instead of failing;
-/// on PostgreSQL writers meet at the rows they lock.
+/// Starts a write transaction. On SQLite it waits for the process's turn
+/// to write and then takes the write lock at once; on PostgreSQL writers
+/// meet at the rows they lock.
 pub async fn begin_write(pool: &Pool) -> Result<Tx, sqlx::Error> {
     match Backend::of(pool) {
-        Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
-        Backend::Postgres => pool.begin().await,
+        Backend::Sqlite => {
+            let turn = write_turn(pool).await?;
+            let transaction = pool.begin_with("BEGIN IMMEDIATE").await?;
+            Ok(Tx {
+                transaction,
+                _turn: Some(turn),
+            })
+        }
+        Backend::Postgres => begin(pool).await,
     }
+}
+
+/// Starts a transaction that only reads, or writes rows no one else is
+/// writing (SQLite takes its write lock at the first write).
+pub async fn begin(pool: &Pool) -> Result<Tx, sqlx::Error> {
+    Ok(Tx {
+        transaction: pool.begin().await?,
+        _turn: None,
+    })
+}
+
+/// The process's turn to write to the SQLite database `pool` serves.
+///
+/// SQLite has one writer at a time, and its busy handler retries a locked
+/// database after ever longer sleeps (1, 2, 5, 10, … 100 ms): a writer
+/// that lost a few races slept on long after the lock was free, holding a
+/// pooled connection meanwhile. The process's writers queue here instead,
+/// first come first served, without a connection, and each is woken the
+/// moment the one before it ends. Other processes on the same file still
+/// meet at the busy handler.
+async fn write_turn(pool: &Pool) -> Result<OwnedMutexGuard<()>, sqlx::Error> {
+    type Turns = std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>;
+    static TURNS: LazyLock<Turns> = LazyLock::new(Turns::default);
+    let turn = TURNS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .entry(pool.connect_options().database_url.to_string())
+        .or_default()
+        .clone();
+    tokio::time::timeout(BUSY_TIMEOUT, turn.lock_owned())
+        .await
+        .map_err(|_| sqlx::Error::PoolTimedOut)
 }
 
 /// A time as stored: UTC, ISO 8601, to the second.

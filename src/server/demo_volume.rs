@@ -172,7 +172,7 @@ pub const PRICE_LIST: &[(&str, &str, &str, Networks)] = &[
 
 /// Inserts the provider's price list (once per database).
 pub async fn seed_prices(pool: &Pool) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::db::begin_write(pool).await?;
     for (code, country, prefix, networks) in PRICE_LIST {
         for (network, price) in *networks {
             sqlx::query(

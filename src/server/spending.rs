@@ -76,7 +76,7 @@ pub async fn cap_use(tx: &mut Tx, user_id: i64) -> Result<Option<CapUse>, sqlx::
 
 /// The same, outside a send, for the pages.
 pub async fn cap_use_now(pool: &Pool, user_id: i64) -> Result<Option<CapUse>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::db::begin(pool).await?;
     let used = cap_use(&mut tx, user_id).await?;
     tx.commit().await?;
     Ok(used)

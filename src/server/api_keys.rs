@@ -2,6 +2,7 @@
 //! kept. The secret holds 44 random base62 characters (262 bits), so a fast
 //! hash is as safe as a slow one and costs nothing per request.
 
+use crate::server::db::Write as _;
 use blake2::{Blake2s256, Digest};
 use rand::{distributions::Alphanumeric, Rng};
 
@@ -170,7 +171,7 @@ pub async fn authenticate(pool: &Pool, key: &str) -> Result<Option<KeyHolder>, s
         sqlx::query("UPDATE api_keys SET last_used_at = $2 WHERE id = $1")
             .bind(key_id)
             .bind(db::now())
-            .execute(pool)
+            .write(pool)
             .await?;
     }
     Ok(Some(KeyHolder { key_id, account_id }))

@@ -2,6 +2,7 @@
 //! only ever inserted; the database refuses UPDATE and DELETE on the table.
 
 use crate::server::db::Pool;
+use crate::server::db::Write as _;
 use leptos::prelude::use_context;
 
 use crate::domain::Viewer;
@@ -90,7 +91,7 @@ pub async fn record(pool: &Pool, origin: &Origin, entry: Entry<'_>) {
         "INSERT INTO audit_log (account_id, actor_id, actor_login, actor_role, subject, action, detail, ip, user_agent) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     );
-    let result = bind_entry(insert, &entry, origin).execute(pool).await;
+    let result = bind_entry(insert, &entry, origin).write(pool).await;
     if let Err(error) = result {
         tracing::error!(%error, action = entry.action, "audit entry not written");
     }

@@ -1,6 +1,7 @@
 //! Contact lists and contacts of one account.
 
 use super::db::{begin_write, Backend, Pool};
+use crate::server::db::Write as _;
 use crate::{
     domain::wire::{
         contacts::{Contact, ContactListPage, ContactListSummary, ImportReport},
@@ -93,7 +94,7 @@ pub async fn rename_list(
             .bind(id)
             .bind(account_id)
             .bind(name)
-            .execute(pool)
+            .write(pool)
             .await
             .map_err(name_taken)?;
     found(result.rows_affected())
@@ -103,7 +104,7 @@ pub async fn delete_list(pool: &Pool, account_id: i64, id: i64) -> Result<(), Ap
     let result = sqlx::query("DELETE FROM contact_lists WHERE id = $1 AND account_id = $2")
         .bind(id)
         .bind(account_id)
-        .execute(pool)
+        .write(pool)
         .await?;
     found(result.rows_affected())
 }
@@ -227,7 +228,7 @@ pub async fn add(
         .bind(list_id)
         .bind(phone.as_str())
         .bind(name)
-        .execute(pool)
+        .write(pool)
         .await
         .map_err(duplicate_phone)?;
     Ok(())
@@ -247,7 +248,7 @@ pub async fn update(
             .bind(account_id)
             .bind(phone.as_str())
             .bind(name)
-            .execute(pool)
+            .write(pool)
             .await
             .map_err(duplicate_phone)?;
     found(result.rows_affected())
@@ -257,7 +258,7 @@ pub async fn remove(pool: &Pool, account_id: i64, id: i64) -> Result<(), AppErro
     let result = sqlx::query("DELETE FROM contacts WHERE id = $1 AND account_id = $2")
         .bind(id)
         .bind(account_id)
-        .execute(pool)
+        .write(pool)
         .await?;
     found(result.rows_affected())
 }

@@ -4,14 +4,18 @@
 //! parameters, `RETURNING`, `ON CONFLICT`); times are computed in Rust and
 //! bound, so no query needs a dialect's date functions.
 
-use sqlx::{any::AnyPoolOptions, Executor};
+use sqlx::{
+    any::{AnyArguments, AnyPoolOptions, AnyQueryResult},
+    Executor,
+};
 use std::{
     collections::HashMap,
+    future::Future,
     sync::{Arc, LazyLock, PoisonError},
     time::Duration,
 };
-use tokio::sync::OwnedMutexGuard;
 use time::{macros::format_description, OffsetDateTime};
+use tokio::sync::OwnedMutexGuard;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sms-portal.db";
 
@@ -227,7 +231,10 @@ fn sqlite_options() -> AnyPoolOptions {
                     connection.execute(pragma).await?;
                 }
                 connection
-                    .execute(&*format!("PRAGMA busy_timeout = {}", BUSY_TIMEOUT.as_millis()))
+                    .execute(&*format!(
+                        "PRAGMA busy_timeout = {}",
+                        BUSY_TIMEOUT.as_millis()
+                    ))
                     .await?;
                 Ok(())
             })
@@ -268,6 +275,23 @@ pub async fn begin(pool: &Pool) -> Result<Tx, sqlx::Error> {
         transaction: pool.begin().await?,
         _turn: None,
     })
+}
+
+/// A statement that writes, run on its own (not in a transaction): on
+/// SQLite in the process's turn to write, like [`begin_write`]'s.
+pub trait Write {
+    fn write(self, pool: &Pool)
+        -> impl Future<Output = Result<AnyQueryResult, sqlx::Error>> + Send;
+}
+
+impl<'q> Write for sqlx::query::Query<'q, sqlx::Any, AnyArguments<'q>> {
+    async fn write(self, pool: &Pool) -> Result<AnyQueryResult, sqlx::Error> {
+        let _turn = match Backend::of(pool) {
+            Backend::Sqlite => Some(write_turn(pool).await?),
+            Backend::Postgres => None,
+        };
+        self.execute(pool).await
+    }
 }
 
 /// The process's turn to write to the SQLite database `pool` serves.

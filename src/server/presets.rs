@@ -2,6 +2,7 @@
 
 use super::db::Pool;
 use crate::domain::{BuiltInPreset, Permission, PermissionSet, Preset, PresetName, PresetRef};
+use crate::server::db::Write as _;
 
 /// The most presets one account keeps.
 pub const MAX_PER_ACCOUNT: i64 = 50;
@@ -86,7 +87,7 @@ pub async fn rename(
             .bind(account_id)
             .bind(id)
             .bind(name.as_str())
-            .execute(pool)
+            .write(pool)
             .await
             .map_err(taken)?;
     Ok(renamed.rows_affected() == 1)
@@ -96,7 +97,7 @@ pub async fn delete(pool: &Pool, account_id: i64, id: i64) -> Result<bool, sqlx:
     let deleted = sqlx::query("DELETE FROM permission_presets WHERE account_id = $1 AND id = $2")
         .bind(account_id)
         .bind(id)
-        .execute(pool)
+        .write(pool)
         .await?;
     Ok(deleted.rows_affected() == 1)
 }

@@ -1,6 +1,7 @@
 //! The account profile.
 
 use crate::server::db::Pool;
+use crate::server::db::Write as _;
 
 use crate::{
     domain::wire::{
@@ -101,7 +102,7 @@ pub async fn save(
     .bind(fields.phone.as_str())
     .bind(fields.timezone)
     .bind(user_id)
-    .execute(pool)
+    .write(pool)
     .await?;
     Ok(())
 }

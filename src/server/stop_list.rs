@@ -2,6 +2,7 @@
 //! reports them in its review and records them as blocked messages.
 
 use crate::server::db::Pool;
+use crate::server::db::Write as _;
 
 use super::{phone, search::SearchList};
 use crate::{
@@ -62,7 +63,7 @@ pub async fn add(pool: &Pool, account_id: i64, raw: &str) -> Result<Phone, AppEr
     )
     .bind(account_id)
     .bind(number.as_str())
-    .execute(pool)
+    .write(pool)
     .await?;
     if added.rows_affected() == 0 {
         errors.add("phone", "This number is on the stop-list already.");
@@ -75,7 +76,7 @@ pub async fn remove(pool: &Pool, account_id: i64, number: &str) -> Result<(), Ap
     let removed = sqlx::query("DELETE FROM stop_list WHERE account_id = $1 AND phone = $2")
         .bind(account_id)
         .bind(number)
-        .execute(pool)
+        .write(pool)
         .await?;
     match removed.rows_affected() {
         0 => Err(AppError::NotFound),

@@ -7,6 +7,7 @@ use super::{
     search::{like_pattern, page_of, Arg},
     users::{login_conflict, CreateError},
 };
+use crate::server::db::Write as _;
 use crate::{
     domain::wire::{
         sub_accounts::{SubAccount, SubAccountFilter, SubAccountSort, SUB_ACCOUNTS_PER_PAGE},
@@ -178,7 +179,7 @@ pub async fn update(
     .bind(contact.email.as_str())
     .bind(contact.company.as_ref().map(|c| c.as_str()))
     .bind(cap.map(|cap| cap.money().0))
-    .execute(pool)
+    .write(pool)
     .await
     .map(changed_one)
 }
@@ -197,7 +198,7 @@ pub async fn reset_password(
     .bind(account_id)
     .bind(id)
     .bind(hash)
-    .execute(pool)
+    .write(pool)
     .await
     .map(changed_one)
 }
@@ -209,7 +210,7 @@ pub async fn end_sessions(pool: &Pool, account_id: i64, id: i64) -> Result<bool,
     ))
     .bind(account_id)
     .bind(id)
-    .execute(pool)
+    .write(pool)
     .await
     .map(changed_one)
 }
@@ -227,7 +228,7 @@ pub async fn set_disabled(
     .bind(account_id)
     .bind(id)
     .bind(i64::from(disabled))
-    .execute(pool)
+    .write(pool)
     .await
     .map(changed_one)
 }
@@ -238,7 +239,7 @@ pub async fn delete(pool: &Pool, account_id: i64, id: i64) -> Result<bool, sqlx:
     sqlx::query(&format!("DELETE FROM users {WHERE_SUB}"))
         .bind(account_id)
         .bind(id)
-        .execute(pool)
+        .write(pool)
         .await
         .map(changed_one)
 }

@@ -5,6 +5,7 @@
 //! Unknown names are counted too, so the answer reveals nothing.
 
 use crate::server::db::Pool;
+use crate::server::db::Write as _;
 
 use super::db::{begin_write, Backend};
 
@@ -111,7 +112,7 @@ pub async fn reserve(pool: &Pool, key: &str) -> Result<Result<(), i64>, sqlx::Er
 pub async fn clear(pool: &Pool, key: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM login_failures WHERE login_key = $1")
         .bind(key)
-        .execute(pool)
+        .write(pool)
         .await?;
     Ok(())
 }

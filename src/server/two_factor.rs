@@ -3,6 +3,7 @@
 //! codes. A code is accepted once: the step it belongs to is remembered,
 //! and only a later step passes afterwards.
 
+use crate::server::db::Write as _;
 use blake2::{Blake2s256, Digest};
 use hmac::{Hmac, Mac};
 use rand::RngCore;
@@ -150,7 +151,7 @@ pub async fn begin(pool: &Pool, user_id: i64) -> Result<Vec<u8>, sqlx::Error> {
     sqlx::query("UPDATE users SET totp_secret = $2 WHERE id = $1 AND totp_enabled = 0")
         .bind(user_id)
         .bind(hex(&secret))
-        .execute(pool)
+        .write(pool)
         .await?;
     Ok(secret)
 }
@@ -187,7 +188,7 @@ async fn take_code(
         )
         .bind(user_id)
         .bind(step as i64)
-        .execute(pool)
+        .write(pool)
         .await?;
         return Ok(used.rows_affected() == 1);
     }
@@ -280,7 +281,7 @@ pub async fn verify(pool: &Pool, user_id: i64, typed: &str) -> Result<bool, sqlx
     .bind(user_id)
     .bind(recovery_hash(&recovery))
     .bind(db::now())
-    .execute(pool)
+    .write(pool)
     .await?;
     Ok(used.rows_affected() == 1)
 }
@@ -321,7 +322,7 @@ pub async fn require_for_subs(
     sqlx::query("UPDATE accounts SET require_two_factor_subs = $2 WHERE id = $1")
         .bind(account_id)
         .bind(i64::from(required))
-        .execute(pool)
+        .write(pool)
         .await?;
     Ok(())
 }
@@ -335,7 +336,7 @@ pub async fn require_for_owner(
     let changed = sqlx::query("UPDATE accounts SET require_two_factor_owner = $2 WHERE id = $1")
         .bind(account_id)
         .bind(i64::from(required))
-        .execute(pool)
+        .write(pool)
         .await?;
     Ok(changed.rows_affected() == 1)
 }

@@ -1,6 +1,7 @@
 //! Managers, accounts and their owners; login bookkeeping; own passwords.
 
 use crate::server::db::Pool;
+use crate::server::db::Write as _;
 
 use super::{db::begin_write, password::Passwords};
 use crate::{
@@ -180,7 +181,7 @@ pub async fn record_login(pool: &Pool, user_id: i64) -> Result<(), sqlx::Error> 
     sqlx::query("UPDATE users SET last_login_at = $2 WHERE id = $1")
         .bind(user_id)
         .bind(super::db::now())
-        .execute(pool)
+        .write(pool)
         .await?;
     Ok(())
 }
@@ -200,7 +201,7 @@ pub async fn set_password_hash(pool: &Pool, user_id: i64, hash: &str) -> Result<
     )
     .bind(user_id)
     .bind(hash)
-    .execute(pool)
+    .write(pool)
     .await?;
     Ok(())
 }
@@ -211,7 +212,7 @@ pub async fn set_password_hash(pool: &Pool, user_id: i64, hash: &str) -> Result<
 pub async fn mark_password_own(pool: &Pool, user_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET password_temporary = 0 WHERE id = $1")
         .bind(user_id)
-        .execute(pool)
+        .write(pool)
         .await?;
     Ok(())
 }

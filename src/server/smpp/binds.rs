@@ -1,6 +1,7 @@
 //! Open binds, in the database so every process's show on the owner's
 //! page and count towards a credential's limit.
 
+use crate::server::db::Write as _;
 use std::net::SocketAddr;
 
 use super::{
@@ -64,7 +65,7 @@ pub async fn refresh(
         .bind(db::now())
         .bind(submitted)
         .bind(delivered)
-        .execute(pool)
+        .write(pool)
         .await?;
     let live: Option<i64> =
         sqlx::query_scalar("SELECT id FROM smpp_credentials WHERE id = $1 AND revoked_at IS NULL")
@@ -77,7 +78,7 @@ pub async fn refresh(
 pub async fn close(pool: &Pool, bind_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM smpp_binds WHERE id = $1")
         .bind(bind_id)
-        .execute(pool)
+        .write(pool)
         .await?;
     Ok(())
 }
@@ -86,7 +87,7 @@ pub async fn close(pool: &Pool, bind_id: i64) -> Result<(), sqlx::Error> {
 pub async fn clean(pool: &Pool) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM smpp_binds WHERE seen_at < $1")
         .bind(db::before_now(BIND_SEEN_WITHIN * 10))
-        .execute(pool)
+        .write(pool)
         .await?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! transaction that makes them due, so none is lost to a restart; a bind
 //! claims a window of them, and marks each sent when the client answers.
 
+use crate::server::db::Write as _;
 use std::{
     sync::LazyLock,
     time::{Duration, SystemTime, UNIX_EPOCH},
@@ -279,7 +280,7 @@ pub async fn sent(pool: &Pool, ids: &[i64]) -> Result<(), sqlx::Error> {
         db::id_list(ids)
     ))
     .bind(now_ms())
-    .execute(pool)
+    .write(pool)
     .await?;
     Ok(())
 }
@@ -291,7 +292,7 @@ pub async fn retry_later(pool: &Pool, id: i64) -> Result<(), sqlx::Error> {
     )
     .bind(id)
     .bind(now_ms() + RETRY_AFTER.as_millis() as i64)
-    .execute(pool)
+    .write(pool)
     .await?;
     Ok(())
 }
@@ -303,7 +304,7 @@ pub async fn release(pool: &Pool, bind_id: i64) -> Result<(), sqlx::Error> {
          WHERE claimed_by = $1 AND sent_at_ms IS NULL",
     )
     .bind(bind_id)
-    .execute(pool)
+    .write(pool)
     .await?;
     Ok(())
 }
@@ -316,7 +317,7 @@ pub async fn clean(pool: &Pool) -> Result<(), sqlx::Error> {
     )
     .bind(now - KEEP_SENT.as_millis() as i64)
     .bind(now - KEEP_WAITING.as_millis() as i64)
-    .execute(pool)
+    .write(pool)
     .await?;
     Ok(())
 }

@@ -5,6 +5,7 @@
 //! nobody (409). The first request claims the key in the database before
 //! it does anything, so concurrent retries, in any process, send once.
 
+use crate::server::db::Write as _;
 use axum::{
     http::{HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
@@ -130,7 +131,7 @@ where
         sqlx::query("DELETE FROM idempotent_requests WHERE api_key_id = $1 AND key = $2")
             .bind(api_key_id)
             .bind(&key)
-            .execute(pool)
+            .write(pool)
             .await
     } else {
         sqlx::query(
@@ -140,7 +141,7 @@ where
         .bind(&key)
         .bind(i64::from(answer.status.as_u16()))
         .bind(&answer.body)
-        .execute(pool)
+        .write(pool)
         .await
     };
     if let Err(error) = kept {
@@ -167,7 +168,7 @@ fn purge_now_and_then(pool: &Pool) {
     tokio::spawn(async move {
         let purged = sqlx::query("DELETE FROM idempotent_requests WHERE created_at < $1")
             .bind(db::before_now(KEPT))
-            .execute(&pool)
+            .write(&pool)
             .await;
         if let Err(error) = purged {
             tracing::warn!(%error, "expired idempotent answers not purged");
@@ -196,7 +197,7 @@ async fn claim(
     .bind(key)
     .bind(fingerprint)
     .bind(db::now())
-    .execute(pool)
+    .write(pool)
     .await?;
     if inserted.rows_affected() == 1 {
         return Ok(Claim::Ours);
@@ -214,7 +215,7 @@ async fn claim(
     .bind(db::now())
     .bind(db::before_now(ABANDONED))
     .bind(db::before_now(KEPT))
-    .execute(pool)
+    .write(pool)
     .await?;
     if taken_over.rows_affected() == 1 {
         return Ok(Claim::Ours);

@@ -1,5 +1,6 @@
 //! The account's webhook endpoints and their recent deliveries.
 
+use crate::server::db::Write as _;
 use serde::Serialize;
 
 use super::{address, signature, EventType, UrlPolicy};
@@ -184,7 +185,7 @@ pub async fn redeliver(
     .bind(delivery_id)
     .bind(account_id)
     .bind(db::now())
-    .execute(pool)
+    .write(pool)
     .await?;
     Ok(updated.rows_affected() == 1)
 }

@@ -4,6 +4,7 @@
 //! is delivered; anything else is tried again after the next delay of
 //! [`RETRY_DELAYS`], and after the last one the delivery has failed.
 
+use crate::server::db::Write as _;
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -201,7 +202,7 @@ async fn record(pool: &Pool, due: &Due, attempt: &Attempt) -> Result<(), sqlx::E
     .bind(attempt.status.map(i64::from))
     .bind(&attempt.error)
     .bind(db::timestamp(now))
-    .execute(pool)
+    .write(pool)
     .await?;
     Ok(())
 }

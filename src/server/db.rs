@@ -160,6 +160,7 @@ pub async fn open(url: &str) -> Result<Pool, sqlx::Error> {
         Backend::Sqlite => {
             let pool = sqlite_options().connect(&sqlite_url(url)?).await?;
             sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+            spawn_checkpoints(pool.clone());
             pool
         }
         Backend::Postgres => {
@@ -216,8 +217,39 @@ fn sqlite_url(url: &str) -> Result<String, sqlx::Error> {
     })
 }
 
+/// How often SQLite's write-ahead log is copied back into the database.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Copies the write-ahead log back into the database file in the
+/// background, for as long as the pool is open. SQLite would do it inside
+/// whichever commit finds the log past 1,000 pages, with the file's fsync,
+/// while that writer and every writer queued behind it wait; a passive
+/// checkpoint waits for no one and holds up no writer.
+fn spawn_checkpoints(pool: Pool) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if pool.is_closed() {
+                break;
+            }
+            let checkpoint = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&pool)
+                .await;
+            match checkpoint {
+                Err(error) if !pool.is_closed() => {
+                    tracing::warn!(%error, "the write-ahead log was not checkpointed");
+                }
+                _ => {}
+            }
+        }
+    });
+}
+
 /// SQLite serves one writer at a time: a few connections, write-ahead
-/// logging, and a busy timeout instead of an immediate failure.
+/// logging checkpointed in the background, and a busy timeout instead of
+/// an immediate failure.
 fn sqlite_options() -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(8)
@@ -227,6 +259,8 @@ fn sqlite_options() -> AnyPoolOptions {
                     "PRAGMA journal_mode = WAL",
                     "PRAGMA synchronous = NORMAL",
                     "PRAGMA foreign_keys = ON",
+                    // See `spawn_checkpoints`.
+                    "PRAGMA wal_autocheckpoint = 0",
                 ] {
                     connection.execute(pragma).await?;
                 }

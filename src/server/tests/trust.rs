@@ -390,3 +390,38 @@ async fn a_thousand_concurrent_writes_are_all_kept_and_add_up() {
     );
     eprintln!("1,000 concurrent writes in {elapsed:.1?}: {acknowledged:?} acknowledged (create, permissions, top-up, send)");
 }
+
+/// On SQLite a commit never copies the write-ahead log back into the
+/// database itself (one that did held up every writer queued behind it):
+/// the background checkpoint does, and the log then starts over.
+#[tokio::test]
+async fn sqlite_checkpoints_in_the_background_never_in_a_commit() {
+    let app = TestApp::spawn().await;
+    if Backend::of(&app.pool) != Backend::Sqlite {
+        return;
+    }
+    let automatic: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(automatic, 0);
+    let write = |n: usize| {
+        sqlx::query(
+            "INSERT INTO login_failures (login_key, failures, window_start, blocked_until) \
+             VALUES ($1, 0, 0, 0)",
+        )
+        .bind(format!("writer-{n}"))
+        .execute(&app.pool)
+    };
+    // A few hundred frames: fewer than SQLite's own threshold of 1,000.
+    for n in 0..300 {
+        write(n).await.unwrap();
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+    write(300).await.unwrap();
+    let (_, frames, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(frames < 100, "the log holds {frames} frames");
+}

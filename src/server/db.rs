@@ -164,7 +164,7 @@ pub async fn open(url: &str) -> Result<Pool, sqlx::Error> {
             pool
         }
         Backend::Postgres => {
-            let pool = AnyPoolOptions::new()
+            let pool = pool_options()
                 .max_connections(postgres_connections())
                 .connect(url)
                 .await?;
@@ -183,7 +183,7 @@ pub async fn side_pool(url: &str, connections: u32) -> Result<Pool, sqlx::Error>
     sqlx::any::install_default_drivers();
     let options = match Backend::of_url(url)? {
         Backend::Sqlite => sqlite_options(),
-        Backend::Postgres => AnyPoolOptions::new(),
+        Backend::Postgres => pool_options(),
     }
     .max_connections(connections)
     .min_connections(connections)
@@ -215,6 +215,15 @@ fn sqlite_url(url: &str) -> Result<String, sqlx::Error> {
     } else {
         format!("{url}?mode=rwc")
     })
+}
+
+/// What pools of both backends share. A connection is not pinged each
+/// time it is taken from the pool: on PostgreSQL that was one more round
+/// trip for every statement run on the pool. The price: a connection the
+/// database server has dropped fails its next statement, where the ping
+/// would have replaced it first.
+fn pool_options() -> AnyPoolOptions {
+    AnyPoolOptions::new().test_before_acquire(false)
 }
 
 /// How often SQLite's write-ahead log is copied back into the database.
@@ -251,7 +260,7 @@ fn spawn_checkpoints(pool: Pool) {
 /// logging checkpointed in the background, and a busy timeout instead of
 /// an immediate failure.
 fn sqlite_options() -> AnyPoolOptions {
-    AnyPoolOptions::new()
+    pool_options()
         .max_connections(8)
         .after_connect(|connection, _| {
             Box::pin(async move {

@@ -582,34 +582,6 @@ async fn send_with(
             return Err(SendRefusal::AlreadySent);
         }
     }
-    // Charged first: the row lock makes concurrent sends of the account
-    // wait here, and the condition refuses one the balance cannot cover.
-    let after: Option<i64> = sqlx::query_scalar(
-        "UPDATE accounts SET balance = balance - $2 WHERE id = $1 AND balance >= $2 RETURNING balance",
-    )
-    .bind(account_id)
-    .bind(plan.cost.0)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(after) = after else {
-        drop(tx);
-        return Err(SendRefusal::InsufficientFunds {
-            cost: plan.cost,
-            balance: balance(pool, account_id).await?,
-        });
-    };
-    // Checked under the account's row lock, taken by the charge above: the
-    // account's other sends wait, so together they cannot pass the cap.
-    if let Some(user_id) = user_id {
-        if let Some(cap) = super::spending::cap_use(&mut tx, user_id).await? {
-            if cap.spent.0 + plan.cost.0 > cap.cap.0 {
-                return Err(SendRefusal::OverCap {
-                    cost: plan.cost,
-                    cap,
-                });
-            }
-        }
-    }
     let now = db::now();
     let blocked = (plan.stop_listed.len() + plan.no_route.len()) as i64;
     let campaign: i64 = sqlx::query_scalar(
@@ -627,46 +599,6 @@ async fn send_with(
     .bind(by.source())
     .fetch_one(&mut *tx)
     .await?;
-    // Many rows per statement: the per-day totals are kept per statement.
-    // In country order, so concurrent writers take those rows' locks in one
-    // order (PostgreSQL) and never wait on each other in a circle.
-    let mut recipients: Vec<_> = plan.recipients.iter().collect();
-    recipients.sort_by(|a, b| a.country_code.cmp(&b.country_code));
-    for chunk in recipients.chunks(MESSAGES_PER_INSERT) {
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let n = 10 + 3 * i;
-                format!(
-                    "($1, $2, $3, $4, ${}, ${}, $5, $6, ${}, 'queued', $7, $8, $9)",
-                    n,
-                    n + 1,
-                    n + 2
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO messages (account_id, campaign_id, user_id, sender, recipient, country_code, text, parts, price, status, created_at, source, client_ref) \
-             VALUES {}",
-            rows.join(", ")
-        );
-        let mut insert = sqlx::query(&sql)
-            .bind(account_id)
-            .bind(campaign)
-            .bind(user_id)
-            .bind(&plan.sender)
-            .bind(&plan.text)
-            .bind(plan.segments.parts as i64)
-            .bind(&now)
-            .bind(by.source())
-            .bind(by.client_ref());
-        for recipient in chunk {
-            insert = insert
-                .bind(&recipient.phone)
-                .bind(&recipient.country_code)
-                .bind(recipient.price);
-        }
-        insert.execute(&mut *tx).await?;
-    }
     let blocked_rows = plan
         .stop_listed
         .iter()
@@ -687,6 +619,87 @@ async fn send_with(
         .execute(&mut *tx)
         .await?;
     }
+    // Charged once the campaign's own rows are written: the row lock makes
+    // the account's other sends wait from here to the commit, so as little
+    // as possible comes after it. The condition refuses a send the balance
+    // cannot cover (and the rollback takes the campaign with it).
+    let after: Option<i64> = sqlx::query_scalar(
+        "UPDATE accounts SET balance = balance - $2 WHERE id = $1 AND balance >= $2 RETURNING balance",
+    )
+    .bind(account_id)
+    .bind(plan.cost.0)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(after) = after else {
+        drop(tx);
+        return Err(SendRefusal::InsufficientFunds {
+            cost: plan.cost,
+            balance: balance(pool, account_id).await?,
+        });
+    };
+    // Checked under the account's row lock, taken by the charge above: the
+    // account's other sends wait, so together they cannot pass the cap.
+    if let Some(user_id) = user_id {
+        if let Some(mut cap) = super::spending::cap_use(&mut tx, user_id).await? {
+            // The month's campaigns include this one, written above.
+            cap.spent.0 -= plan.cost.0;
+            if cap.spent.0 + plan.cost.0 > cap.cap.0 {
+                return Err(SendRefusal::OverCap {
+                    cost: plan.cost,
+                    cap,
+                });
+            }
+        }
+    }
+    // Many rows per statement: the per-day totals are kept per statement.
+    // In country order, so concurrent writers take those rows' locks in one
+    // order (PostgreSQL) and never wait on each other in a circle.
+    let mut messages: Vec<(i64, String, i64)> = Vec::new();
+    let mut recipients: Vec<_> = plan.recipients.iter().collect();
+    recipients.sort_by(|a, b| a.country_code.cmp(&b.country_code));
+    for chunk in recipients.chunks(MESSAGES_PER_INSERT) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let n = 10 + 3 * i;
+                format!(
+                    "($1, $2, $3, $4, ${}, ${}, $5, $6, ${}, 'queued', $7, $8, $9)",
+                    n,
+                    n + 1,
+                    n + 2
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO messages (account_id, campaign_id, user_id, sender, recipient, country_code, text, parts, price, status, created_at, source, client_ref) \
+             VALUES {}{}",
+            rows.join(", "),
+            if list_messages { " RETURNING id, recipient, price" } else { "" }
+        );
+        let mut insert = sqlx::query(&sql)
+            .bind(account_id)
+            .bind(campaign)
+            .bind(user_id)
+            .bind(&plan.sender)
+            .bind(&plan.text)
+            .bind(plan.segments.parts as i64)
+            .bind(&now)
+            .bind(by.source())
+            .bind(by.client_ref());
+        for recipient in chunk {
+            insert = insert
+                .bind(&recipient.phone)
+                .bind(&recipient.country_code)
+                .bind(recipient.price);
+        }
+        if list_messages {
+            for row in insert.fetch_all(&mut *tx).await? {
+                messages.push(sqlx::FromRow::from_row(&row)?);
+            }
+        } else {
+            insert.execute(&mut *tx).await?;
+        }
+    }
+    messages.sort_unstable_by_key(|(id, ..)| *id);
     sqlx::query(
         "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id, user_id) \
          VALUES ($1, 'charge', $2, $3, $4, $5, $6)",
@@ -702,16 +715,6 @@ async fn send_with(
     .bind(user_id)
     .execute(&mut *tx)
     .await?;
-    let messages = if list_messages {
-        sqlx::query_as(
-            "SELECT id, recipient, price FROM messages WHERE campaign_id = $1 ORDER BY id",
-        )
-        .bind(campaign)
-        .fetch_all(&mut *tx)
-        .await?
-    } else {
-        Vec::new()
-    };
     tx.commit().await?;
     Ok((campaign, messages))
 }

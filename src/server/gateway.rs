@@ -18,6 +18,7 @@ use super::{
     smpp, webhooks,
 };
 use std::{
+    collections::BTreeMap,
     io::Write,
     path::PathBuf,
     sync::{Arc, Mutex},
@@ -146,33 +147,92 @@ pub async fn round(
 /// Marks campaigns whose every message is final as completed and refunds
 /// their failed parts with one transaction line per campaign, in the same
 /// transaction: a campaign is completed, and so refunded, exactly once.
+/// What is due is read before any account is touched; then each account's
+/// balance moves once, so its row (which its sends wait for) is held only
+/// for that and the lines, not for the reading of every campaign.
 async fn complete_campaigns(pool: &Pool) -> Result<(), sqlx::Error> {
     let mut tx = begin_write(pool).await?;
-    let completed: Vec<(i64, i64)> = sqlx::query_as(
+    let completed: Vec<i64> = sqlx::query_scalar(
         "UPDATE campaigns SET status = 'completed' WHERE status = 'sending' AND NOT EXISTS \
          (SELECT 1 FROM messages m WHERE m.campaign_id = campaigns.id AND m.status IN ('queued', 'sent')) \
-         RETURNING id, account_id",
+         RETURNING id",
     )
     .fetch_all(&mut *tx)
     .await?;
+    if completed.is_empty() {
+        return tx.commit().await;
+    }
+    // Less what was refunded already: campaigns in flight when this
+    // version started had their failed parts refunded as reported.
+    let due: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT account_id, id, CAST( \
+           (SELECT COALESCE(SUM(price), 0) FROM messages m WHERE m.campaign_id = c.id AND m.status = 'failed') \
+         - (SELECT COALESCE(SUM(amount), 0) FROM balance_transactions t WHERE t.campaign_id = c.id AND t.kind = 'refund') \
+         AS BIGINT) FROM campaigns c WHERE c.id IN ({}) ORDER BY account_id, id",
+        id_list(&completed)
+    ))
+    .fetch_all(&mut *tx)
+    .await?;
     // Accounts in id order, as every refunding transaction locks them.
-    let mut completed = completed;
-    completed.sort_by_key(|&(_, account_id)| account_id);
-    for (campaign_id, account_id) in completed {
-        // Less what was refunded already: campaigns in flight when this
-        // version started had their failed parts refunded as reported.
-        let due: i64 = sqlx::query_scalar(
-            "SELECT CAST((SELECT COALESCE(SUM(price), 0) FROM messages WHERE campaign_id = $1 AND status = 'failed') \
-                  - (SELECT COALESCE(SUM(amount), 0) FROM balance_transactions WHERE campaign_id = $1 AND kind = 'refund') AS BIGINT)",
-        )
-        .bind(campaign_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if due > 0 {
-            refund(&mut tx, account_id, Some(campaign_id), due).await?;
+    let mut refunds: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
+    for (account_id, campaign_id, amount) in due {
+        if amount > 0 {
+            refunds
+                .entry(account_id)
+                .or_default()
+                .push((campaign_id, amount));
         }
     }
+    for (account_id, campaigns) in refunds {
+        refund_campaigns(&mut tx, account_id, &campaigns).await?;
+    }
     tx.commit().await
+}
+
+/// Credits the refunds of an account's completed `campaigns` (id, amount):
+/// the balance moves once, and each campaign gets its line with the
+/// balance after it.
+async fn refund_campaigns(
+    tx: &mut Tx,
+    account_id: i64,
+    campaigns: &[(i64, i64)],
+) -> Result<(), sqlx::Error> {
+    const LINES_PER_INSERT: usize = 200;
+    let total: i64 = campaigns.iter().map(|(_, amount)| amount).sum();
+    let after: i64 = sqlx::query_scalar(
+        "UPDATE accounts SET balance = balance + $2 WHERE id = $1 RETURNING balance",
+    )
+    .bind(account_id)
+    .bind(total)
+    .fetch_one(&mut **tx)
+    .await?;
+    let mut balance = after - total;
+    for chunk in campaigns.chunks(LINES_PER_INSERT) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let n = 2 + 4 * i;
+                format!("($1, 'refund', ${n}, ${}, ${}, ${})", n + 1, n + 2, n + 3)
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, campaign_id, description) \
+             VALUES {}",
+            rows.join(", ")
+        );
+        let mut insert = sqlx::query(&sql).bind(account_id);
+        for (campaign_id, amount) in chunk {
+            balance += amount;
+            insert = insert
+                .bind(amount)
+                .bind(balance)
+                .bind(campaign_id)
+                .bind(format!(
+                    "Refund of undelivered messages, campaign #{campaign_id}"
+                ));
+        }
+        insert.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 /// Credits `amount` back to the account with its transaction line.
@@ -355,7 +415,7 @@ async fn report_deliveries(pool: &Pool) -> Result<usize, sqlx::Error> {
     .bind(db::now())
     .fetch_all(&mut *tx)
     .await?;
-    let mut refunds: std::collections::BTreeMap<i64, i64> = Default::default();
+    let mut refunds: BTreeMap<i64, i64> = BTreeMap::new();
     for (_, account_id, campaign_id, price, status) in &moved {
         if status == "failed" && campaign_id.is_none() {
             *refunds.entry(*account_id).or_default() += price;

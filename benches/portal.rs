@@ -749,6 +749,21 @@ async fn load_requests(
 /// Section: the HTTP API. Single-recipient idempotent sends from 16
 /// clients; one send to 10,000; pages deep in the seeded messages; and the
 /// portal's page latency beside API traffic at full speed.
+/// The seeded database, with its owner's account and user id, topped up
+/// far beyond what a measurement spends.
+async fn funded_owner(seeded: &Seeded) -> (db::Pool, i64, i64) {
+    let pool = db::connect(&seeded.url).await.unwrap();
+    let (account, owner_id): (i64, i64) =
+        sqlx::query_as("SELECT account_id, id FROM users WHERE login = 'olivia'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    finance::top_up(&pool, account, owner_id, Money::euros(1_000_000))
+        .await
+        .unwrap();
+    (pool, account, owner_id)
+}
+
 async fn http_api(bench: &Bench) -> Value {
     let Bench {
         seeded,
@@ -759,15 +774,7 @@ async fn http_api(bench: &Bench) -> Value {
         ..
     } = bench;
     let (base, window) = (base.clone(), *window);
-    let pool = db::connect(&seeded.url).await.unwrap();
-    let (account, owner_id): (i64, i64) =
-        sqlx::query_as("SELECT account_id, id FROM users WHERE login = 'olivia'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-    finance::top_up(&pool, account, owner_id, Money::euros(1_000_000))
-        .await
-        .unwrap();
+    let (pool, account, owner_id) = funded_owner(seeded).await;
     let key = match api_keys::create(&pool, account, owner_id, "Bench").await {
         Ok(created) => format!("Bearer {}", created.key),
         Err(_) => panic!("an API key"),

@@ -9,13 +9,10 @@
 
 use rusmpp::{CommandId, CommandStatus, Pdu};
 use serde_json::{json, Value};
-use sms_portal::{
-    domain::Money,
-    server::{
-        db, finance,
-        password::Passwords,
-        smpp::credentials::{self, AllowedNetworks},
-    },
+use sms_portal::server::{
+    db,
+    password::Passwords,
+    smpp::credentials::{self, AllowedNetworks},
 };
 use std::{
     collections::HashMap,
@@ -24,7 +21,7 @@ use std::{
 };
 
 use super::{
-    load, own_binary,
+    funded_owner, load, own_binary,
     smpp_client::{submit_sm, SmppClient},
     start_binary, stats, Bench, Call,
 };
@@ -193,15 +190,7 @@ async fn steady(
 
 pub async fn measure(bench: &Bench) -> Value {
     let window = bench.window;
-    let pool = db::connect(&bench.seeded.url).await.unwrap();
-    let (account, owner_id): (i64, i64) =
-        sqlx::query_as("SELECT account_id, id FROM users WHERE login = 'olivia'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-    finance::top_up(&pool, account, owner_id, Money::euros(1_000_000))
-        .await
-        .unwrap();
+    let (pool, account, _) = funded_owner(&bench.seeded).await;
     let passwords = Passwords::new();
     let mut made = Vec::new();
     for _ in 0..2 {

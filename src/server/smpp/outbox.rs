@@ -5,6 +5,7 @@
 
 use crate::server::db::Write as _;
 use std::{
+    collections::HashMap,
     sync::LazyLock,
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
@@ -228,39 +229,40 @@ pub async fn claim(
     }
     let message_ids: Vec<i64> = claimed.iter().filter_map(|c| c.1).collect();
     let inbound_ids: Vec<i64> = claimed.iter().filter_map(|c| c.2).collect();
-    let receipts: Vec<Receipt> = if message_ids.is_empty() {
-        Vec::new()
+    let receipts: HashMap<i64, Receipt> = if message_ids.is_empty() {
+        HashMap::new()
     } else {
-        sqlx::query_as(&format!(
+        sqlx::query_as::<_, Receipt>(&format!(
             "SELECT id AS message_id, sender, recipient, text, status, created_at, done_at \
              FROM messages WHERE id IN ({})",
             db::id_list(&message_ids)
         ))
         .fetch_all(pool)
         .await?
+        .into_iter()
+        .map(|receipt| (receipt.message_id, receipt))
+        .collect()
     };
-    let inbound: Vec<Inbound> = if inbound_ids.is_empty() {
-        Vec::new()
+    let inbound: HashMap<i64, Inbound> = if inbound_ids.is_empty() {
+        HashMap::new()
     } else {
-        sqlx::query_as(&format!(
+        sqlx::query_as::<_, Inbound>(&format!(
             "SELECT id AS inbound_id, sender, recipient, text FROM incoming_messages WHERE id IN ({})",
             db::id_list(&inbound_ids)
         ))
         .fetch_all(pool)
         .await?
+        .into_iter()
+        .map(|message| (message.inbound_id, message))
+        .collect()
     };
     let mut due: Vec<Due> = claimed
         .into_iter()
         .filter_map(
             |(id, message_id, inbound_id)| match (message_id, inbound_id) {
-                (Some(m), _) => receipts
-                    .iter()
-                    .find(|r| r.message_id == m)
-                    .map(|r| Due::Receipt(id, r.clone())),
-                (_, Some(i)) => inbound
-                    .iter()
-                    .find(|r| r.inbound_id == i)
-                    .map(|r| Due::Inbound(id, r.clone())),
+                (Some(m), _) => receipts.get(&m).map(|r| Due::Receipt(id, r.clone())),
+                // One inbound message is due to every credential of its account.
+                (_, Some(i)) => inbound.get(&i).map(|r| Due::Inbound(id, r.clone())),
                 _ => None,
             },
         )

@@ -303,10 +303,7 @@ impl Session {
                 )
                 .await
             }
-            Pdu::SubmitSm(submit) => {
-                let submit = submit.clone();
-                self.submit(sequence, &submit).await
-            }
+            Pdu::SubmitSm(submit) => self.submit(sequence, submit).await,
             Pdu::EnquireLink => {
                 self.send(Command::new(
                     CommandStatus::EsmeRok,

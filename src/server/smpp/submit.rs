@@ -100,12 +100,13 @@ pub async fn write(
     for (n, submission) in batch.iter().enumerate() {
         by_account.entry(submission.account_id).or_default().push(n);
     }
+    let backend = Backend::of(pool);
     let mut tx = db::begin_write(pool).await?;
     let live = live_credentials(&mut tx, batch).await?;
     for (account_id, indexes) in by_account {
         let submissions: Vec<&Submission> = indexes.iter().map(|&n| &batch[n]).collect();
         let outcome =
-            write_account(&mut tx, pool, &routes, &live, account_id, &submissions).await?;
+            write_account(&mut tx, backend, &routes, &live, account_id, &submissions).await?;
         for (n, result) in indexes.into_iter().zip(outcome) {
             results[n] = result;
         }
@@ -129,13 +130,12 @@ async fn live_credentials(tx: &mut Tx, batch: &[Submission]) -> Result<HashSet<i
 /// against a running balance, then writes the accepted ones.
 async fn write_account(
     tx: &mut Tx,
-    pool: &Pool,
+    backend: Backend,
     routes: &Routes,
     live: &HashSet<i64>,
     account_id: i64,
     submissions: &[&Submission],
 ) -> Result<Vec<Result<i64, Refusal>>, sqlx::Error> {
-    let backend = Backend::of(pool);
     let balance: Option<i64> = sqlx::query_scalar(&format!(
         "SELECT balance FROM accounts WHERE id = $1{}",
         backend.for_update()

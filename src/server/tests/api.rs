@@ -40,13 +40,7 @@ pub(super) async fn key_for(app: &TestApp, account: &Account, name: &str) -> Str
 
 /// Olivia's account with `euros` on it, and a key of it.
 pub(super) async fn funded_account(app: &TestApp, euros: i64) -> (Account, String) {
-    let account = app.account("olivia", true).await;
-    if euros > 0 {
-        let owner = app.user_id("olivia").await;
-        finance::top_up(&app.pool, account.id, owner, Money::euros(euros))
-            .await
-            .unwrap();
-    }
+    let account = app.funded_account("olivia", euros).await;
     let key = key_for(app, &account, "Shop").await;
     (account, key)
 }

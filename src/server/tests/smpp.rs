@@ -49,13 +49,7 @@ impl Harness {
     /// Olivia's account with `euros` on it and SMPP credentials allowing `networks`.
     async fn start(euros: i64, networks: &str, config: SmppConfig) -> Self {
         let app = TestApp::spawn().await;
-        let account = app.account("olivia", true).await;
-        if euros > 0 {
-            let owner = app.user_id("olivia").await;
-            finance::top_up(&app.pool, account.id, owner, Money::euros(euros))
-                .await
-                .unwrap();
-        }
+        let account = app.funded_account("olivia", euros).await;
         let networks = AllowedNetworks::parse(networks).unwrap();
         let Ok(made) =
             credentials::create(&app.pool, &app.passwords, account.id, None, &networks).await

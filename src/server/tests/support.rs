@@ -8,10 +8,10 @@ use reqwest::{header, redirect, Response, StatusCode};
 use tempfile::TempDir;
 
 use crate::{
-    domain::{ContactForm, Login, NewUser, Password, PermissionSet},
+    domain::{ContactForm, Login, Money, NewUser, Password, PermissionSet},
     server::{
         app::{router, HttpConfig, SESSION_COOKIE},
-        db,
+        db, finance,
         password::Passwords,
         sub_accounts, users,
     },
@@ -129,6 +129,18 @@ impl TestApp {
             .await
             .unwrap();
         Account { id }
+    }
+
+    /// `owner`'s new account with `euros` on it, topped up by the owner.
+    pub async fn funded_account(&self, owner: &str, euros: i64) -> Account {
+        let account = self.account(owner, true).await;
+        if euros > 0 {
+            let owner = self.user_id(owner).await;
+            finance::top_up(&self.pool, account.id, owner, Money::euros(euros))
+                .await
+                .unwrap();
+        }
+        account
     }
 
     /// Creates a sub-account with `permissions`; returns its id.

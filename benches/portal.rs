@@ -746,9 +746,6 @@ async fn load_requests(
     stats(latencies, elapsed)
 }
 
-/// Section: the HTTP API. Single-recipient idempotent sends from 16
-/// clients; one send to 10,000; pages deep in the seeded messages; and the
-/// portal's page latency beside API traffic at full speed.
 /// The seeded database, with its owner's account and user id, topped up
 /// far beyond what a measurement spends.
 async fn funded_owner(seeded: &Seeded) -> (db::Pool, i64, i64) {
@@ -764,6 +761,9 @@ async fn funded_owner(seeded: &Seeded) -> (db::Pool, i64, i64) {
     (pool, account, owner_id)
 }
 
+/// Section: the HTTP API. Single-recipient idempotent sends from 16
+/// clients; one send to 10,000; pages deep in the seeded messages; and the
+/// portal's page latency beside API traffic at full speed.
 async fn http_api(bench: &Bench) -> Value {
     let Bench {
         seeded,

@@ -199,14 +199,7 @@ async fn refund_campaigns(
 ) -> Result<(), sqlx::Error> {
     const LINES_PER_INSERT: usize = 200;
     let total: i64 = campaigns.iter().map(|(_, amount)| amount).sum();
-    let after: i64 = sqlx::query_scalar(
-        "UPDATE accounts SET balance = balance + $2 WHERE id = $1 RETURNING balance",
-    )
-    .bind(account_id)
-    .bind(total)
-    .fetch_one(&mut **tx)
-    .await?;
-    let mut balance = after - total;
+    let mut balance = credit(tx, account_id, total).await? - total;
     for chunk in campaigns.chunks(LINES_PER_INSERT) {
         let rows: Vec<String> = (0..chunk.len())
             .map(|i| {
@@ -235,6 +228,15 @@ async fn refund_campaigns(
     Ok(())
 }
 
+/// Adds `amount` to the account's balance (locking its row); the balance after.
+async fn credit(tx: &mut Tx, account_id: i64, amount: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("UPDATE accounts SET balance = balance + $2 WHERE id = $1 RETURNING balance")
+        .bind(account_id)
+        .bind(amount)
+        .fetch_one(&mut **tx)
+        .await
+}
+
 /// Credits `amount` back to the account with its transaction line.
 async fn refund(
     tx: &mut Tx,
@@ -242,13 +244,7 @@ async fn refund(
     campaign_id: Option<i64>,
     amount: i64,
 ) -> Result<(), sqlx::Error> {
-    let balance: i64 = sqlx::query_scalar(
-        "UPDATE accounts SET balance = balance + $2 WHERE id = $1 RETURNING balance",
-    )
-    .bind(account_id)
-    .bind(amount)
-    .fetch_one(&mut **tx)
-    .await?;
+    let balance = credit(tx, account_id, amount).await?;
     let description = match campaign_id {
         Some(id) => format!("Refund of undelivered messages, campaign #{id}"),
         None => "Refund of undelivered messages".to_owned(),

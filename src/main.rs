@@ -41,6 +41,17 @@ async fn main() {
     }
 }
 
+/// Binds a listening socket; a refusal says which address it was, since two
+/// listeners (HTTP and SMPP) can fail with the same operating-system error.
+async fn listen<A>(address: A, what: &str) -> Result<tokio::net::TcpListener, String>
+where
+    A: tokio::net::ToSocketAddrs + std::fmt::Display + Copy,
+{
+    tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|error| format!("cannot listen for {what} on {address}: {error}"))
+}
+
 async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
     let options = get_configuration(None)?.leptos_options;
     let address = options.site_addr;
@@ -72,9 +83,7 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
     };
     // SMPP is off unless an address is given.
     let smpp_listener = match std::env::var("SMS_PORTAL_SMPP_ADDR") {
-        Ok(address) if !address.trim().is_empty() => {
-            Some(tokio::net::TcpListener::bind(address.trim()).await?)
-        }
+        Ok(address) if !address.trim().is_empty() => Some(listen(address.trim(), "SMPP").await?),
         _ => None,
     };
     let config = HttpConfig {
@@ -116,7 +125,7 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(smpp) = &smpp {
         tracing::info!("SMPP listening on {}", smpp.address);
     }
-    let listener = tokio::net::TcpListener::bind(address).await?;
+    let listener = listen(address, "HTTP").await?;
     tracing::info!("sms-portal listening on http://{address}");
     axum::serve(
         listener,

@@ -3,8 +3,9 @@ use leptos::config::get_configuration;
 use sms_portal::server::{
     app::{router, secure_cookies, HttpConfig},
     cli::{self, Cli, Command},
-    db, gateway,
+    daily_totals, db, gateway,
     password::Passwords,
+    site,
     smpp::{SmppConfig, SmppServer},
     webhooks,
 };
@@ -55,6 +56,15 @@ where
 async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
     let options = get_configuration(None)?.leptos_options;
     let address = options.site_addr;
+    let pkg = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    match site::drop_stale_precompressed(&pkg) {
+        Ok(removed) => {
+            for path in removed {
+                tracing::info!("removed {}: older than the build beside it", path.display());
+            }
+        }
+        Err(error) => tracing::warn!("cannot clean {}: {error}", pkg.display()),
+    }
     let pool = db::connect(database_url).await?;
     fn setting<T: std::str::FromStr>(name: &str, default: T) -> T {
         std::env::var(name)
@@ -110,6 +120,7 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
     let poster = webhooks::sender::Poster::new(config.webhook_urls);
     let webhook_sender = webhooks::sender::spawn(pool.clone(), poster, Duration::from_secs(1));
     let cleanup = sessions.spawn_cleanup(Duration::from_secs(60));
+    let folding = daily_totals::spawn_folding(pool.clone(), Duration::from_secs(1));
     let smpp = match smpp_listener {
         Some(listener) => {
             let defaults = SmppConfig::default();
@@ -140,6 +151,7 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!("shutting down: finishing the delivery round in progress");
     dispatcher.shutdown().await;
     webhook_sender.shutdown().await;
+    folding.shutdown().await;
     cleanup.abort();
     Ok(())
 }

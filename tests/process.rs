@@ -503,7 +503,7 @@ async fn write_load_with_a_kill(fixture: &Fixture, servers: &[Arc<Server>]) -> S
         "{campaigns} campaigns kept, {} acknowledged",
         kinds(3)
     );
-    let balance = scalar(&pool, "SELECT balance FROM accounts").await;
+    let balance = scalar(&pool, "SELECT balance FROM account_balances").await;
     let ledger = scalar(
         &pool,
         "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM balance_transactions",

@@ -80,11 +80,12 @@ macro_rules! select_user {
     ($condition:literal) => {
         concat!(
             "SELECT u.id, u.login, u.name, u.role, u.account_id, a.name AS account_name, ",
-            "COALESCE(a.can_add_subaccount, 0) AS can_add_subaccount, a.balance, ",
+            "COALESCE(a.can_add_subaccount, 0) AS can_add_subaccount, COALESCE(b.balance, 0) AS balance, ",
             "u.disabled, u.password_hash, u.session_epoch, a.timezone, u.password_temporary, u.totp_enabled, ",
             "CASE u.role WHEN 'sub' THEN COALESCE(a.require_two_factor_subs, 0) ",
             "WHEN 'owner' THEN COALESCE(a.require_two_factor_owner, 0) ELSE 0 END AS two_factor_required ",
-            "FROM users u LEFT JOIN accounts a ON a.id = u.account_id WHERE ",
+            "FROM users u LEFT JOIN accounts a ON a.id = u.account_id ",
+            "LEFT JOIN account_balances b ON b.account_id = u.account_id WHERE ",
             $condition
         )
     };

@@ -4,7 +4,10 @@
 use futures::TryStreamExt;
 use sqlx::{any::AnyRow, Row};
 
-use super::db::{self, Backend, Pool};
+use super::{
+    daily_totals,
+    db::{self, Backend, Pool},
+};
 
 /// Tables in an order their foreign keys accept (`accounts` refers to
 /// `users` too: that column is filled in afterwards). Sessions are not
@@ -13,6 +16,7 @@ use super::db::{self, Backend, Pool};
 /// from the messages, and the verification compares it.
 const TABLES: &[&str] = &[
     "accounts",
+    "account_balances",
     "users",
     "user_permissions",
     "sender_names",
@@ -76,6 +80,10 @@ pub async fn copy_to(source: &Pool, target_url: &str) -> Result<Copied, String> 
     .execute(&mut *tx)
     .await
     .map_err(|e| e.to_string())?;
+    // The messages' inserts left per-day deltas: one row per key, as SQLite has.
+    daily_totals::fold_in(&mut tx)
+        .await
+        .map_err(|e| e.to_string())?;
     // Verified before the commit: a copy that does not add up leaves the
     // target empty, so it can be tried again.
     let copied = verify(source, &mut tx).await?;
@@ -269,8 +277,8 @@ async fn balances<'e>(
     db: impl sqlx::Executor<'e, Database = sqlx::Any>,
 ) -> Result<Vec<(i64, i64, i64)>, String> {
     sqlx::query_as(
-        "SELECT a.id, a.balance, CAST(COALESCE((SELECT SUM(t.amount) FROM balance_transactions t \
-         WHERE t.account_id = a.id), 0) AS BIGINT) FROM accounts a ORDER BY a.id",
+        "SELECT b.account_id, b.balance, CAST(COALESCE((SELECT SUM(t.amount) FROM balance_transactions t \
+         WHERE t.account_id = b.account_id), 0) AS BIGINT) FROM account_balances b ORDER BY b.account_id",
     )
     .fetch_all(db)
     .await

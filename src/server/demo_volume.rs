@@ -409,7 +409,7 @@ pub async fn seed_history(
          (SELECT id, SUM(amount) OVER (ORDER BY created_at, id) AS total FROM balance_transactions WHERE account_id = $1) AS running \
          WHERE balance_transactions.id = running.id"
             .to_owned(),
-        "UPDATE accounts SET balance = (SELECT COALESCE(SUM(amount), 0) FROM balance_transactions WHERE account_id = $1) WHERE id = $1"
+        "UPDATE account_balances SET balance = (SELECT COALESCE(SUM(amount), 0) FROM balance_transactions WHERE account_id = $1) WHERE account_id = $1"
             .to_owned(),
         "DROP TABLE demo_routes".to_owned(),
         "DROP TABLE demo_texts".to_owned(),
@@ -425,7 +425,14 @@ pub async fn seed_history(
             .await?;
     }
     invoices(&mut tx, account_id, now).await?;
-    tx.commit().await
+    tx.commit().await?;
+    // As after any bulk load on PostgreSQL: statistics for the planner, and
+    // autovacuum's first pass over the new rows done now, not later beside
+    // the first users' requests.
+    if backend == Backend::Postgres {
+        sqlx::query("VACUUM (ANALYZE)").execute(pool).await?;
+    }
+    Ok(())
 }
 
 /// An invoice per month of charges: paid, but the running month's is open;

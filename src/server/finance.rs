@@ -208,7 +208,7 @@ async fn credit(
     amount: Money,
 ) -> Result<i64, sqlx::Error> {
     let balance: i64 = sqlx::query_scalar(
-        "UPDATE accounts SET balance = balance + $2 WHERE id = $1 RETURNING balance",
+        "UPDATE account_balances SET balance = balance + $2 WHERE account_id = $1 RETURNING balance",
     )
     .bind(account_id)
     .bind(amount.0)

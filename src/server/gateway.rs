@@ -230,7 +230,7 @@ async fn refund_campaigns(
 
 /// Adds `amount` to the account's balance (locking its row); the balance after.
 async fn credit(tx: &mut Tx, account_id: i64, amount: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("UPDATE accounts SET balance = balance + $2 WHERE id = $1 RETURNING balance")
+    sqlx::query_scalar("UPDATE account_balances SET balance = balance + $2 WHERE account_id = $1 RETURNING balance")
         .bind(account_id)
         .bind(amount)
         .fetch_one(&mut **tx)
@@ -301,7 +301,7 @@ async fn submit_queued(
     if handed.is_empty() {
         return Ok(0);
     }
-    // One statement, so the per-day totals it moves are locked in one order.
+    // One statement for the batch: its per-day totals move once.
     let failed: Vec<i64> = handed
         .iter()
         .filter(|(_, outcome)| *outcome == Outcome::Failed)
@@ -390,12 +390,12 @@ async fn report_deliveries(pool: &Pool) -> Result<usize, sqlx::Error> {
     if due.is_empty() {
         return Ok(0);
     }
-    // The accounts to refund are locked first, in id order, as a send locks
-    // its account before the per-day totals: no two transactions wait on
-    // each other in a circle.
+    // The accounts to refund are locked first, in id order (a send locks
+    // just its own, as its last step): no two transactions wait on each
+    // other in a circle.
     sqlx::query(&format!(
-        "SELECT id FROM accounts WHERE id IN (SELECT account_id FROM messages WHERE id IN ({}) \
-         AND outcome = 'failed' AND campaign_id IS NULL) ORDER BY id{}",
+        "SELECT account_id FROM account_balances WHERE account_id IN (SELECT account_id FROM messages \
+         WHERE id IN ({}) AND outcome = 'failed' AND campaign_id IS NULL) ORDER BY account_id{}",
         id_list(&due),
         Backend::of(pool).for_update()
     ))

@@ -50,7 +50,7 @@ pub async fn compose_options(pool: &Pool, account_id: i64) -> Result<ComposeChoi
 }
 
 pub async fn balance(pool: &Pool, account_id: i64) -> Result<Money, sqlx::Error> {
-    sqlx::query_scalar("SELECT balance FROM accounts WHERE id = $1")
+    sqlx::query_scalar("SELECT balance FROM account_balances WHERE account_id = $1")
         .bind(account_id)
         .fetch_one(pool)
         .await
@@ -619,45 +619,9 @@ async fn send_with(
         .execute(&mut *tx)
         .await?;
     }
-    // Charged once the campaign's own rows are written: the row lock makes
-    // the account's other sends wait from here to the commit, so as little
-    // as possible comes after it. The condition refuses a send the balance
-    // cannot cover (and the rollback takes the campaign with it).
-    let after: Option<i64> = sqlx::query_scalar(
-        "UPDATE accounts SET balance = balance - $2 WHERE id = $1 AND balance >= $2 RETURNING balance",
-    )
-    .bind(account_id)
-    .bind(plan.cost.0)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(after) = after else {
-        drop(tx);
-        return Err(SendRefusal::InsufficientFunds {
-            cost: plan.cost,
-            balance: balance(pool, account_id).await?,
-        });
-    };
-    // Checked under the account's row lock, taken by the charge above: the
-    // account's other sends wait, so together they cannot pass the cap.
-    if let Some(user_id) = user_id {
-        if let Some(mut cap) = super::spending::cap_use(&mut tx, user_id).await? {
-            // The month's campaigns include this one, written above.
-            cap.spent.0 -= plan.cost.0;
-            if cap.spent.0 + plan.cost.0 > cap.cap.0 {
-                return Err(SendRefusal::OverCap {
-                    cost: plan.cost,
-                    cap,
-                });
-            }
-        }
-    }
     // Many rows per statement: the per-day totals are kept per statement.
-    // In country order, so concurrent writers take those rows' locks in one
-    // order (PostgreSQL) and never wait on each other in a circle.
     let mut messages: Vec<(i64, String, i64)> = Vec::new();
-    let mut recipients: Vec<_> = plan.recipients.iter().collect();
-    recipients.sort_by(|a, b| a.country_code.cmp(&b.country_code));
-    for chunk in recipients.chunks(MESSAGES_PER_INSERT) {
+    for chunk in plan.recipients.chunks(MESSAGES_PER_INSERT) {
         let rows: Vec<String> = (0..chunk.len())
             .map(|i| {
                 let n = 10 + 3 * i;
@@ -700,6 +664,39 @@ async fn send_with(
         }
     }
     messages.sort_unstable_by_key(|(id, ..)| *id);
+    // Charged once the campaign's own rows are written, messages included:
+    // the row lock makes the account's other sends wait from here to the
+    // commit, so as little as possible comes after it. The condition
+    // refuses a send the balance cannot cover (and the rollback takes the
+    // campaign with it).
+    let after: Option<i64> = sqlx::query_scalar(
+        "UPDATE account_balances SET balance = balance - $2 WHERE account_id = $1 AND balance >= $2 RETURNING balance",
+    )
+    .bind(account_id)
+    .bind(plan.cost.0)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(after) = after else {
+        drop(tx);
+        return Err(SendRefusal::InsufficientFunds {
+            cost: plan.cost,
+            balance: balance(pool, account_id).await?,
+        });
+    };
+    // Checked under the lock on the balance, taken by the charge above: the
+    // account's other sends wait, so together they cannot pass the cap.
+    if let Some(user_id) = user_id {
+        if let Some(mut cap) = super::spending::cap_use(&mut tx, user_id).await? {
+            // The month's campaigns include this one, written above.
+            cap.spent.0 -= plan.cost.0;
+            if cap.spent.0 + plan.cost.0 > cap.cap.0 {
+                return Err(SendRefusal::OverCap {
+                    cost: plan.cost,
+                    cap,
+                });
+            }
+        }
+    }
     sqlx::query(
         "INSERT INTO balance_transactions (account_id, kind, amount, balance_after, description, campaign_id, user_id) \
          VALUES ($1, 'charge', $2, $3, $4, $5, $6)",

@@ -54,7 +54,7 @@ where
 pub use crate::domain::wire::sending::CapUse;
 
 /// The cap of `user_id` and its use this month, read in `tx` (which holds
-/// the account's row lock while sending, so no other send of the account
+/// the lock on the account's balance while sending, so no other send of it
 /// can slip in between this reading and the charge).
 pub async fn cap_use(tx: &mut Tx, user_id: i64) -> Result<Option<CapUse>, sqlx::Error> {
     let row: Option<(Option<i64>, String)> = sqlx::query_as(

@@ -96,6 +96,10 @@ pub async fn create_account(
     .bind(contact.phone.as_str())
     .fetch_one(&mut *tx)
     .await?;
+    sqlx::query("INSERT INTO account_balances (account_id) VALUES ($1)")
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
     // Every account may send under the provider's shared sender name at once;
     // its own names need the carrier's approval.
     sqlx::query("INSERT INTO sender_names (account_id, name, status, note) VALUES ($1, 'INFO', 'approved', 'Shared sender name')")

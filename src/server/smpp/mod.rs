@@ -58,7 +58,7 @@ pub struct Shared {
     pub pool: Pool,
     /// The runtime that drives SMPP's transactions: the caller's, at the
     /// normal priority. A transaction holds SQLite's write lock (or an
-    /// account's row) from its first statement to its commit; driven by a
+    /// account's balance) from its first statement to its commit; driven by a
     /// low-priority thread on a busy machine, it would make everyone else
     /// wait, so only the sessions' own work runs at the low priority.
     pub transactions: tokio::runtime::Handle,

@@ -137,7 +137,7 @@ async fn write_account(
     submissions: &[&Submission],
 ) -> Result<Vec<Result<i64, Refusal>>, sqlx::Error> {
     let balance: Option<i64> = sqlx::query_scalar(&format!(
-        "SELECT balance FROM accounts WHERE id = $1{}",
+        "SELECT balance FROM account_balances WHERE account_id = $1{}",
         backend.for_update()
     ))
     .bind(account_id)
@@ -189,7 +189,7 @@ async fn write_account(
     }
     let cost: i64 = accepted.iter().map(|(_, _, price)| price).sum();
     let after: i64 = sqlx::query_scalar(
-        "UPDATE accounts SET balance = balance - $2 WHERE id = $1 RETURNING balance",
+        "UPDATE account_balances SET balance = balance - $2 WHERE account_id = $1 RETURNING balance",
     )
     .bind(account_id)
     .bind(cost)

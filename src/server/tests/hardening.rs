@@ -236,7 +236,7 @@ async fn a_sender_without_finance_learns_nothing_of_the_balance() {
     let account = app.account("olivia", true).await;
     let sender = PermissionSet::empty().with_granted(Permission::SendBulk);
     app.sub_account(&account, "sam", sender).await;
-    sqlx::query("UPDATE accounts SET balance = 3 WHERE id = $1")
+    sqlx::query("UPDATE account_balances SET balance = 3 WHERE account_id = $1")
         .bind(account.id)
         .execute(&app.pool)
         .await

@@ -29,7 +29,7 @@ const MARKUP: &[&str] = &[
 const SQL: &[&str] = &[
     "' OR '1'='1",
     "'; DROP TABLE users; --",
-    "1; UPDATE accounts SET balance = 99999999",
+    "1; UPDATE account_balances SET balance = 99999999",
     "\" OR 1=1 --",
     "1 UNION SELECT password_hash FROM users",
     "%' AND 1=0 UNION SELECT 1 --",
@@ -296,7 +296,7 @@ async fn invariants(pool: &Pool, endpoint: &str) {
         "{endpoint}: the owner lost their role"
     );
     assert_eq!(
-        one("SELECT COUNT(*) FROM accounts a WHERE a.balance <> (SELECT COALESCE(SUM(amount), 0) FROM balance_transactions t WHERE t.account_id = a.id)").await,
+        one("SELECT COUNT(*) FROM account_balances b WHERE b.balance <> (SELECT COALESCE(SUM(amount), 0) FROM balance_transactions t WHERE t.account_id = b.account_id)").await,
         0,
         "{endpoint}: a balance differs from its ledger"
     );

@@ -349,11 +349,11 @@ async fn a_full_window_and_a_fast_client_are_throttled() {
     let smpp = Harness::start(10, "", config()).await;
     let mut client = smpp.bound(CommandId::BindTransmitter).await;
     let gsm = text::encode_gsm("Hello").unwrap();
-    // Hold the account's row (PostgreSQL) or the write lock (SQLite):
+    // Hold the account's balance (PostgreSQL) or the write lock (SQLite):
     // submissions wait, so the window fills.
     let mut held = db::begin_write(&smpp.app.pool).await.unwrap();
     sqlx::query(&format!(
-        "SELECT id FROM accounts WHERE id = $1{}",
+        "SELECT account_id FROM account_balances WHERE account_id = $1{}",
         db::Backend::of(&smpp.app.pool).for_update()
     ))
     .bind(smpp.account.id)

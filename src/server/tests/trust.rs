@@ -373,7 +373,7 @@ async fn a_thousand_concurrent_writes_are_all_kept_and_add_up() {
         count("SELECT COUNT(*) FROM campaigns").await as usize,
         acknowledged[3]
     );
-    let balance = count("SELECT balance FROM accounts").await;
+    let balance = count("SELECT balance FROM account_balances").await;
     let ledger = count("SELECT CAST(SUM(amount) AS BIGINT) FROM balance_transactions").await;
     assert_eq!(
         balance, ledger,
@@ -424,4 +424,76 @@ async fn sqlite_checkpoints_in_the_background_never_in_a_commit() {
         .await
         .unwrap();
     assert!(frames < 100, "the log holds {frames} frames");
+}
+
+/// The per-day totals Analytics sums always equal what the messages say,
+/// through concurrent sends, a delivery round and (on PostgreSQL, where
+/// each statement appends its own deltas) a fold into one row per key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn per_day_totals_match_the_messages_through_concurrent_sends_and_folding() {
+    use crate::server::{daily_totals, gateway, sending};
+    let app = TestApp::spawn().await;
+    let account = app.funded_account("olivia", 1_000).await;
+    let owner = app.user_id("olivia").await;
+    let sends = (0..8).map(|n| {
+        let pool = app.pool.clone();
+        tokio::spawn(async move {
+            let numbers = format!("+4474309001{n:02}\n+3361234560{n}\n+4474309002{n:02}");
+            let plan = sending::plan(&pool, account.id, "INFO", None, &numbers, "Hi")
+                .await
+                .unwrap();
+            sending::send(&pool, account.id, owner, &plan)
+                .await
+                .unwrap();
+        })
+    });
+    for send in sends.collect::<Vec<_>>() {
+        send.await.unwrap();
+    }
+    gateway::step(&app.pool, &gateway::SimulatedGateway::default())
+        .await
+        .unwrap();
+    assert_totals_match_messages(&app.pool).await;
+
+    let folded = daily_totals::fold(&app.pool).await.unwrap();
+    assert_totals_match_messages(&app.pool).await;
+    if Backend::of(&app.pool) == Backend::Postgres {
+        // Eight sends and one delivery statement: each wrote its deltas.
+        assert!(folded >= 9, "folded {folded} deltas");
+        let (rows, keys): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COUNT(DISTINCT (account_id, day, country_code, status)) FROM message_daily",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(rows, keys, "one row per key once folded");
+        assert_eq!(daily_totals::fold(&app.pool).await.unwrap(), 0);
+    } else {
+        assert_eq!(folded, 0, "SQLite's totals are folded as written");
+    }
+}
+
+/// Per account, day, country and status: the totals' sums against a count
+/// of the messages themselves (keys whose sums are zero aside).
+async fn assert_totals_match_messages(pool: &Pool) {
+    type Totals = Vec<(i64, String, String, String, i64, i64, i64)>;
+    let totals: Totals = sqlx::query_as(
+        "SELECT account_id, day, country_code, status, CAST(SUM(messages) AS BIGINT), \
+         CAST(SUM(parts) AS BIGINT), CAST(SUM(cost) AS BIGINT) FROM message_daily \
+         GROUP BY account_id, day, country_code, status \
+         HAVING SUM(messages) <> 0 OR SUM(parts) <> 0 OR SUM(cost) <> 0 ORDER BY 1, 2, 3, 4",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let counted: Totals = sqlx::query_as(
+        "SELECT account_id, substr(created_at, 1, 10), country_code, status, COUNT(*), \
+         CAST(SUM(parts) AS BIGINT), CAST(SUM(price) AS BIGINT) FROM messages \
+         GROUP BY account_id, substr(created_at, 1, 10), country_code, status ORDER BY 1, 2, 3, 4",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert!(counted.len() >= 2, "messages in two countries: {counted:?}");
+    assert_eq!(totals, counted);
 }

@@ -30,7 +30,9 @@ pub struct Account {
     responses((status = 200, description = "The account", body = Account)))]
 pub async fn account(State(state): State<AppState>, caller: ApiCaller) -> Response {
     let found: Result<(String, i64), sqlx::Error> =
-        sqlx::query_as("SELECT name, balance FROM accounts WHERE id = $1")
+        sqlx::query_as(
+            "SELECT a.name, b.balance FROM accounts a JOIN account_balances b ON b.account_id = a.id WHERE a.id = $1",
+        )
             .bind(caller.account_id)
             .fetch_one(&state.pool)
             .await;

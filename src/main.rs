@@ -5,7 +5,6 @@ use sms_portal::server::{
     cli::{self, Cli, Command},
     daily_totals, db, gateway,
     password::Passwords,
-    site,
     smpp::{SmppConfig, SmppServer},
     webhooks,
 };
@@ -56,15 +55,6 @@ where
 async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
     let options = get_configuration(None)?.leptos_options;
     let address = options.site_addr;
-    let pkg = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
-    match site::drop_stale_precompressed(&pkg) {
-        Ok(removed) => {
-            for path in removed {
-                tracing::info!("removed {}: older than the build beside it", path.display());
-            }
-        }
-        Err(error) => tracing::warn!("cannot clean {}: {error}", pkg.display()),
-    }
     let pool = db::connect(database_url).await?;
     fn setting<T: std::str::FromStr>(name: &str, default: T) -> T {
         std::env::var(name)

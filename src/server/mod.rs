@@ -30,7 +30,6 @@ pub mod search;
 pub mod security;
 pub mod sending;
 pub mod sessions;
-pub mod site;
 pub mod smpp;
 pub mod spending;
 pub mod state;

@@ -166,6 +166,7 @@ fn with_sessions<S: SessionStore + Clone>(
             .compress_when(is_static_asset),
     )
     .layer(TraceLayer::new_for_http())
+    .layer(middleware::from_fn(security::own_reactive_owner))
     .with_state(state)
 }
 

@@ -119,6 +119,22 @@ pub async fn login_first(auth: AuthSession, request: Request<Body>, next: Next) 
     }
 }
 
+/// Runs each request under a reactive owner of its own. Leptos makes a page
+/// render's root owner the thread's current owner and leaves it there, and
+/// the owners it makes for server functions and static files are children of
+/// whatever is current: a static file served on that thread while the page
+/// renders took the page's response options, its 403 included, and the
+/// browser refused the client's JavaScript.
+pub async fn own_reactive_owner(request: Request<Body>, next: Next) -> Response {
+    use leptos::reactive::{computed::ScopedFuture, owner::Owner};
+    ScopedFuture {
+        owner: Owner::new_root(None),
+        observer: None,
+        fut: next.run(request),
+    }
+    .await
+}
+
 /// Refuses state-changing requests sent by another site (ASVS 4.2.2): the
 /// browser's `Sec-Fetch-Site`, or failing that `Origin`, must name this site.
 /// Requests without either header do not come from a browser page, so they

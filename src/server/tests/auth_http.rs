@@ -493,3 +493,40 @@ async fn the_wasm_is_sent_compressed_and_pages_are_not() {
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.headers().get(header::CONTENT_ENCODING).is_none());
 }
+
+/// Leptos leaves a page render's root owner as its thread's current owner;
+/// a static file served on that thread meanwhile took the page's response
+/// options. In CI the page was a 403, and the browser refused the client's
+/// JavaScript.
+#[tokio::test]
+async fn a_static_file_never_takes_the_status_of_a_page_rendering_beside_it() {
+    use axum::body::Body;
+    use leptos::{config::LeptosOptions, prelude::provide_context, reactive::owner::Owner};
+    use tower::ServiceExt;
+
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir(site.path().join("pkg")).unwrap();
+    std::fs::write(site.path().join("pkg/sms-portal.js"), "export {};").unwrap();
+    let url = super::support::fresh_database(&site).await;
+    let pool = crate::server::db::connect(&url).await.unwrap();
+    let options = LeptosOptions::builder()
+        .output_name("sms-portal")
+        .site_root(site.path().to_str().unwrap())
+        .build();
+    let (app, _) = crate::server::app::router(pool, options, &HttpConfig::default())
+        .await
+        .unwrap();
+
+    // A page being rendered on this thread, refusing its viewer.
+    let page = Owner::new_root(None);
+    let denied = leptos_axum::ResponseOptions::default();
+    denied.set_status(StatusCode::FORBIDDEN);
+    page.with(|| provide_context(denied));
+
+    let request = axum::http::Request::get("/pkg/sms-portal.js")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    drop(page);
+}

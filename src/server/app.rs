@@ -128,7 +128,7 @@ fn with_sessions<S: SessionStore + Clone>(
         .route_layer(middleware::from_fn(security::login_first))
         .merge(super::export::routes())
         .merge(super::upload::routes())
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(super::static_files::file_or_page)
         .layer(middleware::from_fn_with_state(
             security::SessionLimits {
                 idle: config.idle_timeout,
@@ -201,7 +201,8 @@ fn is_asset(headers: &http::HeaderMap) -> bool {
 /// data: no browser or proxy cache may keep them (a shared computer's Back
 /// button, a proxy between offices). Static assets stay cacheable.
 async fn no_store(mut response: Response) -> Response {
-    if !is_asset(response.headers()) {
+    // A 304 answers a file request (see `static_files`): it keeps its own.
+    if !is_asset(response.headers()) && response.status() != StatusCode::NOT_MODIFIED {
         response.headers_mut().insert(
             http::header::CACHE_CONTROL,
             http::HeaderValue::from_static("no-store"),

@@ -33,6 +33,7 @@ pub mod sessions;
 pub mod smpp;
 pub mod spending;
 pub mod state;
+pub mod static_files;
 pub mod stop_list;
 pub mod sub_accounts;
 pub mod throttle;

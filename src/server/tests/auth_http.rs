@@ -494,6 +494,39 @@ async fn the_wasm_is_sent_compressed_and_pages_are_not() {
     assert!(page.headers().get(header::CONTENT_ENCODING).is_none());
 }
 
+/// A repeat visit asks whether the client changed and gets a 304 without a
+/// body: Leptos's file handler sent (and compressed) the whole wasm again
+/// on every visit, about 50 ms of a release build's first paint to hydrated.
+#[tokio::test]
+async fn a_browser_keeps_the_client_and_revalidates_it() {
+    let app = TestApp::spawn().await;
+    let url = format!("{}/pkg/sms-portal.wasm", app.base);
+    let first = app.client.get(&url).send().await.unwrap();
+    assert_eq!(
+        first.status(),
+        StatusCode::OK,
+        "run `cargo leptos build` first"
+    );
+    assert_eq!(first.headers()[header::CACHE_CONTROL], "no-cache");
+    let modified = first.headers()[header::LAST_MODIFIED].clone();
+
+    let again = app
+        .client
+        .get(&url)
+        .header(header::IF_MODIFIED_SINCE, modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.headers()[header::CACHE_CONTROL], "no-cache");
+    assert!(again.bytes().await.unwrap().is_empty());
+
+    // Pages are never kept, and an address that is no file is still a page.
+    let missing = app.get(None, "/pkg/nothing-here.js").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(missing.headers()[header::CACHE_CONTROL], "no-store");
+}
+
 /// Leptos leaves a page render's root owner as its thread's current owner;
 /// a static file served on that thread meanwhile took the page's response
 /// options. In CI the page was a 403, and the browser refused the client's

@@ -1454,6 +1454,10 @@ fn print_table(report: &Value) {
             "| Sub Accounts, navigating one tab: navigation → hydrated, p50 ms | {} |",
             c["browser"]["hydrated_same_tab_ms_p50"]
         );
+        println!(
+            "| Sub Accounts, empty cache: navigation → hydrated, p50 ms | {} |",
+            c["browser"]["hydrated_empty_cache_ms_p50"]
+        );
         for budget in c["budgets"].as_array().into_iter().flatten() {
             println!(
                 "| {:<52} | {:>9} | budget {:>7} | {} |",

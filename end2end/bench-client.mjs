@@ -2,7 +2,8 @@
 // - what a first visit (empty cache) of each measured page downloads for the
 //   client: the wasm and JS under /pkg/, as sent (gzip by the server);
 // - navigation → every island hydrated, and the Largest Contentful Paint, of
-//   the Sub Accounts page, `runs` times in fresh tabs, and `runs` times
+//   the Sub Accounts page, `runs` times in fresh tabs of one browser (its
+//   cache kept), `runs` times with an empty cache, and `runs` times
 //   navigating one tab;
 // - a click on a permission checkbox → the next paint, with its dependent
 //   boxes ticked and the explanation shown, `runs` times.
@@ -115,6 +116,16 @@ try {
     await tab.close();
   }
 
+  // The same page with an empty cache each time: a browser's first visit,
+  // everything downloaded (and the wasm compiled) afresh.
+  const cold = [];
+  for (let i = 0; i < Number(runs); i++) {
+    const empty = await browser.newContext({ storageState: await context.storageState() });
+    const tab = await visit(empty, `${base}/settings/sub-accounts`);
+    cold.push(await tab.evaluate(() => window.__bench.hydrated));
+    await empty.close();
+  }
+
   // The same page reached from another page of the portal in one tab, as a
   // person moving through it does (navigations are full page loads).
   const tab = await visit(context, `${base}/`);
@@ -154,6 +165,7 @@ try {
     hydrated_ms_p50: Math.round(median(hydrated)),
     lcp_ms_p50: lcp.length ? Math.round(median(lcp)) : null,
     hydrated_same_tab_ms_p50: Math.round(median(sameTab)),
+    hydrated_empty_cache_ms_p50: Math.round(median(cold)),
     permission_click: {
       runs: clicks.clicks.length,
       next_paint_ms_p50: Math.round(median(clicks.clicks) * 10) / 10,

@@ -918,3 +918,115 @@ fn every_operation_has_an_id_of_its_own() {
     let unique: BTreeSet<&String> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "operationIds repeat: {ids:?}");
 }
+
+/// On PostgreSQL a batch with nothing blocked is written by one statement,
+/// one with a stop-listed number by a transaction (on SQLite both by the
+/// transaction): the rows are the same either way, and a batch the
+/// balance cannot cover writes nothing.
+#[tokio::test]
+async fn a_batch_leaves_the_same_rows_however_it_is_written() {
+    let app = TestApp::spawn().await;
+    let (account, key) = funded_account(&app, 1).await;
+    let key = bearer(&key);
+    sqlx::query("INSERT INTO stop_list (account_id, phone) VALUES ($1, '+447430900399')")
+        .bind(account.id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let mut balance = Money::euros(1).0;
+    for to in [
+        vec!["+447430900311", "+447430900312"],
+        vec!["+447430900313", "+447430900399"],
+    ] {
+        let response = request(
+            &app,
+            Method::POST,
+            "/v1/messages",
+            Some(&key),
+            Some(&send_body(&to)),
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED, "{to:?}");
+        let batch: Value = response.json().await.unwrap();
+        let id = batch["batch_id"].as_i64().unwrap();
+        let (recipients, blocked, cost, source): (i64, i64, i64, String) = sqlx::query_as(
+            "SELECT recipients, blocked, cost, source FROM campaigns WHERE id = $1 AND account_id = $2",
+        )
+        .bind(id)
+        .bind(account.id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        let sent = batch["messages"].as_array().unwrap().len() as i64;
+        assert_eq!(
+            (recipients, blocked, source.as_str()),
+            (sent, to.len() as i64 - sent, "api")
+        );
+        let messages: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM messages WHERE campaign_id = $1 AND status = 'queued' AND source = 'api'",
+        )
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(messages, sent);
+        balance -= cost;
+        let ledger: (String, i64, i64) = sqlx::query_as(
+            "SELECT description, amount, balance_after FROM balance_transactions WHERE campaign_id = $1 AND kind = 'charge'",
+        )
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            ledger,
+            (
+                format!("API batch #{id}: {sent} recipients"),
+                -cost,
+                balance
+            )
+        );
+    }
+
+    // What is left covers no more batches of this size: nothing is written.
+    sqlx::query("UPDATE account_balances SET balance = 1 WHERE account_id = $1")
+        .bind(account.id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let count = |table: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let before = (
+        count("campaigns").await,
+        count("messages").await,
+        count("balance_transactions").await,
+    );
+    let (status, refused) = problem(
+        request(
+            &app,
+            Method::POST,
+            "/v1/messages",
+            Some(&key),
+            Some(&send_body(&["+447430900314"])),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::PAYMENT_REQUIRED, Some("insufficient_funds"))
+    );
+    let after = (
+        count("campaigns").await,
+        count("messages").await,
+        count("balance_transactions").await,
+    );
+    assert_eq!(before, after);
+}

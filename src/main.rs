@@ -6,6 +6,7 @@ use sms_portal::server::{
     daily_totals, db, gateway,
     password::Passwords,
     smpp::{SmppConfig, SmppServer},
+    v1::ApiAdmission,
     webhooks,
 };
 use std::{sync::Arc, time::Duration};
@@ -80,6 +81,7 @@ async fn serve(database_url: &str) -> Result<(), Box<dyn std::error::Error>> {
             allow_private: setting("SMS_PORTAL_WEBHOOK_ALLOW_PRIVATE", 0) == 1,
         },
         smpp_address: None,
+        api_at_once: setting("SMS_PORTAL_API_AT_ONCE", ApiAdmission::per_core_limit()),
     };
     // SMPP is off unless an address is given.
     let smpp_listener = match std::env::var("SMS_PORTAL_SMPP_ADDR") {

@@ -42,6 +42,8 @@ pub struct HttpConfig {
     pub webhook_urls: UrlPolicy,
     /// The SMPP listener's address, shown to owners on Setting → SMPP.
     pub smpp_address: Option<std::net::SocketAddr>,
+    /// API requests worked on at once; more wait their turn.
+    pub api_at_once: usize,
 }
 
 impl Default for HttpConfig {
@@ -56,6 +58,7 @@ impl Default for HttpConfig {
             api_burst: 100,
             webhook_urls: UrlPolicy::default(),
             smpp_address: None,
+            api_at_once: super::v1::ApiAdmission::per_core_limit(),
         }
     }
 }
@@ -141,7 +144,9 @@ fn with_sessions<S: SessionStore + Clone>(
         .layer(middleware::from_fn(security::reject_cross_site))
         // The API is called by servers, with keys: outside the sessions and
         // the browser's cross-site checks.
-        .merge(super::v1::routes())
+        .merge(super::v1::routes(super::v1::ApiAdmission::new(
+            config.api_at_once,
+        )))
         .layer(middleware::map_response(no_store));
     for (name, value) in security::security_headers() {
         app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));

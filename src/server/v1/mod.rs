@@ -4,6 +4,7 @@
 //! account. The contract is the README's "HTTP API" section.
 
 mod account;
+mod admission;
 mod auth;
 mod idempotency;
 mod json;
@@ -25,10 +26,11 @@ use axum::{
 
 use super::AppState;
 
+pub use admission::ApiAdmission;
 pub use rate::ApiRateLimit;
 
 /// The `/v1` routes, outside the portal's sessions: no cookie is read here.
-pub fn routes() -> Router<AppState> {
+pub fn routes(admission: ApiAdmission) -> Router<AppState> {
     Router::new()
         .route("/v1/account", get(account::account))
         .route("/v1/prices", get(account::prices))
@@ -43,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/{*rest}", any(not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(json::MAX_BODY))
+        .layer(middleware::from_fn_with_state(admission, admission::layer))
         .layer(middleware::from_fn(request_id::layer))
 }
 

@@ -78,6 +78,17 @@ pub(super) async fn problem(response: reqwest::Response) -> (StatusCode, Value) 
     (status, response.json().await.unwrap())
 }
 
+/// Posts a send of `to` that the balance cannot cover: refused as such.
+async fn refused_for_funds(app: &TestApp, key: &str, to: &[&str]) {
+    let body = send_body(to);
+    let sent = request(app, Method::POST, "/v1/messages", Some(key), Some(&body)).await;
+    let (status, refused) = problem(sent).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (StatusCode::PAYMENT_REQUIRED, Some("insufficient_funds"))
+    );
+}
+
 pub(super) fn send_body(to: &[&str]) -> Value {
     json!({ "from": "INFO", "to": to, "text": "Your code is 1234" })
 }
@@ -385,21 +396,7 @@ async fn a_send_is_checked_charged_once_and_tracked() {
     let to = ["+447430900301", "+447430900301", "12345", "+447430900302"];
 
     // Nothing on the balance: refused whole, nothing written.
-    let (status, refused) = problem(
-        request(
-            &app,
-            Method::POST,
-            "/v1/messages",
-            Some(&key),
-            Some(&send_body(&to)),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(
-        (status, refused["code"].as_str()),
-        (StatusCode::PAYMENT_REQUIRED, Some("insufficient_funds"))
-    );
+    refused_for_funds(&app, &key, &to).await;
     let messages: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM messages")
         .fetch_one(&app.pool)
         .await
@@ -1008,21 +1005,7 @@ async fn a_batch_leaves_the_same_rows_however_it_is_written() {
         count("messages").await,
         count("balance_transactions").await,
     );
-    let (status, refused) = problem(
-        request(
-            &app,
-            Method::POST,
-            "/v1/messages",
-            Some(&key),
-            Some(&send_body(&["+447430900314"])),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!(
-        (status, refused["code"].as_str()),
-        (StatusCode::PAYMENT_REQUIRED, Some("insufficient_funds"))
-    );
+    refused_for_funds(&app, &key, &["+447430900314"]).await;
     let after = (
         count("campaigns").await,
         count("messages").await,

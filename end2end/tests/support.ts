@@ -177,7 +177,14 @@ export async function rowAction(page: Page, login: string, action: string): Prom
   await open(page, '/settings/sub-accounts');
   await page.getByRole('button', { name: `Actions for ${login}` }).click();
   const item = page.getByRole('link', { name: action, exact: true }).or(page.getByRole('button', { name: action, exact: true }));
+  const leaves = await item.evaluate((element) => element.tagName === 'A');
   await item.click();
+  // A link opens another page: its islands must be hydrated before the
+  // test ticks a box that an island keeps consistent.
+  if (leaves) {
+    await page.waitForURL((url) => url.pathname !== '/settings/sub-accounts');
+    await waitForHydration(page);
+  }
 }
 
 /** Tops up through the two steps of the form: the amount, then "Pay €…". */

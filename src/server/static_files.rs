@@ -30,7 +30,9 @@ const FORWARDED: [header::HeaderName; 5] = [
 /// (`no-cache` with `Last-Modified`): a repeat visit gets a 304 without a
 /// body, so the wasm is neither sent, compressed, nor compiled again
 /// (Chromium keeps compiled wasm beside its cached copy). The names carry
-/// no hash, so a deploy is seen on the next visit. Leptos's own file
+/// no hash, so a deploy is seen on the next visit, provided its files are
+/// newer than the ones browsers keep (`ServeDir` compares times; it sends
+/// no ETag). Leptos's own file
 /// handler drops the conditions and answers every visit with the whole file.
 pub async fn file_or_page(State(state): State<AppState>, request: Request<Body>) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD) {

@@ -5,19 +5,22 @@
 //! portal page queued behind them for the CPU (its p99 3.1× its idle
 //! p99). Past the limit, API requests wait here, in arrival order, before
 //! they take a connection; the throughput is the cores', not the queue's.
+//! A request takes its turn once its body is in, so a client that sends
+//! slowly cannot hold the turns of every other account.
 
 use std::sync::Arc;
 
 use axum::{
-    body::Body,
+    body::{Body, Bytes},
     extract::State,
     http::Request,
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use futures::StreamExt;
 use tokio::sync::Semaphore;
 
-use super::problem::Problem;
+use super::{json::MAX_BODY, problem::Problem};
 
 #[derive(Clone)]
 pub struct ApiAdmission(Arc<Semaphore>);
@@ -40,6 +43,29 @@ pub async fn layer(
     request: Request<Body>,
     next: Next,
 ) -> Response {
+    // The body first, without a turn: a client that sends it slowly keeps
+    // only itself waiting.
+    let (parts, body) = request.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut read = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        match chunk {
+            Ok(chunk) if read.len() + chunk.len() <= MAX_BODY => read.extend_from_slice(&chunk),
+            // Too large: passed on whole, without a turn, to be refused
+            // where the body is read against its limit.
+            Ok(chunk) => {
+                read.extend_from_slice(&chunk);
+                let read = futures::stream::once(async { Ok(Bytes::from(read)) });
+                let whole = Body::from_stream(read.chain(stream));
+                return next.run(Request::from_parts(parts, whole)).await;
+            }
+            Err(_) => {
+                return Problem::new("malformed_request", "The body could not be read.")
+                    .into_response()
+            }
+        }
+    }
+    let request = Request::from_parts(parts, Body::from(read));
     match admission.0.acquire().await {
         Ok(_turn) => next.run(request).await,
         // The semaphore is never closed.
@@ -80,5 +106,38 @@ mod tests {
             assert_eq!(status.unwrap(), axum::http::StatusCode::OK);
         }
         assert_eq!(most.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_body_sent_slowly_holds_no_turn() {
+        let app = Router::new()
+            .route(
+                "/v1/work",
+                axum::routing::post(|body: Bytes| async move { body.len().to_string() })
+                    .get(|| async { "done" }),
+            )
+            .layer(middleware::from_fn_with_state(ApiAdmission::new(1), layer));
+        let (mut sending, body) =
+            futures::channel::mpsc::channel::<Result<Bytes, std::io::Error>>(2);
+        sending.try_send(Ok(Bytes::from_static(b"{"))).unwrap();
+        let slow = Request::post("/v1/work")
+            .body(Body::from_stream(body))
+            .unwrap();
+        let slow = tokio::spawn(app.clone().oneshot(slow));
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+
+        let quick = Request::get("/v1/work").body(Body::empty()).unwrap();
+        let quick = tokio::time::timeout(std::time::Duration::from_secs(2), app.oneshot(quick))
+            .await
+            .expect("a turn while another body is still coming")
+            .unwrap();
+        assert_eq!(quick.status(), axum::http::StatusCode::OK);
+
+        sending.try_send(Ok(Bytes::from_static(b"}"))).unwrap();
+        drop(sending);
+        let slow = slow.await.unwrap().unwrap();
+        assert_eq!(slow.status(), axum::http::StatusCode::OK);
+        let answer = axum::body::to_bytes(slow.into_body(), 64).await.unwrap();
+        assert_eq!(&answer[..], b"2");
     }
 }

@@ -37,6 +37,12 @@ use crate::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::server::security::content_security_policy();
+    // The client's files are linked by the server only (the shell never
+    // renders in the browser).
+    #[cfg(feature = "ssr")]
+    let client = view! { <crate::server::client_assets::ClientAssets options=options.clone() /> };
+    #[cfg(not(feature = "ssr"))]
+    let client = ();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -45,9 +51,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true />
-                <link rel="stylesheet" id="leptos" href="/pkg/sms-portal.css" />
-                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                {client}
                 <MetaTags />
             </head>
             <body>

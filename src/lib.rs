@@ -14,16 +14,6 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // The loader (`server/hydrate_islands.js`) hydrates each island next.
     leptos::mount::hydrate_islands();
-    // Leptos' loader hydrates the islands right after this returns, all in
-    // one chain of microtasks; a timer fires after it. End-to-end tests and
-    // the client benchmark wait for this mark.
-    leptos::prelude::set_timeout(
-        || {
-            if let Some(body) = leptos::prelude::document().body() {
-                let _ = body.set_attribute("data-hydrated", "true");
-            }
-        },
-        std::time::Duration::ZERO,
-    );
 }

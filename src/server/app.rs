@@ -184,10 +184,6 @@ fn is_static_asset(
     headers: &http::HeaderMap,
     _: &http::Extensions,
 ) -> bool {
-    is_asset(headers)
-}
-
-fn is_asset(headers: &http::HeaderMap) -> bool {
     let content_type = headers
         .get(http::header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
@@ -204,10 +200,13 @@ fn is_asset(headers: &http::HeaderMap) -> bool {
 
 /// Pages, server-function answers, exports and redirects carry account
 /// data: no browser or proxy cache may keep them (a shared computer's Back
-/// button, a proxy between offices). Static assets stay cacheable.
+/// button, a proxy between offices). The site's files keep their own.
 async fn no_store(mut response: Response) -> Response {
-    // A 304 answers a file request (see `static_files`): it keeps its own.
-    if !is_asset(response.headers()) && response.status() != StatusCode::NOT_MODIFIED {
+    if response
+        .extensions()
+        .get::<super::static_files::SiteFile>()
+        .is_none()
+    {
         response.headers_mut().insert(
             http::header::CACHE_CONTROL,
             http::HeaderValue::from_static("no-store"),

@@ -6,6 +6,7 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod cli;
+pub mod client_assets;
 pub mod contacts;
 pub mod copy;
 pub mod daily_totals;

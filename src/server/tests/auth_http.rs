@@ -527,6 +527,69 @@ async fn a_browser_keeps_the_client_and_revalidates_it() {
     assert_eq!(missing.headers()[header::CACHE_CONTROL], "no-store");
 }
 
+/// Pages link the client's files at addresses naming their content, which a
+/// browser keeps for a year without asking again (each fresh tab asked the
+/// server about the stylesheet, the JavaScript and the wasm before). Any
+/// other version of the address is only revalidated.
+#[tokio::test]
+async fn a_page_links_the_client_at_addresses_kept_for_a_year() {
+    let app = TestApp::spawn().await;
+    let page = app.get(None, "/login").await;
+    let policy = page.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let html = page.text().await.unwrap();
+    let versioned: Vec<&str> = html
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|href| href.contains("?v="))
+        .collect();
+    let paths: Vec<&str> = versioned
+        .iter()
+        .map(|href| href.split('?').next().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/pkg/sms-portal.css",
+            "/favicon.svg",
+            "/pkg/sms-portal.js",
+            "/pkg/sms-portal.wasm"
+        ],
+        "run `cargo leptos build` first"
+    );
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap();
+    assert!(
+        html.contains(&format!(
+            "rel=\"modulepreload\" data-client href=\"{}\" nonce=\"{nonce}\"",
+            versioned[2]
+        )),
+        "the client is preloaded under the page's policy"
+    );
+    assert!(html.contains(&format!("<script type=\"module\" async nonce=\"{nonce}\">")));
+
+    for href in &versioned {
+        let file = app.get(None, href).await;
+        assert_eq!(file.status(), StatusCode::OK, "{href}");
+        assert_eq!(
+            file.headers()[header::CACHE_CONTROL],
+            "public, max-age=31536000, immutable",
+            "{href}"
+        );
+    }
+    let stale = app
+        .get(None, "/pkg/sms-portal.css?v=0123456789abcdef")
+        .await;
+    assert_eq!(stale.status(), StatusCode::OK);
+    assert_eq!(stale.headers()[header::CACHE_CONTROL], "no-cache");
+}
+
 /// Leptos leaves a page render's root owner as its thread's current owner;
 /// a static file served on that thread meanwhile took the page's response
 /// options. In CI the page was a 403, and the browser refused the client's

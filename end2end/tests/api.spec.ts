@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { createHmac, randomInt } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cli, createOwner, logIn, open, topUp } from './support';
+import { cli, createOwner, createSubAccount, logIn, newPage, open, rowAction, topUp } from './support';
 
 test('the owner makes an API key, sees it once, calls the API with it and revokes it @nojs', async ({ page, request }) => {
   const owner = createOwner({ canAddSubaccount: false });
@@ -36,6 +36,40 @@ test('the owner makes an API key, sees it once, calls the API with it and revoke
   const refused = await request.get('/v1/account', { headers: { Authorization: `Bearer ${key}` } });
   expect(refused.status()).toBe(401);
   expect(refused.headers()['content-type']).toBe('application/problem+json');
+});
+
+test('a sub-user with every permission finds no API keys or webhooks, and the server refuses them @nojs', async ({ page, browser, baseURL }) => {
+  const owner = createOwner({ canAddSubaccount: true });
+  await logIn(page, owner);
+  const sub = await createSubAccount(page);
+  await rowAction(page, sub.login, 'Manage access');
+  const boxes = page.getByRole('checkbox');
+  await expect(boxes).toHaveCount(15);
+  for (const box of await boxes.all()) await box.check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved');
+
+  const subPage = await newPage(browser);
+  await logIn(subPage, sub);
+  const menu = subPage.getByRole('navigation', { name: 'Main' });
+  await expect(menu.getByRole('link', { name: 'Top up' })).toBeVisible();
+  await expect(menu.getByRole('link', { name: 'API keys' })).toHaveCount(0);
+  const denied = await subPage.goto('/settings/api-keys');
+  expect(denied?.status()).toBe(403);
+  await expect(subPage.getByRole('heading', { name: 'Access denied' })).toBeVisible();
+  await expect(subPage.getByRole('region', { name: 'Webhooks' })).toHaveCount(0);
+
+  // The server functions behind the page, called as its forms would call them.
+  const calls: [string, Record<string, string>][] = [
+    ['api-keys/list', {}], ['api-keys/create', { name: 'Mine now' }], ['api-keys/revoke', { id: '1' }],
+    ['webhooks/list', {}], ['webhooks/redeliver', { id: '1' }],
+  ];
+  for (const [name, form] of calls) {
+    const response = await subPage.request.post(`/api/${name}`, {
+      form, headers: { Accept: 'application/json', Origin: baseURL! },
+    });
+    expect(response.status(), name).toBe(403);
+  }
 });
 
 test('a key name is checked next to its field and kept @nojs', async ({ page }) => {

@@ -125,7 +125,7 @@ async fn main() {
     }
 }
 
-/// The budgets of every backend's client section that were not met.
+/// The budgets of every backend's sections that were not met.
 fn broken_budgets(report: &Value) -> Vec<String> {
     let sections = report.as_object().into_iter().flat_map(|o| o.values());
     sections
@@ -135,6 +135,7 @@ fn broken_budgets(report: &Value) -> Vec<String> {
                 .cloned()
                 .unwrap_or_default();
             budgets.extend(team_budgets(&section["data"]));
+            budgets.extend(api_budgets(&section["api"]));
             budgets.extend(smpp_section::budgets(&section["smpp"]));
             budgets
         })
@@ -154,17 +155,53 @@ fn team_budgets(data: &Value) -> Vec<Value> {
     if data.is_null() {
         return Vec::new();
     }
-    let budget = |what: &str, figure: &Value, limit: f64| json!({ "what": what, "figure": figure, "limit": limit, "ok": figure.as_f64().is_some_and(|f| f < limit) });
     let bulk = &data["bulk"];
     vec![
-        budget(
+        below(
             "Sub Accounts page, permission filter (ms)",
             &data["sub_accounts_permission_filter_ms"],
             10.0,
         ),
-        budget("bulk disable, whole team (ms)", &bulk["disable_ms"], 1000.0),
-        budget("bulk enable, whole team (ms)", &bulk["enable_ms"], 1000.0),
-        budget("bulk preset, whole team (ms)", &bulk["preset_ms"], 1000.0),
+        below("bulk disable, whole team (ms)", &bulk["disable_ms"], 1000.0),
+        below("bulk enable, whole team (ms)", &bulk["enable_ms"], 1000.0),
+        below("bulk preset, whole team (ms)", &bulk["preset_ms"], 1000.0),
+    ]
+}
+
+/// A budget met by a figure of at least `limit`.
+fn at_least(what: &str, figure: &Value, limit: f64) -> Value {
+    let ok = figure.as_f64().is_some_and(|f| f >= limit);
+    json!({ "what": what, "figure": figure, "limit": limit, "ok": ok })
+}
+
+/// A budget met by a figure below `limit`.
+fn below(what: &str, figure: &Value, limit: f64) -> Value {
+    let ok = figure.as_f64().is_some_and(|f| f < limit);
+    json!({ "what": what, "figure": figure, "limit": limit, "ok": ok })
+}
+
+/// #12's budgets: single sends from 16 clients, one send to 10,000, a deep
+/// page (its median; the worst is printed beside it), and the portal
+/// beside the senders.
+fn api_budgets(api: &Value) -> Vec<Value> {
+    if api.is_null() {
+        return Vec::new();
+    }
+    let sends = &api["sends_16_clients"];
+    vec![
+        at_least("API sends/s, 16 clients", &sends["per_second"], 500.0),
+        below("API send p99 (ms)", &sends["p99_ms"], 50.0),
+        below(
+            "API send to 10,000 recipients, worst of 3 (ms)",
+            &api["send_10000_recipients"]["p99_ms"],
+            1000.0,
+        ),
+        below("API deep page p50 (ms)", &api["deep_pages"]["p50_ms"], 5.0),
+        below(
+            "portal page p99 beside the API ÷ idle",
+            &api["portal_p99_ratio"],
+            2.0,
+        ),
     ]
 }
 

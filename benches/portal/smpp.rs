@@ -21,7 +21,7 @@ use std::{
 };
 
 use super::{
-    funded_owner, load, own_binary,
+    at_least, below, funded_owner, load, own_binary,
     smpp_client::{submit_sm, SmppClient},
     start_binary, stats, Bench, Call,
 };
@@ -311,8 +311,6 @@ pub fn budgets(smpp: &Value) -> Vec<Value> {
     if smpp.is_null() {
         return Vec::new();
     }
-    let at_least = |what: &str, figure: &Value, limit: f64| json!({ "what": what, "figure": figure, "limit": limit, "ok": figure.as_f64().is_some_and(|f| f >= limit) });
-    let below = |what: &str, figure: &Value, limit: f64| json!({ "what": what, "figure": figure, "limit": limit, "ok": figure.as_f64().is_some_and(|f| f < limit) });
     vec![
         at_least(
             "SMPP submit_sm/s, one transceiver, window 10",

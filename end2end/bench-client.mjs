@@ -20,7 +20,7 @@ const probe = () => {
     for (const entry of list.getEntries()) window.__bench.lcp = entry.startTime;
   }).observe({ type: 'largest-contentful-paint', buffered: true });
   new MutationObserver((_, observer) => {
-    if (document.body?.hasAttribute('data-hydrated')) {
+    if (document.body?.getAttribute('data-hydrated') === 'true') {
       window.__bench.hydrated = performance.now();
       observer.disconnect();
     }
@@ -64,7 +64,7 @@ async function visit(context, url) {
   for (let attempt = 1; ; attempt++) {
     await page.goto(url);
     try {
-      await page.waitForSelector('body[data-hydrated]', { timeout: 30_000 });
+      await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
       return page;
     } catch (error) {
       const state = await page.evaluate(() => ({
@@ -132,7 +132,7 @@ try {
   const sameTab = [];
   for (let i = 0; i < Number(runs); i++) {
     await tab.goto(`${base}/settings/sub-accounts`);
-    await tab.waitForSelector('body[data-hydrated]', { timeout: 60_000 });
+    await tab.waitForSelector('body[data-hydrated="true"]', { timeout: 60_000 });
     sameTab.push(await tab.evaluate(() => window.__bench.hydrated));
   }
   await tab.close();

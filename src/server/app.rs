@@ -131,7 +131,7 @@ fn with_sessions<S: SessionStore + Clone>(
         .route_layer(middleware::from_fn(security::login_first))
         .merge(super::export::routes())
         .merge(super::upload::routes())
-        .fallback(super::static_files::file_or_page)
+        .fallback(super::static_files::not_found_page)
         .layer(middleware::from_fn_with_state(
             security::SessionLimits {
                 idle: config.idle_timeout,
@@ -140,6 +140,12 @@ fn with_sessions<S: SessionStore + Clone>(
             security::session_lifetime,
         ))
         .layer(auth_layer)
+        // Files are served before the sessions: no answer of theirs sets a
+        // cookie, so caches may share them.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            super::static_files::site_file_first,
+        ))
         .layer(middleware::from_fn(security::reject_nul))
         .layer(middleware::from_fn(security::reject_cross_site))
         // The API is called by servers, with keys: outside the sessions and
@@ -159,7 +165,7 @@ fn with_sessions<S: SessionStore + Clone>(
             hsts,
         ));
     }
-    // A debug build's wasm is 15 MB: there, speed matters more than bytes.
+    // A debug build's files are served as fast as possible, not as small.
     let level = if cfg!(debug_assertions) {
         CompressionLevel::Fastest
     } else {

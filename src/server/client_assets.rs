@@ -38,7 +38,7 @@ pub fn ClientAssets(options: LeptosOptions) -> impl IntoView {
         format!("/pkg/{name}_bg.wasm")
     };
     let nonce = use_nonce();
-    // `id="leptos"`: `cargo leptos watch` swaps the stylesheet it names.
+    // `cargo leptos watch` swaps the stylesheet whose address holds its name.
     view! {
         <link rel="stylesheet" id="leptos" href=at(format!("/pkg/{name}.css")) />
         <link rel="icon" type="image/svg+xml" href=at("/favicon.svg".into()) />
@@ -89,20 +89,23 @@ fn version_of(site_root: &Path, path: &str) -> Option<String> {
     let metadata = std::fs::metadata(&file).ok().filter(|m| m.is_file())?;
     let modified = metadata.modified().ok()?;
     let len = metadata.len();
-    let mut versions = VERSIONS
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some(known) = versions.get(&file) {
+    let versions = || {
+        VERSIONS
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
+    if let Some(known) = versions().get(&file) {
         if known.modified == modified && known.len == len {
             return Some(known.version.clone());
         }
     }
+    // Hashed without the lock: other pages' renders need not wait for it.
     let digest = Sha256::digest(std::fs::read(&file).ok()?);
     let version: String = digest[..8]
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect();
-    versions.insert(
+    versions().insert(
         file,
         Stamped {
             modified,

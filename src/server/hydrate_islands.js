@@ -13,17 +13,24 @@ const parsed = new Promise((done) => {
 const client = await import(address("modulepreload"));
 await Promise.all([client.default({ module_or_path: address("preload") }), parsed]);
 client.hydrate();
-// Document order: an island is hydrated before those inside it.
+// Document order: an island is hydrated before those inside it. One that
+// fails is reported and the others still hydrate; the page is then not
+// marked hydrated, so a test waiting for the mark says what went wrong.
+let failed = 0;
 for (const island of document.querySelectorAll("leptos-island")) {
+  // An outer island may have replaced what held this one.
+  if (!island.isConnected) continue;
   // An island inside another island's children hydrates in that island's
   // context, which the outer island left on its <leptos-children>.
   island.parentElement?.closest("leptos-children")?.$$on_hydrate?.();
   const hydrate = client[island.dataset.component];
-  if (hydrate) {
+  try {
+    if (!hydrate) throw new Error("no client code for it");
     await hydrate(island);
-  } else {
-    console.warn(`No client code for the island ${island.dataset.component}.`);
+  } catch (error) {
+    failed += 1;
+    console.error(`The island ${island.dataset.component} did not hydrate:`, error);
   }
 }
 // End-to-end tests and the client benchmark wait for this mark.
-document.body.setAttribute("data-hydrated", "true");
+document.body.setAttribute("data-hydrated", failed ? "failed" : "true");

@@ -532,6 +532,37 @@ async fn a_browser_keeps_the_client_and_revalidates_it() {
 /// server about the stylesheet, the JavaScript and the wasm before). Any
 /// other version of the address is only revalidated.
 #[tokio::test]
+async fn a_site_file_never_sets_a_cookie_even_when_the_session_renews() {
+    // With an idle limit of 3 s the session is renewed on every request.
+    let app = TestApp::spawn_with(HttpConfig {
+        idle_timeout: time::Duration::seconds(3),
+        ..HttpConfig::default()
+    })
+    .await;
+    app.account("olivia", true).await;
+    let session = app.login("olivia").await;
+    let page = app.get(Some(&session), "/profile").await;
+    assert!(
+        page.headers().contains_key(header::SET_COOKIE),
+        "a page renews the session"
+    );
+    let html = page.text().await.unwrap();
+    let stylesheet = html
+        .split("href=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .find(|href| href.starts_with("/pkg/sms-portal.css?v="))
+        .expect("run `cargo leptos build` first");
+    // A file kept a year by shared caches must never hand out a session.
+    let file = app.get(Some(&session), stylesheet).await;
+    assert_eq!(file.status(), StatusCode::OK);
+    assert_eq!(
+        file.headers()[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
+    assert!(!file.headers().contains_key(header::SET_COOKIE));
+}
+
+#[tokio::test]
 async fn a_page_links_the_client_at_addresses_kept_for_a_year() {
     let app = TestApp::spawn().await;
     let page = app.get(None, "/login").await;
@@ -583,11 +614,15 @@ async fn a_page_links_the_client_at_addresses_kept_for_a_year() {
             "{href}"
         );
     }
-    let stale = app
-        .get(None, "/pkg/sms-portal.css?v=0123456789abcdef")
-        .await;
-    assert_eq!(stale.status(), StatusCode::OK);
-    assert_eq!(stale.headers()[header::CACHE_CONTROL], "no-cache");
+    // An old version, or none: the current file, which browsers revalidate.
+    for href in [
+        "/pkg/sms-portal.css?v=0123456789abcdef",
+        "/pkg/sms-portal.css",
+    ] {
+        let file = app.get(None, href).await;
+        assert_eq!(file.status(), StatusCode::OK, "{href}");
+        assert_eq!(file.headers()[header::CACHE_CONTROL], "no-cache", "{href}");
+    }
 }
 
 /// Leptos leaves a page render's root owner as its thread's current owner;

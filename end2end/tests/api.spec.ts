@@ -57,18 +57,20 @@ test('a sub-user with every permission finds no API keys or webhooks, and the se
   const denied = await subPage.goto('/settings/api-keys');
   expect(denied?.status()).toBe(403);
   await expect(subPage.getByRole('heading', { name: 'Access denied' })).toBeVisible();
-  await expect(subPage.getByRole('region', { name: 'Webhooks' })).toHaveCount(0);
 
-  // The server functions behind the page, called as its forms would call them.
+  // The server functions behind the page, called as its forms would call
+  // them: the owner's calls pass, so the sub-user's 403 is the permission's.
+  const call = (on: typeof page, name: string, form: Record<string, string>) =>
+    on.request.post(`/api/${name}`, { form, headers: { Accept: 'application/json', Origin: baseURL! } });
+  for (const name of ['api-keys/list', 'webhooks/list']) {
+    expect((await call(page, name, {})).status(), `owner: ${name}`).toBe(200);
+  }
   const calls: [string, Record<string, string>][] = [
     ['api-keys/list', {}], ['api-keys/create', { name: 'Mine now' }], ['api-keys/revoke', { id: '1' }],
     ['webhooks/list', {}], ['webhooks/redeliver', { id: '1' }],
   ];
   for (const [name, form] of calls) {
-    const response = await subPage.request.post(`/api/${name}`, {
-      form, headers: { Accept: 'application/json', Origin: baseURL! },
-    });
-    expect(response.status(), name).toBe(403);
+    expect((await call(subPage, name, form)).status(), name).toBe(403);
   }
 });
 

@@ -514,9 +514,30 @@ fn header_value(text: &str) -> Option<header::HeaderValue> {
     header::HeaderValue::from_bytes(text.as_bytes()).ok()
 }
 
+/// A key as stored, but for when it was last used: id, account, public id,
+/// name, hash and revocation.
+type StoredKey = (i64, i64, String, String, String, Option<String>);
+
+async fn api_keys_as_stored(pool: &Pool) -> Vec<StoredKey> {
+    sqlx::query_as(
+        "SELECT id, account_id, public_id, name, key_hash, revoked_at FROM api_keys ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+async fn campaigns_of(pool: &Pool, account_id: i64) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM campaigns WHERE account_id = $1")
+        .bind(account_id)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_api_requests_are_problems_that_write_and_charge_nothing() {
-    use super::api::{endpoints, funded_account, request, send_body, webhook_of};
+    use super::api::{endpoints, funded_account, key_for, request, send_body, webhook_of};
     let cases = cases();
     // The per-key limit lifted, so every request reaches its handler.
     let app = TestApp::spawn_with(HttpConfig {
@@ -525,8 +546,35 @@ async fn hostile_api_requests_are_problems_that_write_and_charge_nothing() {
         ..HttpConfig::default()
     })
     .await;
-    let (account, key) = funded_account(&app, 5).await;
-    let other = app.account("oscar", false).await;
+    let (account, key) = funded_account(&app, 50).await;
+    // Another account with a message and an endpoint that no answer may show.
+    let other = app.funded_account("oscar", 5).await;
+    let other_key = key_for(&app, &other, "Oscar's").await;
+    let foreign_number = "+447430900999";
+    let foreign_sent = request(
+        &app,
+        reqwest::Method::POST,
+        "/v1/messages",
+        Some(&format!("Bearer {other_key}")),
+        Some(&send_body(&[foreign_number])),
+    )
+    .await;
+    assert_eq!(foreign_sent.status(), StatusCode::ACCEPTED);
+    let foreign_hook = "https://93.184.215.15/oscar";
+    {
+        use crate::server::webhooks::{endpoints, EventType, UrlPolicy};
+        endpoints::create(
+            &app.pool,
+            other.id,
+            foreign_hook,
+            &[EventType::MessageFailed],
+            UrlPolicy::default(),
+        )
+        .await
+        .unwrap();
+    }
+    let keys_at_start = api_keys_as_stored(&app.pool).await;
+    let foreign_campaigns = campaigns_of(&app.pool, other.id).await;
     let sent = request(
         &app,
         reqwest::Method::POST,
@@ -561,6 +609,7 @@ async fn hostile_api_requests_are_problems_that_write_and_charge_nothing() {
                 header::HeaderValue::from_static("application/json"),
             );
             let mut method = method.clone();
+            let mut key_tampered = false;
             match rng.gen_range(0..10) {
                 // The body.
                 0..=4 if body.is_some() => {
@@ -585,6 +634,8 @@ async fn hostile_api_requests_are_problems_that_write_and_charge_nothing() {
                         2 => format!("Bearer {key} {key}"),
                         _ => hostile_value(&mut rng, &key),
                     };
+                    // A header parser trims the spaces around a value.
+                    key_tampered = key_text.trim() != format!("Bearer {key}");
                     match header_value(&key_text) {
                         Some(value) => headers.insert(header::AUTHORIZATION, value),
                         None => headers.remove(header::AUTHORIZATION),
@@ -635,8 +686,16 @@ async fn hostile_api_requests_are_problems_that_write_and_charge_nothing() {
             let what = format!("{method} {address} case {case} (seed {seed:#x}), body {shown:?}");
             assert!(!status.is_server_error(), "{what} answered {status}");
             let after = writes(&app.pool).await;
+            if key_tampered {
+                assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}: a tampered key");
+            }
             if status.is_success() {
                 accepted += 1;
+                let answer = response.text().await.unwrap();
+                assert!(
+                    !answer.contains(foreign_number) && !answer.contains(foreign_hook),
+                    "{what} answered with another account's data: {answer}"
+                );
             } else {
                 assert_eq!(
                     response
@@ -651,13 +710,11 @@ async fn hostile_api_requests_are_problems_that_write_and_charge_nothing() {
             before = after;
             total += 1;
         }
-        let foreign: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM campaigns WHERE account_id = $1")
-                .bind(other.id)
-                .fetch_one(&app.pool)
-                .await
-                .unwrap();
-        assert_eq!(foreign, 0, "{path}: a send landed in another account");
+        assert_eq!(
+            campaigns_of(&app.pool, other.id).await,
+            foreign_campaigns,
+            "{path}: a send landed in another account"
+        );
         let unbalanced: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM account_balances b WHERE b.balance <> \
              (SELECT COALESCE(SUM(amount), 0) FROM balance_transactions t WHERE t.account_id = b.account_id)",
@@ -667,6 +724,11 @@ async fn hostile_api_requests_are_problems_that_write_and_charge_nothing() {
         .unwrap();
         assert_eq!(unbalanced, 0, "{path}: a balance differs from its ledger");
     }
+    assert_eq!(
+        api_keys_as_stored(&app.pool).await,
+        keys_at_start,
+        "the API changed a key (beyond its last use)"
+    );
     eprintln!(
         "{total} hostile API requests in {:.1?}: 0 × 5xx, {accepted} accepted, \
          every refusal a problem that wrote and charged nothing",

@@ -55,7 +55,8 @@ pub fn served_operations() -> Vec<String> {
         .collect()
 }
 
-/// One operation of the API: the router is built from these alone.
+/// One operation of the API: every operation's route comes from this list
+/// (beside it, the router has only its answers for unknown addresses).
 struct Operation {
     method: Method,
     path: &'static str,

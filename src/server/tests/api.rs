@@ -89,6 +89,21 @@ async fn refused_for_funds(app: &TestApp, key: &str, to: &[&str]) {
     );
 }
 
+/// Sends one message to `to` with `key`, accepted; its id.
+pub(super) async fn sent_message(app: &TestApp, key: &str, to: &str) -> i64 {
+    let sent = request(
+        app,
+        Method::POST,
+        "/v1/messages",
+        Some(&bearer(key)),
+        Some(&send_body(&[to])),
+    )
+    .await;
+    assert_eq!(sent.status(), StatusCode::ACCEPTED);
+    let sent: Value = sent.json().await.unwrap();
+    sent["messages"][0]["id"].as_i64().unwrap()
+}
+
 pub(super) fn send_body(to: &[&str]) -> Value {
     json!({ "from": "INFO", "to": to, "text": "Your code is 1234" })
 }
@@ -127,19 +142,18 @@ pub(super) fn endpoints(message_id: i64, webhook_id: i64) -> Vec<(Method, String
 
 /// A new webhook endpoint of the account; its id.
 pub(super) async fn webhook_of(app: &TestApp, account: &Account) -> i64 {
+    webhook_at(app, account, PUBLIC_HOOK).await
+}
+
+/// A new webhook endpoint of the account posting to `url`; its id.
+pub(super) async fn webhook_at(app: &TestApp, account: &Account, url: &str) -> i64 {
     use crate::server::webhooks::{endpoints, EventType, UrlPolicy};
     let events = [EventType::MessageFailed];
-    endpoints::create(
-        &app.pool,
-        account.id,
-        PUBLIC_HOOK,
-        &events,
-        UrlPolicy::default(),
-    )
-    .await
-    .unwrap()
-    .endpoint
-    .id
+    endpoints::create(&app.pool, account.id, url, &events, UrlPolicy::default())
+        .await
+        .unwrap()
+        .endpoint
+        .id
 }
 
 #[test]
@@ -172,17 +186,7 @@ async fn only_a_live_key_of_the_account_is_let_in() {
         .await
         .unwrap();
     api_keys::revoke(&app.pool, a.id, revoked_id).await.unwrap();
-    let sent = request(
-        &app,
-        Method::POST,
-        "/v1/messages",
-        Some(&bearer(&key_a)),
-        Some(&send_body(&["+447430900200"])),
-    )
-    .await;
-    assert_eq!(sent.status(), StatusCode::ACCEPTED);
-    let sent: Value = sent.json().await.unwrap();
-    let message_id = sent["messages"][0]["id"].as_i64().unwrap();
+    let message_id = sent_message(&app, &key_a, "+447430900200").await;
     let session = app.login("olivia").await;
     let unknown = format!("smsp_{}_{}", "x".repeat(12), "y".repeat(44));
     let basic = {

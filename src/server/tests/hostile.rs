@@ -277,6 +277,10 @@ async fn writes(pool: &Pool) -> i64 {
         .unwrap()
 }
 
+/// How many accounts' balances differ from the sum of their ledgers.
+const OFF_THEIR_LEDGER: &str = "SELECT COUNT(*) FROM account_balances b WHERE b.balance <> \
+     (SELECT COALESCE(SUM(amount), 0) FROM balance_transactions t WHERE t.account_id = b.account_id)";
+
 /// What no request may ever change: one manager, the owner stays owner,
 /// nobody of account A moved elsewhere, the balance is its ledger.
 async fn invariants(pool: &Pool, endpoint: &str) {
@@ -300,7 +304,7 @@ async fn invariants(pool: &Pool, endpoint: &str) {
         "{endpoint}: the owner lost their role"
     );
     assert_eq!(
-        one("SELECT COUNT(*) FROM account_balances b WHERE b.balance <> (SELECT COALESCE(SUM(amount), 0) FROM balance_transactions t WHERE t.account_id = b.account_id)").await,
+        one(OFF_THEIR_LEDGER).await,
         0,
         "{endpoint}: a balance differs from its ledger"
     );
@@ -537,7 +541,9 @@ async fn campaigns_of(pool: &Pool, account_id: i64) -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_api_requests_are_problems_that_write_and_charge_nothing() {
-    use super::api::{endpoints, funded_account, key_for, request, send_body, webhook_of};
+    use super::api::{
+        bearer, endpoints, funded_account, key_for, sent_message, webhook_at, webhook_of,
+    };
     let cases = cases();
     // The per-key limit lifted, so every request reaches its handler.
     let app = TestApp::spawn_with(HttpConfig {
@@ -551,41 +557,13 @@ async fn hostile_api_requests_are_problems_that_write_and_charge_nothing() {
     let other = app.funded_account("oscar", 5).await;
     let other_key = key_for(&app, &other, "Oscar's").await;
     let foreign_number = "+447430900999";
-    let foreign_sent = request(
-        &app,
-        reqwest::Method::POST,
-        "/v1/messages",
-        Some(&format!("Bearer {other_key}")),
-        Some(&send_body(&[foreign_number])),
-    )
-    .await;
-    assert_eq!(foreign_sent.status(), StatusCode::ACCEPTED);
+    sent_message(&app, &other_key, foreign_number).await;
     let foreign_hook = "https://93.184.215.15/oscar";
-    {
-        use crate::server::webhooks::{endpoints, EventType, UrlPolicy};
-        endpoints::create(
-            &app.pool,
-            other.id,
-            foreign_hook,
-            &[EventType::MessageFailed],
-            UrlPolicy::default(),
-        )
-        .await
-        .unwrap();
-    }
+    webhook_at(&app, &other, foreign_hook).await;
     let keys_at_start = api_keys_as_stored(&app.pool).await;
     let foreign_campaigns = campaigns_of(&app.pool, other.id).await;
-    let sent = request(
-        &app,
-        reqwest::Method::POST,
-        "/v1/messages",
-        Some(&format!("Bearer {key}")),
-        Some(&send_body(&["+447430900200"])),
-    )
-    .await;
-    assert_eq!(sent.status(), StatusCode::ACCEPTED);
-    let sent: Value = sent.json().await.unwrap();
-    let message_id = sent["messages"][0]["id"].as_i64().unwrap();
+    let message_id = sent_message(&app, &key, "+447430900200").await;
+    let authorization = bearer(&key);
     let webhook_id = webhook_of(&app, &account).await;
     // A key's last use and an idempotent answer (refusals are replayed too)
     // are written by design.
@@ -600,10 +578,7 @@ async fn hostile_api_requests_are_problems_that_write_and_charge_nothing() {
             let mut url = reqwest::Url::parse(&format!("{}{path}", app.base)).unwrap();
             let mut payload = body.as_ref().map(|b| serde_json::to_vec(b).unwrap());
             let mut headers = header::HeaderMap::new();
-            headers.insert(
-                header::AUTHORIZATION,
-                header_value(&format!("Bearer {key}")).unwrap(),
-            );
+            headers.insert(header::AUTHORIZATION, header_value(&authorization).unwrap());
             headers.insert(
                 header::CONTENT_TYPE,
                 header::HeaderValue::from_static("application/json"),
@@ -635,7 +610,7 @@ async fn hostile_api_requests_are_problems_that_write_and_charge_nothing() {
                         _ => hostile_value(&mut rng, &key),
                     };
                     // A header parser trims the spaces around a value.
-                    key_tampered = key_text.trim() != format!("Bearer {key}");
+                    key_tampered = key_text.trim() != authorization;
                     match header_value(&key_text) {
                         Some(value) => headers.insert(header::AUTHORIZATION, value),
                         None => headers.remove(header::AUTHORIZATION),
@@ -715,13 +690,10 @@ async fn hostile_api_requests_are_problems_that_write_and_charge_nothing() {
             foreign_campaigns,
             "{path}: a send landed in another account"
         );
-        let unbalanced: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM account_balances b WHERE b.balance <> \
-             (SELECT COALESCE(SUM(amount), 0) FROM balance_transactions t WHERE t.account_id = b.account_id)",
-        )
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+        let unbalanced: i64 = sqlx::query_scalar(OFF_THEIR_LEDGER)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
         assert_eq!(unbalanced, 0, "{path}: a balance differs from its ledger");
     }
     assert_eq!(

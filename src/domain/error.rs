@@ -34,6 +34,10 @@ pub enum AppError {
     /// Too many attempts; the message says how long to wait.
     #[error("{0}")]
     TooManyRequests(String),
+    /// The server could not take the request in time (its database was
+    /// saturated); nothing was written.
+    #[error("We are very busy right now and nothing was saved. Please try again in a moment.")]
+    Busy,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// Transport and decoding failures reported by the server function layer.
@@ -52,6 +56,7 @@ impl AppError {
             AppError::Invalid(_) | AppError::Rejected(_) => 422,
             AppError::TooManyRequests(_) => 429,
             AppError::Internal => 500,
+            AppError::Busy => 503,
             AppError::Request(_) => 400,
         }
     }
@@ -115,7 +120,22 @@ fn answer_with_status(status: u16) {
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
+        if matches!(error, sqlx::Error::PoolTimedOut) {
+            tracing::warn!("a request waited too long for the database");
+            return AppError::Busy;
+        }
         tracing::error!(%error, "database error");
         AppError::Internal
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::AppError;
+
+    #[test]
+    fn a_saturated_database_makes_the_portal_busy_not_broken() {
+        assert_eq!(AppError::from(sqlx::Error::PoolTimedOut).status(), 503);
+        assert_eq!(AppError::from(sqlx::Error::RowNotFound).status(), 500);
     }
 }

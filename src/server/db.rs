@@ -21,8 +21,15 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sms-portal.db";
 
 /// A pool of either backend.
 pub type Pool = sqlx::AnyPool;
-/// How long a writer waits for SQLite's write lock before giving up.
+/// How long a writer waits for SQLite's write lock held by another
+/// process before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a writer waits for its process's turn to write (see
+/// [`write_turn`]) before it is told the server is busy: as long as a
+/// pooled connection is waited for. The queue moves on every commit, so a
+/// burst only makes it long: 750 writes sent at once on a loaded two-core
+/// machine waited over 5 s at its end.
+const WRITE_QUEUE_LIMIT: Duration = Duration::from_secs(30);
 
 /// A transaction on either backend; a write transaction on SQLite also
 /// holds this process's turn to write (see [`begin_write`]). Its statements
@@ -223,7 +230,9 @@ fn sqlite_url(url: &str) -> Result<String, sqlx::Error> {
 /// database server has dropped fails its next statement, where the ping
 /// would have replaced it first.
 fn pool_options() -> AnyPoolOptions {
-    AnyPoolOptions::new().test_before_acquire(false)
+    AnyPoolOptions::new()
+        .test_before_acquire(false)
+        .acquire_timeout(WRITE_QUEUE_LIMIT)
 }
 
 /// PostgreSQL's connections plan for data in memory or on SSD: a random
@@ -376,7 +385,7 @@ async fn write_turn(pool: &Pool) -> Result<OwnedMutexGuard<()>, sqlx::Error> {
         .entry(pool.connect_options().database_url.to_string())
         .or_default()
         .clone();
-    tokio::time::timeout(BUSY_TIMEOUT, turn.lock_owned())
+    tokio::time::timeout(WRITE_QUEUE_LIMIT, turn.lock_owned())
         .await
         .map_err(|_| sqlx::Error::PoolTimedOut)
 }

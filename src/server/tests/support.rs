@@ -40,6 +40,16 @@ pub struct Account {
     pub id: i64,
 }
 
+/// Sends the server's warnings and errors to the test's output, so that a
+/// test failing on a 500 shows its cause. A test that installs a subscriber
+/// of its own (`set_default`) still gets everything itself.
+fn print_warnings() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("warn,sqlx=error")
+        .with_test_writer()
+        .try_init();
+}
+
 fn contact(name: &str) -> ContactForm {
     ContactForm {
         name: name.into(),
@@ -61,6 +71,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(config: HttpConfig) -> Self {
+        print_warnings();
         let dir = tempfile::tempdir().expect("temp dir");
         let url = fresh_database(&dir).await;
         let pool = db::connect(&url).await.expect("database");

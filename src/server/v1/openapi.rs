@@ -106,6 +106,10 @@ fn problems_of(method: &str, has_query: bool) -> Vec<(&'static str, &'static str
             "Over the key's rate limit; nothing was processed. Retry after `Retry-After` seconds.",
         ),
         ("500", "A fault on our side."),
+        (
+            "503",
+            "The service is saturated and did not take the request; nothing was processed. Retry after `Retry-After` seconds.",
+        ),
     ];
     if method == "post" {
         statuses.extend([
@@ -174,7 +178,7 @@ fn complete(document: &mut Value) {
                         "RateLimit-Remaining",
                         "RateLimit-Reset",
                     ],
-                    "409" => &["Retry-After"],
+                    "409" | "503" => &["Retry-After"],
                     _ => &[],
                 };
                 responses

@@ -56,6 +56,7 @@ pub const CODES: &[(&str, u16, &str)] = &[
     ("idempotency_key_reused", 422, "Idempotency key reused"),
     ("rate_limited", 429, "Too many requests"),
     ("internal_error", 500, "Internal error"),
+    ("busy", 503, "Busy"),
 ];
 
 impl Problem {
@@ -111,6 +112,16 @@ impl Problem {
         )
     }
 
+    /// The database was saturated: the request was not taken.
+    pub fn busy() -> Self {
+        let mut problem = Self::new(
+            "busy",
+            "The service is saturated and did not take this request. Retry after the time in Retry-After, with the same Idempotency-Key.",
+        );
+        problem.retry_after = Some(1);
+        problem
+    }
+
     /// The JSON body, as sent (and as stored for an idempotent replay).
     pub fn body(&self) -> String {
         serde_json::to_string(&ProblemDocument {
@@ -146,6 +157,10 @@ pub struct ProblemDocument<'a> {
 
 impl From<sqlx::Error> for Problem {
     fn from(error: sqlx::Error) -> Self {
+        if matches!(error, sqlx::Error::PoolTimedOut) {
+            tracing::warn!("an API request waited too long for the database");
+            return Self::busy();
+        }
         tracing::error!(%error, "database error in the HTTP API");
         Self::internal()
     }
@@ -166,5 +181,19 @@ impl IntoResponse for Problem {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saturated_database_is_a_busy_problem_to_retry_not_a_fault() {
+        let busy = Problem::from(sqlx::Error::PoolTimedOut).into_response();
+        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.headers()[header::RETRY_AFTER], "1");
+        let fault = Problem::from(sqlx::Error::RowNotFound);
+        assert_eq!(fault.status, StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

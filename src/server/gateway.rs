@@ -327,6 +327,32 @@ async fn submit_queued(
     Ok(moved)
 }
 
+/// The condition of the partial index `messages_in_flight`, which the
+/// dispatcher's look-ups repeat: SQLite uses a partial index only for a
+/// query that states its condition (it does not infer it from `status =
+/// 'queued'`), and without it each round read every message, twice a
+/// second, idle or not: 14 % of a core at 200,000 messages.
+const IN_FLIGHT: &str = "status IN ('queued', 'sent')";
+
+/// Queued messages without a live claim ($1: now), a batch ($2) at most.
+pub fn queued_lookup(backend: Backend) -> String {
+    format!(
+        "SELECT id, recipient, sender, text, lease_until FROM messages \
+         WHERE {IN_FLIGHT} AND status = 'queued' AND (lease_until IS NULL OR lease_until < $1) \
+         ORDER BY id LIMIT $2{}",
+        backend.skip_locked()
+    )
+}
+
+/// Sent messages whose outcome is due ($1: sent before), a batch ($2) at most.
+pub fn reports_lookup(backend: Backend) -> String {
+    format!(
+        "SELECT id FROM messages WHERE {IN_FLIGHT} AND status = 'sent' AND sent_at <= $1 \
+         ORDER BY id LIMIT $2{}",
+        backend.skip_locked()
+    )
+}
+
 /// A queued message claimed for handing over.
 struct Claimed {
     id: i64,
@@ -339,17 +365,13 @@ struct Claimed {
 
 /// Claims up to a batch of queued messages nobody holds a live claim on.
 async fn claim_queued(pool: &Pool, lease: Duration) -> Result<Vec<Claimed>, sqlx::Error> {
-    let skip_locked = Backend::of(pool).skip_locked();
     let mut tx = begin_write(pool).await?;
-    let rows: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(&format!(
-        "SELECT id, recipient, sender, text, lease_until FROM messages \
-         WHERE status = 'queued' AND (lease_until IS NULL OR lease_until < $1) \
-         ORDER BY id LIMIT $2{skip_locked}"
-    ))
-    .bind(db::now())
-    .bind(BATCH)
-    .fetch_all(&mut *tx)
-    .await?;
+    let rows: Vec<(i64, String, String, String, Option<String>)> =
+        sqlx::query_as(&queued_lookup(Backend::of(pool)))
+            .bind(db::now())
+            .bind(BATCH)
+            .fetch_all(&mut *tx)
+            .await?;
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -378,15 +400,12 @@ async fn claim_queued(pool: &Pool, lease: Duration) -> Result<Vec<Claimed>, sqlx
 /// messages of a campaign are refunded when it completes; those sent
 /// without a campaign, at once.
 async fn report_deliveries(pool: &Pool) -> Result<usize, sqlx::Error> {
-    let skip_locked = Backend::of(pool).skip_locked();
     let mut tx = begin_write(pool).await?;
-    let due: Vec<i64> = sqlx::query_scalar(&format!(
-        "SELECT id FROM messages WHERE status = 'sent' AND sent_at <= $1 ORDER BY id LIMIT $2{skip_locked}"
-    ))
-    .bind(db::before_now(Duration::from_secs(1)))
-    .bind(BATCH)
-    .fetch_all(&mut *tx)
-    .await?;
+    let due: Vec<i64> = sqlx::query_scalar(&reports_lookup(Backend::of(pool)))
+        .bind(db::before_now(Duration::from_secs(1)))
+        .bind(BATCH)
+        .fetch_all(&mut *tx)
+        .await?;
     if due.is_empty() {
         return Ok(0);
     }

@@ -112,7 +112,17 @@ try {
     const tab = await visit(context, `${base}/settings/sub-accounts`);
     // LCP is final once the page is idle and hydrated.
     await tab.waitForTimeout(200);
-    samples.push(await tab.evaluate(() => window.__bench));
+    samples.push(await tab.evaluate(() => {
+      // Where the time went: the server's answer, the parse, the first paint.
+      const [navigation] = performance.getEntriesByType('navigation');
+      const [paint] = performance.getEntriesByName('first-paint');
+      return {
+        ...window.__bench,
+        response_start: navigation.responseStart,
+        parsed: navigation.domInteractive,
+        first_paint: paint?.startTime ?? null,
+      };
+    }));
     await tab.close();
   }
 

@@ -1,8 +1,10 @@
 // Loads the islands' client and hydrates every island of the page. An async
-// module in <head>, it runs as soon as it is parsed: the wasm compiles while
-// the browser parses and lays out the page, and the islands hydrate once
-// both are done (Leptos's own loader waits for the browser to be idle first).
-const address = (rel) => document.head.querySelector(`link[rel="${rel}"][data-client]`).href;
+// module in <head>: it runs once the page is parsed or first painted (the
+// browser's choice), with the wasm compiled meanwhile (compile_client.js),
+// and hydrates the islands as soon as the wasm is instantiated (Leptos's own
+// loader waits for the browser to be idle first).
+const script = document.head.querySelector('link[rel="modulepreload"][data-client]').href;
+const wasm = document.head.querySelector("script[data-client-wasm]").dataset.clientWasm;
 const parsed = new Promise((done) => {
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", done, { once: true });
@@ -10,8 +12,9 @@ const parsed = new Promise((done) => {
     done();
   }
 });
-const client = await import(address("modulepreload"));
-await Promise.all([client.default({ module_or_path: address("preload") }), parsed]);
+// The wasm compiled since the head was parsed, or its address if that failed.
+const [client, compiled] = await Promise.all([import(script), window.__clientWasm]);
+await Promise.all([client.default({ module_or_path: compiled ?? wasm }), parsed]);
 client.hydrate();
 // Document order: an island is hydrated before those inside it. One that
 // fails is reported and the others still hydrate; the page is then not

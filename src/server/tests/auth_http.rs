@@ -571,8 +571,9 @@ async fn a_page_links_the_client_at_addresses_kept_for_a_year() {
         .unwrap()
         .to_owned();
     let html = page.text().await.unwrap();
+    // Every attribute value holding a versioned address.
     let versioned: Vec<&str> = html
-        .split("href=\"")
+        .split("=\"")
         .skip(1)
         .filter_map(|rest| rest.split('"').next())
         .filter(|href| href.contains("?v="))
@@ -584,10 +585,10 @@ async fn a_page_links_the_client_at_addresses_kept_for_a_year() {
     assert_eq!(
         paths,
         [
+            "/pkg/sms-portal.wasm",
             "/pkg/sms-portal.css",
             "/favicon.svg",
             "/pkg/sms-portal.js",
-            "/pkg/sms-portal.wasm"
         ],
         "run `cargo leptos build` first"
     );
@@ -599,9 +600,16 @@ async fn a_page_links_the_client_at_addresses_kept_for_a_year() {
     assert!(
         html.contains(&format!(
             "rel=\"modulepreload\" data-client href=\"{}\" nonce=\"{nonce}\"",
-            versioned[2]
+            versioned[3]
         )),
         "the client is preloaded under the page's policy"
+    );
+    assert!(
+        html.contains(&format!(
+            "<script data-client-wasm=\"{}\" nonce=\"{nonce}\">",
+            versioned[0]
+        )),
+        "the wasm's compile starts under the page's policy"
     );
     assert!(html.contains(&format!("<script type=\"module\" async nonce=\"{nonce}\">")));
 

@@ -14,6 +14,6 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // The loader (`server/hydrate_islands.js`) hydrates each island next.
+    // The loader (`server/load_client.js`) hydrates each island next.
     leptos::mount::hydrate_islands();
 }

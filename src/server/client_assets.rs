@@ -17,12 +17,9 @@ use sha2::{Digest, Sha256};
 /// `Cache-Control` of a file asked for at its current versioned address.
 pub const KEEP_FOREVER: &str = "public, max-age=31536000, immutable";
 
-/// Starts compiling the wasm (see the file's comments).
-static COMPILER: LazyLock<String> =
-    LazyLock::new(|| without_comments(include_str!("compile_client.js")));
 /// Loads the client and hydrates the islands (see the file's comments).
 static LOADER: LazyLock<String> =
-    LazyLock::new(|| without_comments(include_str!("hydrate_islands.js")));
+    LazyLock::new(|| without_comments(include_str!("load_client.js")));
 
 /// `script` without its comment lines: they are for this repository's
 /// readers, not for every page a browser downloads.
@@ -52,19 +49,15 @@ pub fn ClientAssets(options: LeptosOptions) -> impl IntoView {
         format!("/pkg/{name}_bg.wasm")
     };
     let nonce = use_nonce();
-    // The compile starts ahead of the stylesheet, which would hold a classic
+    // The loader goes ahead of the stylesheet, which would hold a classic
     // script back until it has loaded. `cargo leptos watch` swaps the
     // stylesheet whose address holds its name.
     view! {
-        <script data-client-wasm=at(wasm) nonce=nonce.clone()>
-            {COMPILER.as_str()}
+        <script data-client-wasm=at(wasm) data-client-js=at(format!("/pkg/{name}.js")) nonce=nonce>
+            {LOADER.as_str()}
         </script>
         <link rel="stylesheet" id="leptos" href=at(format!("/pkg/{name}.css")) />
         <link rel="icon" type="image/svg+xml" href=at("/favicon.svg".into()) />
-        <link rel="modulepreload" data-client href=at(format!("/pkg/{name}.js")) nonce=nonce.clone() />
-        <script type="module" async nonce=nonce>
-            {LOADER.as_str()}
-        </script>
     }
 }
 

@@ -11,6 +11,7 @@ use std::{
     time::SystemTime,
 };
 
+use axum::http::{header, HeaderValue};
 use leptos::{nonce::use_nonce, prelude::*};
 use sha2::{Digest, Sha256};
 
@@ -48,12 +49,23 @@ pub fn ClientAssets(options: LeptosOptions) -> impl IntoView {
     } else {
         format!("/pkg/{name}_bg.wasm")
     };
+    let wasm = at(wasm);
+    // Chromium starts a `Link` header's preload as it commits the page,
+    // before the parser reaches the loader: the wasm then arrives from the
+    // cache while the page is still parsed, and its compile (which the
+    // loader's `fetch` takes over) is not left until after the first paint.
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        let preload = format!("<{wasm}>; rel=preload; as=fetch; crossorigin");
+        if let Ok(value) = HeaderValue::from_str(&preload) {
+            response.append_header(header::LINK, value);
+        }
+    }
     let nonce = use_nonce();
     // The loader goes ahead of the stylesheet, which would hold a classic
     // script back until it has loaded. `cargo leptos watch` swaps the
     // stylesheet whose address holds its name.
     view! {
-        <script data-client-wasm=at(wasm) data-client-js=at(format!("/pkg/{name}.js")) nonce=nonce>
+        <script data-client-wasm=wasm data-client-js=at(format!("/pkg/{name}.js")) nonce=nonce>
             {LOADER.as_str()}
         </script>
         <link rel="stylesheet" id="leptos" href=at(format!("/pkg/{name}.css")) />

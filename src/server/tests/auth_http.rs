@@ -570,6 +570,7 @@ async fn a_page_links_the_client_at_addresses_kept_for_a_year() {
         .to_str()
         .unwrap()
         .to_owned();
+    let page_link = page.headers()[header::LINK].to_str().unwrap().to_owned();
     let html = page.text().await.unwrap();
     // Every attribute value holding a versioned address.
     let versioned: Vec<&str> = html
@@ -603,6 +604,11 @@ async fn a_page_links_the_client_at_addresses_kept_for_a_year() {
             versioned[0], versioned[1]
         )),
         "the client is loaded under the page's policy"
+    );
+    assert_eq!(
+        page_link,
+        format!("<{}>; rel=preload; as=fetch; crossorigin", versioned[0]),
+        "the wasm's fetch starts with the response"
     );
 
     for href in &versioned {

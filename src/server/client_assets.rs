@@ -50,14 +50,19 @@ pub fn ClientAssets(options: LeptosOptions) -> impl IntoView {
         format!("/pkg/{name}_bg.wasm")
     };
     let wasm = at(wasm);
-    // Chromium starts a `Link` header's preload as it commits the page,
-    // before the parser reaches the loader: the wasm then arrives from the
-    // cache while the page is still parsed, and its compile (which the
-    // loader's `fetch` takes over) is not left until after the first paint.
+    let script = at(format!("/pkg/{name}.js"));
+    // Chromium starts a `Link` header's preloads as it commits the page,
+    // before the parser reaches the loader: both files then arrive from the
+    // cache while the page is still parsed, and the loader's `fetch` and
+    // `import()` take them over. (A `modulepreload` header is ignored.)
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        let preload = format!("<{wasm}>; rel=preload; as=fetch; crossorigin");
-        if let Ok(value) = HeaderValue::from_str(&preload) {
-            response.append_header(header::LINK, value);
+        for preload in [
+            format!("<{wasm}>; rel=preload; as=fetch; crossorigin"),
+            format!("<{script}>; rel=preload; as=script; crossorigin"),
+        ] {
+            if let Ok(value) = HeaderValue::from_str(&preload) {
+                response.append_header(header::LINK, value);
+            }
         }
     }
     let nonce = use_nonce();
@@ -65,7 +70,7 @@ pub fn ClientAssets(options: LeptosOptions) -> impl IntoView {
     // script back until it has loaded. `cargo leptos watch` swaps the
     // stylesheet whose address holds its name.
     view! {
-        <script data-client-wasm=wasm data-client-js=at(format!("/pkg/{name}.js")) nonce=nonce>
+        <script data-client-wasm=wasm data-client-js=script nonce=nonce>
             {LOADER.as_str()}
         </script>
         <link rel="stylesheet" id="leptos" href=at(format!("/pkg/{name}.css")) />

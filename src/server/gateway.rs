@@ -335,7 +335,7 @@ async fn submit_queued(
 const IN_FLIGHT: &str = "status IN ('queued', 'sent')";
 
 /// Queued messages without a live claim ($1: now), a batch ($2) at most.
-pub fn queued_lookup(backend: Backend) -> String {
+pub(crate) fn queued_lookup(backend: Backend) -> String {
     format!(
         "SELECT id, recipient, sender, text, lease_until FROM messages \
          WHERE {IN_FLIGHT} AND status = 'queued' AND (lease_until IS NULL OR lease_until < $1) \
@@ -345,7 +345,7 @@ pub fn queued_lookup(backend: Backend) -> String {
 }
 
 /// Sent messages whose outcome is due ($1: sent before), a batch ($2) at most.
-pub fn reports_lookup(backend: Backend) -> String {
+pub(crate) fn reports_lookup(backend: Backend) -> String {
     format!(
         "SELECT id FROM messages WHERE {IN_FLIGHT} AND status = 'sent' AND sent_at <= $1 \
          ORDER BY id LIMIT $2{}",

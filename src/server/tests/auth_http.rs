@@ -570,7 +570,12 @@ async fn a_page_links_the_client_at_addresses_kept_for_a_year() {
         .to_str()
         .unwrap()
         .to_owned();
-    let page_link = page.headers()[header::LINK].to_str().unwrap().to_owned();
+    let page_links: Vec<String> = page
+        .headers()
+        .get_all(header::LINK)
+        .iter()
+        .map(|link| link.to_str().unwrap().to_owned())
+        .collect();
     let html = page.text().await.unwrap();
     // Every attribute value holding a versioned address.
     let versioned: Vec<&str> = html
@@ -606,9 +611,12 @@ async fn a_page_links_the_client_at_addresses_kept_for_a_year() {
         "the client is loaded under the page's policy"
     );
     assert_eq!(
-        page_link,
-        format!("<{}>; rel=preload; as=fetch; crossorigin", versioned[0]),
-        "the wasm's fetch starts with the response"
+        page_links,
+        [
+            format!("<{}>; rel=preload; as=fetch; crossorigin", versioned[0]),
+            format!("<{}>; rel=preload; as=script; crossorigin", versioned[1]),
+        ],
+        "the client's fetches start with the response"
     );
 
     for href in &versioned {

@@ -61,6 +61,12 @@ impl AppError {
         }
     }
 
+    /// Seconds a client should wait before trying again, sent as
+    /// `Retry-After`: a saturated database clears within a second or so.
+    pub fn retry_after_seconds(&self) -> Option<u64> {
+        matches!(self, AppError::Busy).then_some(1)
+    }
+
     pub fn invalid(field: &str, message: impl fmt::Display) -> Self {
         let mut errors = FormErrors::default();
         errors.add(field, message);
@@ -91,15 +97,16 @@ impl FromServerFnError for AppError {
     /// which would hide refusals among crashes.
     fn ser(&self) -> leptos::server_fn::Bytes {
         #[cfg(feature = "ssr")]
-        answer_with_status(self.status());
+        answer_with_status(self);
         <JsonEncoding as leptos::server_fn::Encodes<Self>>::encode(self).unwrap_or_default()
     }
 }
 
-/// Sets the status of the server function's answer, except for a plain
-/// form post (no JavaScript): that one stays the redirect back to its form.
+/// Sets the status of the server function's answer (and `Retry-After` where
+/// the error has one), except for a plain form post (no JavaScript): that
+/// one stays the redirect back to its form.
 #[cfg(feature = "ssr")]
-fn answer_with_status(status: u16) {
+fn answer_with_status(error: &AppError) {
     use leptos::prelude::use_context;
     let plain_form_post = use_context::<http::request::Parts>().is_some_and(|request| {
         request
@@ -111,9 +118,12 @@ fn answer_with_status(status: u16) {
     if let (false, Some(response), Ok(status)) = (
         plain_form_post,
         use_context::<leptos_axum::ResponseOptions>(),
-        http::StatusCode::from_u16(status),
+        http::StatusCode::from_u16(error.status()),
     ) {
         response.set_status(status);
+        if let Some(seconds) = error.retry_after_seconds() {
+            response.insert_header(http::header::RETRY_AFTER, seconds.into());
+        }
     }
 }
 
@@ -137,5 +147,28 @@ mod tests {
     fn a_saturated_database_makes_the_portal_busy_not_broken() {
         assert_eq!(AppError::from(sqlx::Error::PoolTimedOut).status(), 503);
         assert_eq!(AppError::from(sqlx::Error::RowNotFound).status(), 500);
+    }
+
+    /// The status and headers a server function's error answer carries.
+    fn answer_to(error: AppError) -> leptos_axum::ResponseParts {
+        use leptos::prelude::{provide_context, Owner};
+        use leptos::server_fn::error::FromServerFnError;
+        Owner::new().with(|| {
+            let response = leptos_axum::ResponseOptions::default();
+            provide_context(response.clone());
+            error.ser();
+            let parts = response.0.read().unwrap();
+            parts.clone()
+        })
+    }
+
+    #[test]
+    fn a_busy_answer_says_when_to_try_again() {
+        let busy = answer_to(AppError::Busy);
+        assert_eq!(busy.status, Some(http::StatusCode::SERVICE_UNAVAILABLE));
+        assert_eq!(busy.headers[http::header::RETRY_AFTER], "1");
+        let refused = answer_to(AppError::Forbidden);
+        assert_eq!(refused.status, Some(http::StatusCode::FORBIDDEN));
+        assert!(!refused.headers.contains_key(http::header::RETRY_AFTER));
     }
 }

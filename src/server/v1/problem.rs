@@ -8,6 +8,7 @@ use axum::{
 use serde::Serialize;
 
 use super::request_id;
+use crate::domain::AppError;
 
 /// What went wrong with one field of the request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -118,7 +119,7 @@ impl Problem {
             "busy",
             "The service is saturated and did not take this request. Retry after the time in Retry-After, with the same Idempotency-Key.",
         );
-        problem.retry_after = Some(1);
+        problem.retry_after = AppError::Busy.retry_after_seconds();
         problem
     }
 

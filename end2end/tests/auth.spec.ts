@@ -14,6 +14,19 @@ test('an owner logs in through the form, sees their name and menu, and logs out 
   await expect(page).toHaveURL(/\/login\?next=/);
 });
 
+test('a page whose client cannot load says so and still works as plain HTML', async ({ page }) => {
+  const owner = createOwner({ canAddSubaccount: true });
+  // The client's JavaScript is unreachable, so the loader's import() fails,
+  // possibly before the page's body has been parsed.
+  await page.route(/\/pkg\/[^/]*\.js(\?|$)/, (route) => route.abort());
+  await page.goto('/login');
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'failed');
+  await page.getByLabel('Login').fill(owner.login);
+  await page.getByLabel('Password').fill(owner.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('heading', { name: 'Welcome, Olivia Owner' })).toBeVisible();
+});
+
 test('a failed login shows one generic message, whatever was wrong @nojs', async ({ page }) => {
   const owner = createOwner({ canAddSubaccount: false });
   for (const [login, password] of [[owner.login, 'not-the-password'], ['nobody-at-all', owner.password]]) {

@@ -45,5 +45,8 @@
   document.body.setAttribute("data-hydrated", failed ? "failed" : "true");
 })().catch((error) => {
   console.error("The islands' client did not load:", error);
-  document.body?.setAttribute("data-hydrated", "failed");
+  // It may fail before <body> is parsed: the mark waits for it then.
+  const mark = () => document.body.setAttribute("data-hydrated", "failed");
+  if (document.body) mark();
+  else document.addEventListener("DOMContentLoaded", mark, { once: true });
 });

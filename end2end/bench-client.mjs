@@ -9,7 +9,7 @@
 //   boxes ticked and the explanation shown, `runs` times.
 // Prints one JSON object.
 // Usage: node end2end/bench-client.mjs <base-url> <login> <password> <runs>
-import { chromium } from '@playwright/test';
+import { launchBrowser } from './bench-browser.mjs';
 
 const [base, login, password, runs = '5'] = process.argv.slice(2);
 
@@ -44,10 +44,7 @@ const median = (values) => {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 };
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 
 /**
  * Opens `url` in `context` and waits until its islands are hydrated. A page

@@ -7,7 +7,7 @@
 // the LCP, the end of parsing and the wasm's arrival, and the mean hydration.
 // Usage: node end2end/bench-paired.mjs <base-a> <base-b> <login> <password>
 //          [tabs per side, 40] [page, /settings/sub-accounts]
-import { chromium } from '@playwright/test';
+import { launchBrowser } from './bench-browser.mjs';
 
 const [baseA, baseB, login, password, tabs = '40', path = '/settings/sub-accounts'] = process.argv.slice(2);
 if (!password) fail('usage: bench-paired.mjs <base-a> <base-b> <login> <password> [tabs] [page]');
@@ -32,10 +32,7 @@ const median = (values) => {
 };
 const mean = (values) => Math.round(values.reduce((sum, v) => sum + v, 0) / values.length);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchBrowser();
 
 /** A logged-in browser context for `base`, its cache warmed with the page. */
 async function loggedIn(base) {
